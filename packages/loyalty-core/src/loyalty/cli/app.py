@@ -1,0 +1,126 @@
+"""The root command, its global options, and how errors reach the user."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from loyalty.errors import LoyaltyError
+from loyalty.paths import default_ledger_path
+from loyalty.paths import default_settings_path
+from loyalty.plugins import Plugins
+
+
+COMMAND_MODULES = (
+    "loyalty.cli.customers",
+    "loyalty.cli.points",
+    "loyalty.cli.settings",
+    "loyalty.cli.plugins",
+    "loyalty.cli.demo",
+)
+"""Core command modules; each defines commands with ``@cli.command`` on import."""
+
+
+class App:
+    """What every command shares: the options, the plugins and a lazily opened engine."""
+
+    def __init__(self, ledger: str, settings_path: Path) -> None:
+        self.ledger = ledger
+        self.settings_path = settings_path
+        self._plugins: Plugins | None = None
+        self._engine: Any = None
+
+    @property
+    def plugins(self) -> Plugins:
+        if self._plugins is None:
+            self._plugins = Plugins()
+        return self._plugins
+
+    def settings(self):  # noqa: ANN201 - loyalty.settings.Settings
+        from loyalty.settings import load_settings
+
+        return load_settings(self.settings_path)
+
+    @property
+    def engine(self):  # noqa: ANN201 - loyalty.engine.Engine, imported late for a fast --help
+        if self._engine is None:
+            from loyalty.engine import Engine
+
+            self._engine = Engine(
+                self.ledger, self.settings(), settings_path=self.settings_path,
+                plugins=self.plugins,
+            )
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+
+
+class LoyaltyGroup(click.Group):
+    """Turns a ``LoyaltyError`` into one line on stderr and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LoyaltyError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=LoyaltyGroup)
+@click.option(
+    "--ledger", envvar="LOYALTY_LEDGER", default=lambda: str(default_ledger_path()),
+    show_default="in your data folder", metavar="URL",
+    help="Ledger database: a file path or a SQLAlchemy URL (postgresql+psycopg://...).",
+)
+@click.option(
+    "--settings", "settings_path", envvar="LOYALTY_SETTINGS",
+    default=lambda: str(default_settings_path()), show_default="in your config folder",
+    type=click.Path(dir_okay=False, path_type=Path), help="Settings file (.toml or .json).",
+)
+@click.version_option(package_name="loyalty-core")
+@click.pass_context
+def cli(ctx: click.Context, ledger: str, settings_path: Path) -> None:
+    """A loyalty points engine for small shops."""
+    app = App(ledger, settings_path)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def _load_commands() -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+    try:
+        extra = Plugins().cli_commands()
+    except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
+        click.echo(f"warning: plugin commands not loaded: {exc}", err=True)
+        return
+    for command in extra:
+        if command.name in cli.commands:
+            click.echo(f"warning: a plugin's command {command.name!r} clashes with the core's; "
+                       "ignored", err=True)
+            continue
+        cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_commands()
+    try:
+        cli.main(args=argv, prog_name="loyalty", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

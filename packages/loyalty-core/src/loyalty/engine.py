@@ -1,0 +1,794 @@
+"""The engine: the one object the command line, a frontend or a Python program talks to.
+
+Each call that changes points runs the rules, writes the ledger in one transaction and, after
+the commit, publishes the resulting events (blinker ``event_published``, then the
+``loyalty_events_committed`` hook). Nothing is published for a transaction that rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import date
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import attrs
+import sqlalchemy as sa
+
+from loyalty import signals
+from loyalty.errors import InsufficientPoints
+from loyalty.errors import LoyaltyError
+from loyalty.errors import UnknownPlugin
+from loyalty.events import EarnReversed
+from loyalty.events import Event
+from loyalty.events import PointsAdjusted
+from loyalty.events import PointsEarned
+from loyalty.events import PointsRedeemed
+from loyalty.events import RedemptionReversed
+from loyalty.events import SaleRecorded
+from loyalty.events import SaleRefunded
+from loyalty.events import TierRaised
+from loyalty.ledger import repository as repo
+from loyalty.ledger import schema
+from loyalty.ledger.database import create_database_engine
+from loyalty.ledger.database import migrate
+from loyalty.ledger.database import translate_errors
+from loyalty.ledger.posting import Account as PostingAccount
+from loyalty.ledger.posting import PendingRow
+from loyalty.ledger.posting import Posting
+from loyalty.ledger.records import Customer
+from loyalty.ledger.records import CustomerSummary
+from loyalty.ledger.records import Entry
+from loyalty.ledger.records import RebuildReport
+from loyalty.ledger.records import Sale
+from loyalty.money import Currency
+from loyalty.money import format_money
+from loyalty.plugins import Plugins
+from loyalty.pos import PosCustomer
+from loyalty.rules import earning
+from loyalty.rules import redemption
+from loyalty.rules import tiers as tier_rules
+from loyalty.rules.lots import expiry_date
+from loyalty.settings import Settings
+from loyalty.settings import save_settings
+
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+TransactionHook = Callable[[sa.Connection, list[Event]], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@attrs.frozen
+class Outcome:
+    """What the engine did with one fact from a POS."""
+
+    fact: SaleRecorded | SaleRefunded
+    status: str
+    """``recorded``, ``revised`` (an edited document), ``duplicate`` or ``skipped``."""
+    events: tuple[Event, ...] = ()
+    reason: str = ""
+    points: int = 0
+    """Net change of the customer's balance."""
+
+
+@attrs.frozen
+class AccountView:
+    """A customer's standing, as the 'All Customers' table and the Pay dialog show it."""
+
+    customer: Customer
+    points: int
+    value_minor: int
+    value_text: str
+    stars: int
+    max_stars: int
+    lifetime_earned: int
+    next_stars: int | None
+    points_to_next: int | None
+
+    @property
+    def rating(self) -> str:
+        return tier_rules.render_stars(self.stars, self.max_stars)
+
+
+@attrs.frozen
+class Payment:
+    plan: redemption.PointsPayment
+    event: PointsRedeemed
+
+
+class Engine:
+    """Open with a ledger URL or path; settings default to the shop defaults."""
+
+    def __init__(
+        self,
+        ledger: str | Path,
+        settings: Settings | None = None,
+        *,
+        settings_path: Path | None = None,
+        plugins: Plugins | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.plugins = plugins if plugins is not None else Plugins()
+        self.clock = clock
+        self.settings_path = settings_path
+        self._transaction_hooks: list[TransactionHook] = []
+        self._apply_settings(settings or Settings())
+        self.db = create_database_engine(ledger)
+        with translate_errors(self.db):
+            migrate(self.db)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- settings ---------------------------------------------------------------------------
+
+    def _apply_settings(self, settings: Settings) -> None:
+        self.currency: Currency = self.plugins.currency(settings.shop.currency)
+        self._zone = ZoneInfo(settings.shop.timezone) if settings.shop.timezone else None
+        self.settings = settings
+
+    def update_settings(self, settings: Settings) -> None:
+        """Replace the settings (validated against the installed plugins) and save them."""
+        self._apply_settings(settings)
+        if self.settings_path is not None:
+            save_settings(settings, self.settings_path)
+        signals.settings_changed.send(self, settings=settings, engine=self)
+
+    def business_date(self, moment: datetime) -> date:
+        """The shop's local date of a UTC moment: what 'today' means for expiry and reports."""
+        return moment.astimezone(self._zone).date()
+
+    def add_transaction_hook(self, hook: TransactionHook) -> None:
+        """Run ``hook(connection, events)`` inside every ledger transaction, before it commits.
+
+        For work that must commit or roll back with the points, such as queuing messages.
+        """
+        self._transaction_hooks.append(hook)
+
+    # ---- money and rating -------------------------------------------------------------------
+
+    def value_of(self, points: int) -> int:
+        return redemption.value_of(points, self.settings.redemption, self.currency)
+
+    def format_money(self, minor: int) -> str:
+        return format_money(minor, self.currency, self.settings.shop.locale)
+
+    @property
+    def max_stars(self) -> int:
+        return tier_rules.max_stars(self.settings.tiers)
+
+    # ---- transactions -----------------------------------------------------------------------
+
+    def _write(self, work: Callable[[sa.Connection, Posting, list[Event]], T]) -> T:
+        events: list[Event] = []
+        with translate_errors(self.db), self.db.begin() as connection:
+            posting = Posting(connection, recorded_at=self.clock())
+            result = work(connection, posting, events)
+            posting.finish()
+            for hook in self._transaction_hooks:
+                hook(connection, events)
+        self._publish(events)
+        return result
+
+    def _read(self, work: Callable[[sa.Connection], T]) -> T:
+        with translate_errors(self.db), self.db.connect() as connection:
+            connection = connection.execution_options(readonly=True)
+            with connection.begin():
+                return work(connection)
+
+    def _publish(self, events: list[Event]) -> None:
+        for event in events:
+            try:
+                signals.event_published.send(type(event), event=event, engine=self)
+            except Exception:
+                log.exception("a receiver of %s failed", type(event).__name__)
+        if events:
+            self.plugins.events_committed(self, events)
+
+    # ---- customers --------------------------------------------------------------------------
+
+    def add_customer(
+        self,
+        name: str,
+        *,
+        phone: str | None = None,
+        platform: str = "none",
+        messaging_key: str | None = None,
+    ) -> Customer:
+        name = name.strip()
+        if not name:
+            raise LoyaltyError("A customer needs a name.", hint="Give the customer's name.")
+        self._check_platform(platform)
+
+        def work(conn: sa.Connection, _: Posting, __: list[Event]) -> Customer:
+            return repo.add_customer(
+                conn, created_at=self.clock(), name=name, phone=phone, platform=platform,
+                messaging_key=messaging_key, shop_id=self.settings.shop.id,
+            )
+
+        customer = self._write(work)
+        signals.customers_changed.send(self, customer_ids=[customer.id], engine=self)
+        return customer
+
+    def customer(self, customer_id: int) -> Customer:
+        return self._read(lambda conn: repo.get_customer(conn, customer_id))
+
+    def customers(
+        self, search: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[CustomerSummary]:
+        return self._read(
+            lambda conn: repo.list_customers(conn, search=search, limit=limit, offset=offset)
+        )
+
+    def update_customer(self, customer_id: int, **values: object) -> Customer:
+        """Change name, phone, platform or messaging key."""
+        allowed = {"name", "phone", "platform", "messaging_key"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise LoyaltyError(
+                f"Cannot change {', '.join(sorted(unknown))} of a customer.",
+                hint=f"Change one of {', '.join(sorted(allowed))}.",
+            )
+        if "platform" in values:
+            self._check_platform(str(values["platform"]))
+        customer = self._write(
+            lambda conn, _, __: repo.update_customer(conn, customer_id, **values)
+        )
+        signals.customers_changed.send(self, customer_ids=[customer_id], engine=self)
+        return customer
+
+    def remove_customer(self, customer_id: int) -> Customer:
+        """Hide a customer from lists; their points log stays in the ledger."""
+        customer = self._write(
+            lambda conn, _, __: repo.update_customer(conn, customer_id, removed_at=self.clock())
+        )
+        signals.customers_changed.send(self, customer_ids=[customer_id], engine=self)
+        return customer
+
+    def platforms(self) -> dict[str, str]:
+        """Platform names a customer can have, with their titles: ``none`` and every channel."""
+        return {"none": "None", **{n: c.title for n, c in sorted(self.plugins.channels().items())}}
+
+    def _check_platform(self, platform: str) -> None:
+        known = self.platforms()
+        if platform not in known:
+            raise UnknownPlugin(
+                f"No notification channel named {platform!r} is installed.",
+                hint=f"Choose one of {', '.join(known)}.",
+            )
+
+    # ---- balances ---------------------------------------------------------------------------
+
+    def account(self, customer_id: int) -> AccountView:
+        def work(conn: sa.Connection) -> AccountView:
+            customer = repo.get_customer(conn, customer_id)
+            return self._view(customer, repo.get_balance(conn, customer_id))
+
+        return self._read(work)
+
+    def balance(self, customer_id: int) -> int:
+        return self._read(lambda conn: repo.get_balance(conn, customer_id).points)
+
+    def _view(self, customer: Customer, balance: repo.Balance) -> AccountView:
+        value = self.value_of(balance.points)
+        upcoming = tier_rules.next_tier(balance.lifetime_earned, self.settings.tiers)
+        return AccountView(
+            customer=customer, points=balance.points, value_minor=value,
+            value_text=self.format_money(value), stars=balance.stars, max_stars=self.max_stars,
+            lifetime_earned=balance.lifetime_earned,
+            next_stars=upcoming[0].stars if upcoming else None,
+            points_to_next=upcoming[1] if upcoming else None,
+        )
+
+    def accounts(
+        self, search: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[AccountView]:
+        """Customers with points, value and rating: the rows of 'All Customers'."""
+        return [self._view(s.customer, s.balance)
+                for s in self.customers(search, limit=limit, offset=offset)]
+
+    def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
+        return self._read(lambda conn: repo.history(conn, customer_id, limit=limit))
+
+    def rebuild_balances(self) -> RebuildReport:
+        """Recompute every cached balance from the ledger entries."""
+        return self._write(
+            lambda conn, _, __: repo.rebuild_balances(conn, self.settings.tiers)
+        )
+
+    # ---- facts from the POS -----------------------------------------------------------------
+
+    def record_sale(self, sale: SaleRecorded) -> Outcome:
+        return self.record([sale])[0]
+
+    def refund(self, refund: SaleRefunded) -> Outcome:
+        return self.record([refund])[0]
+
+    def record(
+        self,
+        facts: Iterable[SaleRecorded | SaleRefunded],
+        *,
+        customers: Sequence[PosCustomer] = (),
+        origin: str | None = None,
+        cursor: tuple[str, str] | None = None,
+    ) -> list[Outcome]:
+        """Record sales and refunds in one transaction, in order; safe to repeat.
+
+        ``customers`` (from POS ``origin``) are created or updated first, so facts can name
+        them by ``external_customer_id``. ``cursor`` (name, value) is stored in the same
+        transaction, so a sync that crashes resumes exactly where its last commit ended.
+        """
+        facts = list(facts)
+
+        def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> list[Outcome]:
+            batch = _Batch(self, conn, posting, events)
+            if customers:
+                if origin is None:
+                    raise ValueError("customers from a POS need the POS's origin name")
+                batch.external.update({
+                    (origin, ext): cid for ext, cid in repo.upsert_external_customers(
+                        conn, origin, [attrs.asdict(c) for c in customers],
+                        created_at=self.clock(),
+                    ).items()
+                })
+            outcomes = batch.apply(facts)
+            if cursor is not None:
+                repo.set_cursor(conn, cursor[0], cursor[1], now=self.clock())
+            return outcomes
+
+        outcomes = self._write(work)
+        if customers:
+            signals.customers_changed.send(self, customer_ids=None, engine=self)
+        return outcomes
+
+    def cursor(self, name: str) -> str | None:
+        return self._read(lambda conn: repo.get_cursor(conn, name))
+
+    # ---- redemption and adjustment ----------------------------------------------------------
+
+    def redeem(
+        self,
+        customer_id: int,
+        points: int,
+        *,
+        reason: str = "",
+        actor: str = "cli",
+        document: str | None = None,
+        key: str | None = None,
+    ) -> PointsRedeemed:
+        """Spend points (oldest lots first); refuses more than the balance.
+
+        ``key`` makes the call idempotent: a Pay dialog makes one key when it opens, so a
+        double click on Confirm redeems once. ``document`` links the redemption to the POS
+        sale it paid for, so refunding that sale gives the points back.
+        """
+        key = key or f"redeem/{uuid.uuid4()}"
+        now = self.clock()
+
+        def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> PointsRedeemed:
+            earlier = repo.entry_by_key(conn, key)
+            if earlier is not None:
+                return self._redeemed_event(earlier, repo.get_balance(conn, customer_id).points)
+            account = posting.account(customer_id)
+            redemption.check_redemption(customer_id, account.points, points,
+                                        self.settings.redemption)
+            business_date = self.business_date(now)
+            event_id = PointsRedeemed.id_for(key)
+            posting.debit(
+                account, points, kind="redeem", business_date=business_date, occurred_at=now,
+                idempotency_key=key, source_type="redemption", source_id=document,
+                reason=reason or "Paid with points", actor=actor,
+                shop_id=self.settings.shop.id, till_id=self.settings.shop.till,
+                event_id=event_id,
+            )
+            event = PointsRedeemed(
+                occurred_at=now, customer_id=customer_id, points=-points,
+                balance=account.points, idempotency_key=key, business_date=business_date,
+                reason=reason, value_minor=self.value_of(points), currency=self.currency.code,
+                source_id=document,
+            )
+            events.append(event)
+            return event
+
+        return self._write(work)
+
+    def _redeemed_event(self, entry: Entry, balance: int) -> PointsRedeemed:
+        return PointsRedeemed(
+            occurred_at=entry.occurred_at, customer_id=entry.customer_id, points=entry.points,
+            balance=balance, idempotency_key=entry.idempotency_key,
+            business_date=entry.business_date, reason=entry.reason,
+            value_minor=self.value_of(-entry.points), currency=self.currency.code,
+            source_id=entry.source_id,
+        )
+
+    def plan_payment(
+        self, customer_id: int, bill_minor: int, *, points: int | None = None
+    ) -> redemption.PointsPayment:
+        """How much of a bill the customer's points pay (all of them, or ``points``)."""
+        return redemption.plan_payment(
+            self.balance(customer_id), bill_minor, self.settings.redemption, self.currency,
+            points=points,
+        )
+
+    def pay(
+        self,
+        customer_id: int,
+        bill_minor: int,
+        *,
+        points: int | None = None,
+        actor: str = "cli",
+        key: str | None = None,
+        document: str | None = None,
+    ) -> Payment:
+        """Pay (part of) a bill with points: the Pay dialog's Confirm."""
+        plan = self.plan_payment(customer_id, bill_minor, points=points)
+        if plan.points <= 0:
+            raise LoyaltyError(
+                f"Customer {customer_id}'s points pay nothing of "
+                f"{self.format_money(bill_minor)}.",
+                hint="Take the whole amount in cash.",
+            )
+        event = self.redeem(
+            customer_id, plan.points, actor=actor, key=key, document=document,
+            reason=f"Paid {self.format_money(plan.covered_minor)} with points",
+        )
+        return Payment(plan, event)
+
+    def adjust(
+        self, customer_id: int, points: int, *, reason: str, actor: str = "admin"
+    ) -> PointsAdjusted:
+        """Add (positive) or remove (negative) points by hand; the reason is required."""
+        if not reason or not reason.strip():
+            raise LoyaltyError("An adjustment needs a reason.", hint="Say why, e.g. --reason "
+                               "'opening balance from the old system'.")
+        if points == 0:
+            raise LoyaltyError("An adjustment of 0 points changes nothing.",
+                               hint="Give a positive or negative number of points.")
+        now = self.clock()
+        key = f"adjust/{uuid.uuid4()}"
+
+        def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> PointsAdjusted:
+            account = posting.account(customer_id)
+            business_date = self.business_date(now)
+            common = dict(
+                kind="adjust", business_date=business_date, occurred_at=now,
+                idempotency_key=key, source_type="adjustment", reason=reason.strip(),
+                actor=actor, shop_id=self.settings.shop.id, till_id=self.settings.shop.till,
+                event_id=PointsAdjusted.id_for(key),
+            )
+            if points > 0:
+                posting.credit(account, points,
+                               expires_on=expiry_date(business_date, self.settings.expiry),
+                               **common)
+            else:
+                if -points > account.points:
+                    raise InsufficientPoints(customer_id, -points, account.points)
+                posting.debit(account, -points, **common)
+            event = PointsAdjusted(
+                occurred_at=now, customer_id=customer_id, points=points,
+                balance=account.points, idempotency_key=key, business_date=business_date,
+                reason=reason.strip(), actor=actor,
+            )
+            events.append(event)
+            return event
+
+        return self._write(work)
+
+
+class _Batch:
+    """Applies a list of POS facts inside one posting; keeps per-batch state."""
+
+    def __init__(
+        self, engine: Engine, conn: sa.Connection, posting: Posting, events: list[Event]
+    ) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.conn = conn
+        self.posting = posting
+        self.events = events
+        self.external: dict[tuple[str, str], int] = {}
+        self.sales: dict[str, Sale | _NewSale] = {}
+        self.refunded: set[str] = set()
+
+    def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
+        self._preload(facts)
+        outcomes = []
+        for fact in facts:
+            customer_id = self._customer_of(fact)
+            if isinstance(fact, SaleRecorded):
+                outcomes.append(self._sale(fact, customer_id))
+            else:
+                outcomes.append(self._refund(fact))
+        return outcomes
+
+    def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> None:
+        """Read what the batch needs in a few queries, not one per fact."""
+        wanted: dict[str, set[str]] = {}
+        for fact in facts:
+            if isinstance(fact, SaleRecorded) and fact.customer_id is None and \
+                    fact.external_customer_id is not None:
+                if (fact.source, fact.external_customer_id) not in self.external:
+                    wanted.setdefault(fact.source, set()).add(fact.external_customer_id)
+        for origin, ids in wanted.items():
+            found = repo.find_external_ids(self.conn, origin, ids)
+            self.external.update({(origin, ext): cid for ext, cid in found.items()})
+        self.sales.update(repo.sales_by_key(self.conn, [f.sale_key for f in facts]))
+        refunds = schema.refunds
+        keys = [f.refund_key for f in facts if isinstance(f, SaleRefunded)]
+        if keys:
+            self.refunded.update(self.conn.execute(
+                sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
+            ).scalars())
+        self.posting.load_accounts(
+            {self._customer_of(f) for f in facts if isinstance(f, SaleRecorded)} - {None}
+            | {s.customer_id for s in self.sales.values()}
+        )
+
+    def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
+        if isinstance(fact, SaleRefunded):
+            return None
+        if fact.customer_id is not None:
+            return fact.customer_id
+        return self.external.get((fact.source, fact.external_customer_id or ""))
+
+    def _common(self, fact: Event, account: PostingAccount, key: str, event_id: str) -> dict:
+        shop_id = getattr(fact, "shop_id", self.settings.shop.id)
+        till_id = getattr(fact, "till_id", self.settings.shop.till)
+        return dict(
+            occurred_at=fact.occurred_at, idempotency_key=key, actor=f"pos:{fact.source}",
+            shop_id=shop_id, till_id=till_id, event_id=event_id,
+        )
+
+    # ---- sales ------------------------------------------------------------------------------
+
+    def _sale(self, sale: SaleRecorded, customer_id: int | None) -> Outcome:
+        if customer_id is None:
+            return Outcome(sale, "skipped", reason="the customer is not in the ledger")
+        earlier = self.sales.get(sale.sale_key)
+        if earlier is not None:
+            return self._revise(sale, customer_id, earlier)
+        account = self.posting.account(customer_id)
+        if sale.currency != self.engine.currency.code:
+            return Outcome(sale, "skipped", reason=f"sale in {sale.currency}, shop keeps "
+                           f"{self.engine.currency.code}")
+        stars_before = account.stars
+        awards = earning.awards_for_sale(
+            sale, self.settings.earning, self.settings.tiers, stars_before, self.engine.currency
+        )
+        total = sum(a.points for a in awards)
+        business_date = self.engine.business_date(sale.occurred_at)
+        row = self.posting.add_sale({
+            "sale_key": sale.sale_key, "customer_id": customer_id, "source": sale.source,
+            "shop_id": sale.shop_id, "till_id": sale.till_id, "document_id": sale.document_id,
+            "total_minor": sale.total_minor, "currency": sale.currency,
+            "stars_before": stars_before, "points_earned": total, "occurred_at": sale.occurred_at,
+            "business_date": business_date, "event_id": sale.event_id,
+        })
+        self.sales[sale.sale_key] = _NewSale(row, customer_id, sale.total_minor, total)
+        events = self._earn(sale, account, awards, f"{sale.sale_key}#earn", business_date, row)
+        if not awards:
+            threshold = self.settings.earning.payment_threshold
+            return Outcome(sale, "recorded", reason=f"below the payment threshold {threshold}")
+        return Outcome(sale, "recorded", events=tuple(events), points=total)
+
+    def _earn(
+        self,
+        sale: SaleRecorded,
+        account: PostingAccount,
+        awards: list[earning.Award],
+        key: str,
+        business_date: date,
+        row: PendingRow | None,
+        sale_id: int | None = None,
+    ) -> list[Event]:
+        if not awards:
+            return []
+        event_id = PointsEarned.id_for(key)
+        expires_on = expiry_date(business_date, self.settings.expiry)
+        for award in awards:
+            self.posting.credit(
+                account, award.points, kind="earn", business_date=business_date,
+                expires_on=expires_on, counts_toward_tier=True, sale=row,
+                source_type="sale", source_id=sale.document_id, rule_id=award.rule_id,
+                reason=award.reason, sale_id=sale_id,
+                **self._common(sale, account, f"{key}:{award.rule_id}", event_id),
+            )
+        stars_before = account.stars
+        account.stars = tier_rules.stars_for(account.lifetime_earned, self.settings.tiers)
+        events: list[Event] = [PointsEarned(
+            occurred_at=sale.occurred_at, customer_id=account.customer_id,
+            points=sum(a.points for a in awards), balance=account.points,
+            idempotency_key=key, business_date=business_date,
+            reason=f"Sale {sale.document_id}", breakdown={a.rule_id: a.points for a in awards},
+            source_id=sale.document_id, stars=account.stars, max_stars=self.engine.max_stars,
+        )]
+        if account.stars > stars_before:
+            events.append(TierRaised(
+                occurred_at=sale.occurred_at, customer_id=account.customer_id,
+                old_stars=stars_before, new_stars=account.stars,
+                max_stars=self.engine.max_stars, cause_key=key,
+            ))
+        self.events.extend(events)
+        return events
+
+    def _revise(self, sale: SaleRecorded, customer_id: int, earlier: Sale | _NewSale) -> Outcome:
+        """The POS shows a recorded document again: the same is a duplicate, a new total a revision."""
+        if earlier.customer_id != customer_id:
+            return Outcome(sale, "skipped", reason=(
+                f"document {sale.document_id} was recorded for customer {earlier.customer_id}; "
+                "moving a sale to another customer is not done automatically"))
+        if earlier.total_minor == sale.total_minor:
+            return Outcome(sale, "duplicate", reason="already recorded")
+        self.posting.flush()
+        if isinstance(earlier, _NewSale):
+            earlier = repo.sales_by_key(self.conn, [sale.sale_key])[sale.sale_key]
+        account = self.posting.account(customer_id)
+        awards = earning.awards_for_sale(
+            sale, self.settings.earning, self.settings.tiers, earlier.stars_before,
+            self.engine.currency,
+        )
+        new_total = sum(a.points for a in awards)
+        delta = new_total - earlier.points_earned
+        revision = earlier.revision + 1
+        key = f"{sale.sale_key}#rev:{revision}"
+        business_date = self.engine.business_date(sale.occurred_at)
+        events: list[Event] = []
+        if delta > 0:
+            events = self._earn(
+                sale, account, [earning.Award("revision", delta,
+                                              f"Document {sale.document_id} edited")],
+                key, business_date, None, sale_id=earlier.id,
+            )
+        elif delta < 0:
+            events = [self._take_back(
+                sale, account, -delta, key, business_date, earlier.id,
+                reason=f"Document {sale.document_id} edited",
+            )]
+        s = schema.sales
+        self.conn.execute(s.update().where(s.c.id == earlier.id).values(
+            total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+        ))
+        self.sales[sale.sale_key] = attrs.evolve(
+            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision
+        )
+        return Outcome(sale, "revised", events=tuple(events), points=delta,
+                       reason=f"total changed to {sale.total_minor}")
+
+    def _take_back(
+        self, fact: SaleRecorded | SaleRefunded, account: PostingAccount, points: int, key: str,
+        business_date: date, sale_id: int, *, reason: str,
+    ) -> EarnReversed:
+        """Reverse earned points, from the sale's own lots first; never below a zero balance."""
+        take = min(points, account.points)
+        self.posting.debit(
+            account, take, kind="reverse_earn", business_date=business_date,
+            prefer_sale_id=sale_id, tier_points=-points, source_type="refund",
+            source_id=getattr(fact, "document_id", None), sale_id=sale_id, reason=reason,
+            **self._common(fact, account, key, EarnReversed.id_for(key)),
+        )
+        account.stars = tier_rules.stars_for(account.lifetime_earned, self.settings.tiers)
+        event = EarnReversed(
+            occurred_at=fact.occurred_at, customer_id=account.customer_id, points=-take,
+            balance=account.points, idempotency_key=key, business_date=business_date,
+            reason=reason, source_id=getattr(fact, "document_id", None),
+            unrecovered=points - take,
+        )
+        self.events.append(event)
+        return event
+
+    # ---- refunds ----------------------------------------------------------------------------
+
+    def _refund(self, refund: SaleRefunded) -> Outcome:
+        if refund.refund_key in self.refunded:
+            return Outcome(refund, "duplicate", reason="already recorded")
+        sale = self.sales.get(refund.sale_key)
+        if sale is None:
+            return Outcome(refund, "skipped", reason=(
+                f"refunds document {refund.original_document_id}, which earned no points here "
+                "(no customer, or never recorded)"))
+        self.posting.flush()
+        if isinstance(sale, _NewSale):
+            sale = repo.sales_by_key(self.conn, [refund.sale_key])[refund.sale_key]
+        account = self.posting.account(sale.customer_id)
+        business_date = self.engine.business_date(refund.occurred_at)
+        reversal = earning.reversal_for_refund(
+            sale.points_earned, sale.total_minor, sale.refunded_minor, refund.amount_minor,
+            sale.points_reversed,
+        )
+        events: list[Event] = []
+        taken = 0
+        if reversal:
+            event = self._take_back(
+                refund, account, reversal, f"{refund.refund_key}#reverse_earn", business_date,
+                sale.id, reason=f"Refund {refund.document_id} of sale {sale.document_id}",
+            )
+            taken = -event.points
+            events.append(event)
+        restored = self._restore_redeemed(refund, sale, account, business_date)
+        if restored is not None:
+            events.append(restored)
+        refunded_minor = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
+        s = schema.sales
+        self.conn.execute(s.update().where(s.c.id == sale.id).values(
+            refunded_minor=refunded_minor, points_reversed=sale.points_reversed + reversal,
+        ))
+        self.conn.execute(schema.refunds.insert(), {
+            "refund_key": refund.refund_key, "sale_id": sale.id,
+            "document_id": refund.document_id, "amount_minor": refund.amount_minor,
+            "points_reversed": reversal, "points_unrecovered": reversal - taken,
+            "points_restored": restored.points if restored else 0,
+            "occurred_at": refund.occurred_at, "event_id": refund.event_id,
+        })
+        self.refunded.add(refund.refund_key)
+        self.sales[refund.sale_key] = attrs.evolve(
+            sale, refunded_minor=refunded_minor, points_reversed=sale.points_reversed + reversal
+        )
+        net = sum(getattr(e, "points", 0) for e in events)
+        return Outcome(refund, "recorded", events=tuple(events), points=net)
+
+    def _restore_redeemed(
+        self, refund: SaleRefunded, sale: Sale, account: PostingAccount, business_date: date
+    ) -> RedemptionReversed | None:
+        """Give back, in proportion, points that paid for the refunded sale."""
+        e, lots, alloc = schema.ledger_entries, schema.point_lots, schema.lot_allocations
+        linked = (e.c.customer_id == sale.customer_id) & (e.c.source_id == sale.document_id)
+        redeemed = -int(self.conn.execute(sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0))
+                                          .where(linked, e.c.kind == "redeem")).scalar_one())
+        if redeemed <= 0:
+            return None
+        restored_before = int(self.conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0))
+            .where(linked, e.c.kind == "reverse_redeem")).scalar_one())
+        refunded = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
+        restore = redeemed * refunded // sale.total_minor - restored_before
+        if restore <= 0:
+            return None
+        expiries = self.conn.execute(
+            sa.select(lots.c.expires_on).join(alloc, alloc.c.lot_entry_id == lots.c.entry_id)
+            .join(e, e.c.id == alloc.c.debit_entry_id).where(linked, e.c.kind == "redeem")
+        ).scalars().all()
+        expires_on = None if None in expiries or not expiries else max(expiries)
+        key = f"{refund.refund_key}#reverse_redeem"
+        reason = f"Refund {refund.document_id} returns points paid for sale {sale.document_id}"
+        self.posting.credit(
+            account, restore, kind="reverse_redeem", business_date=business_date,
+            expires_on=expires_on, source_type="refund", source_id=sale.document_id,
+            sale_id=sale.id, reason=reason,
+            **self._common(refund, account, key, RedemptionReversed.id_for(key)),
+        )
+        event = RedemptionReversed(
+            occurred_at=refund.occurred_at, customer_id=account.customer_id, points=restore,
+            balance=account.points, idempotency_key=key, business_date=business_date,
+            reason=reason, source_id=sale.document_id,
+        )
+        self.events.append(event)
+        return event
+
+
+@attrs.define
+class _NewSale:
+    """A sale buffered in this batch, not yet flushed."""
+
+    row: PendingRow
+    customer_id: int
+    total_minor: int
+    points_earned: int

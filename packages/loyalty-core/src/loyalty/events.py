@@ -1,0 +1,264 @@
+"""Domain events: immutable facts about what happened to a customer's points.
+
+POS adapters produce ``SaleRecorded`` and ``SaleRefunded``; the engine answers with the events
+its rules derive (``PointsEarned``, ``TierRaised``, ...). Every event carries a stable
+``event_id``: a UUID derived from what makes the fact unique (the POS document, the ledger
+idempotency key), so the same fact read twice has the same id and replays can be recognised.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from datetime import datetime
+from datetime import timezone
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+
+_NAMESPACE = uuid.UUID("6f1c1c1e-2b0b-4c55-9f5e-4c6f7961c7a1")
+
+
+def stable_id(key: str) -> str:
+    """The id every event built from ``key`` shares: a name-based UUID, never random."""
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone; events carry aware UTC times")
+    return value.astimezone(timezone.utc)
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of all domain events."""
+
+    kind: ClassVar[str] = "event"
+    occurred_at: datetime = attrs.field(converter=_utc)
+    """When it happened, in UTC."""
+    event_id: str = ""
+    """Stable id; derived from ``identity()`` when not given."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.event_id:
+            object.__setattr__(self, "event_id", type(self).id_for(self.identity()))
+
+    @classmethod
+    def id_for(cls, identity: str) -> str:
+        """The ``event_id`` an event of this class with this ``identity()`` gets."""
+        return stable_id(f"{cls.__name__}:{identity}")
+
+    def identity(self) -> str:
+        """What makes this fact unique; the stable id is derived from it."""
+        raise NotImplementedError
+
+
+# ---- Facts from a point of sale -------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SaleLine:
+    """One line of a sale, for per-product and per-category points."""
+
+    product_id: str
+    quantity: Decimal = attrs.field(converter=Decimal)
+    total_minor: int
+    """Line total after discounts, in minor units."""
+    category_id: str | None = None
+    product_name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SaleRecorded(Event):
+    """A POS finished a sale for a known customer."""
+
+    kind: ClassVar[str] = "sale_recorded"
+    source: str
+    """The adapter that read it (``aronium``, ``manual``)."""
+    shop_id: str
+    till_id: str
+    document_id: str
+    """The POS's document number, unique within one till."""
+    total_minor: int = attrs.field(validator=_non_negative)
+    currency: str
+    customer_id: int | None = None
+    """The ledger's customer id; or leave it None and give ``external_customer_id``."""
+    external_customer_id: str | None = None
+    """The POS's own customer id, resolved against customers imported from ``source``."""
+    lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=tuple)
+
+    def identity(self) -> str:
+        return self.sale_key
+
+    @property
+    def sale_key(self) -> str:
+        """The idempotency key of the sale: the same document never earns twice."""
+        return f"sale/{self.source}/{self.shop_id}/{self.till_id}/{self.document_id}"
+
+
+@attrs.frozen(kw_only=True)
+class SaleRefunded(Event):
+    """A POS refunded (part of) an earlier sale."""
+
+    kind: ClassVar[str] = "sale_refunded"
+    source: str
+    shop_id: str
+    till_id: str
+    document_id: str
+    """The refund document's own number."""
+    original_document_id: str
+    """The sale it refunds, as the POS numbers it."""
+    amount_minor: int = attrs.field(validator=_positive)
+    """How much money went back to the customer, as a positive number."""
+    currency: str
+
+    def identity(self) -> str:
+        return self.refund_key
+
+    @property
+    def refund_key(self) -> str:
+        return f"refund/{self.source}/{self.shop_id}/{self.till_id}/{self.document_id}"
+
+    @property
+    def sale_key(self) -> str:
+        return f"sale/{self.source}/{self.shop_id}/{self.till_id}/{self.original_document_id}"
+
+
+# ---- Facts the engine derives ---------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PointsEvent(Event):
+    """A change of one customer's balance, as written to the ledger."""
+
+    customer_id: int
+    points: int
+    """Signed change of the balance."""
+    balance: int = attrs.field(validator=_non_negative)
+    """The balance after the change."""
+    idempotency_key: str
+    business_date: date
+    reason: str = ""
+
+    def identity(self) -> str:
+        return self.idempotency_key
+
+
+@attrs.frozen(kw_only=True)
+class PointsEarned(PointsEvent):
+    kind: ClassVar[str] = "points_earned"
+    breakdown: dict[str, int] = attrs.Factory(dict)
+    """Points per rule that awarded them (``base``, ``tier_bonus``, ``product:42``)."""
+    source_type: str = "sale"
+    source_id: str | None = None
+    """The POS document that earned them, if any."""
+    stars: int = 0
+    """The customer's star level after earning."""
+    max_stars: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class PointsRedeemed(PointsEvent):
+    kind: ClassVar[str] = "points_redeemed"
+    value_minor: int = 0
+    """What the points paid for, in minor units of ``currency``."""
+    currency: str = ""
+    source_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PointsAdjusted(PointsEvent):
+    """An admin changed a balance by hand; ``reason`` is required."""
+
+    kind: ClassVar[str] = "points_adjusted"
+    actor: str = "admin"
+
+
+@attrs.frozen(kw_only=True)
+class EarnReversed(PointsEvent):
+    """A refund took back (part of) what its sale earned."""
+
+    kind: ClassVar[str] = "earn_reversed"
+    source_id: str | None = None
+    unrecovered: int = 0
+    """Points the refund should have taken back but the customer had already spent."""
+
+
+@attrs.frozen(kw_only=True)
+class RedemptionReversed(PointsEvent):
+    """A refund gave back points that had paid for the refunded sale."""
+
+    kind: ClassVar[str] = "redemption_reversed"
+    source_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PointsExpired(PointsEvent):
+    kind: ClassVar[str] = "points_expired"
+
+
+@attrs.frozen(kw_only=True)
+class TierRaised(Event):
+    """A customer's lifetime points crossed a star threshold."""
+
+    kind: ClassVar[str] = "tier_raised"
+    customer_id: int
+    old_stars: int
+    new_stars: int
+    max_stars: int
+    cause_key: str
+    """The idempotency key of the ledger entry that crossed the threshold."""
+
+    def identity(self) -> str:
+        return f"{self.cause_key}->{self.new_stars}"
+
+
+@attrs.frozen(kw_only=True)
+class DrawWon(Event):
+    """A customer won a lucky draw; the prize is posted to the ledger as points."""
+
+    kind: ClassVar[str] = "draw_won"
+    customer_id: int
+    draw_id: str
+    prize_points: int = attrs.field(validator=_positive)
+    balance: int = 0
+
+    def identity(self) -> str:
+        return f"draw/{self.draw_id}"
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        SaleRecorded,
+        SaleRefunded,
+        PointsEarned,
+        PointsRedeemed,
+        PointsAdjusted,
+        EarnReversed,
+        RedemptionReversed,
+        PointsExpired,
+        TierRaised,
+        DrawWon,
+    )
+}
+"""Every concrete event by its ``kind``; plugins and later modules add theirs with ``register_event``."""
+
+
+def register_event(cls: type[Event]) -> type[Event]:
+    """Class decorator: make an event type known to the (de)serialiser by its ``kind``."""
+    EVENT_TYPES[cls.kind] = cls
+    return cls

@@ -1,0 +1,1 @@
+"""The ledger: schema, migrations, the posting unit of work and the queries."""

@@ -1,0 +1,156 @@
+"""Opening the ledger database: SQLite by default, any SQLAlchemy URL (PostgreSQL) for chains.
+
+SQLite is tuned for a till: WAL so the UI reads while a sync writes, a busy timeout so two
+processes wait for each other instead of failing, and ``BEGIN IMMEDIATE`` for writes so two
+writers serialise at the start of a transaction instead of deadlocking half-way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from loyalty.errors import LedgerError
+
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def ledger_url(value: str | Path) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (the common case on a till)."""
+    text = str(value)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_path(url: sa.URL) -> Path | None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def create_database_engine(url: str | Path) -> sa.Engine:
+    """An Engine for the ledger; raises ``LedgerError`` naming the problem and the fix."""
+    parsed = sa.make_url(ledger_url(url))
+    path = _sqlite_path(parsed)
+    if path is not None:
+        if path.is_dir():
+            raise LedgerError(
+                f"The ledger path {path} is a folder.",
+                hint="Give a file name inside it, e.g. " + str(path / "loyalty.db"),
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(
+                f"Cannot create the folder for the ledger {path}: {exc.strerror}.",
+                hint="Choose a folder you can write to with --ledger or LOYALTY_LEDGER.",
+            ) from None
+    kwargs: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise LedgerError(
+            f"Cannot use the ledger URL {parsed.render_as_string(hide_password=True)}: {exc}",
+            hint="Use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+            "(install loyalty-core[postgres] for PostgreSQL).",
+        ) from None
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        readonly = connection.get_execution_options().get("readonly", False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection: sa.Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "loyalty.ledger:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", "loyalty.ledger:migrations")
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest revision; a no-op when it is already there."""
+    if current_revision(engine) == head_revision():
+        return
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+
+
+@contextmanager
+def translate_errors(engine: sa.Engine) -> Iterator[None]:
+    """Turn driver errors into ``LedgerError`` that say what is wrong with which database."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        raise LedgerError(*_explain(engine, exc)) from None
+    except sa.exc.DatabaseError as exc:
+        raise LedgerError(*_explain(engine, exc)) from None
+
+
+def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
+    where = engine.url.render_as_string(hide_password=True)
+    text = str(exc.orig)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"The ledger {where} stayed locked by another program for "
+            f"{BUSY_TIMEOUT_MS // 1000} s.",
+            "Close other 'loyalty' windows or commands, or try again.",
+        )
+    if "not a database" in lowered or "file is encrypted" in lowered:
+        return (
+            f"The ledger {where} is not a SQLite database.",
+            "Point --ledger at the loyalty database file, or at a new file to create one.",
+        )
+    if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+        return (
+            f"Cannot write the ledger {where}: {text}.",
+            "Check that the file and its folder can be written by this user.",
+        )
+    if "could not connect" in lowered or "connection refused" in lowered:
+        return (
+            f"Cannot reach the ledger server {where}: {text.strip()}.",
+            "Check that PostgreSQL is running and the URL's host, port and database are right.",
+        )
+    return (f"The ledger {where} failed: {text.strip()}.", "")

@@ -1,0 +1,88 @@
+"""What the ledger returns: attrs records, so SQLAlchemy rows never leak out of ``loyalty.ledger``."""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+
+import attrs
+
+
+@attrs.frozen
+class Customer:
+    id: int
+    name: str
+    phone: str | None = None
+    platform: str = "none"
+    messaging_key: str | None = None
+    origin: str | None = None
+    external_id: str | None = None
+    shop_id: str = "main"
+    created_at: datetime | None = None
+    removed_at: datetime | None = None
+
+
+@attrs.frozen
+class Balance:
+    customer_id: int
+    points: int
+    lifetime_earned: int
+    stars: int
+    last_activity_at: datetime | None = None
+
+
+@attrs.frozen
+class CustomerSummary:
+    """A row of the 'All Customers' table."""
+
+    customer: Customer
+    balance: Balance
+
+
+@attrs.frozen
+class Entry:
+    """One line of a customer's points log."""
+
+    id: int
+    customer_id: int
+    kind: str
+    points: int
+    occurred_at: datetime
+    business_date: date
+    idempotency_key: str
+    source_type: str
+    source_id: str | None
+    rule_id: str | None
+    reason: str
+    actor: str
+    shop_id: str
+    till_id: str
+    expires_on: date | None = None
+    """For credits: when the lot expires."""
+    remaining: int | None = None
+    """For credits: points of this lot not yet spent, expired or reversed."""
+
+
+@attrs.frozen
+class Sale:
+    id: int
+    sale_key: str
+    customer_id: int
+    document_id: str
+    total_minor: int
+    stars_before: int
+    points_earned: int
+    refunded_minor: int
+    points_reversed: int
+    revision: int
+    occurred_at: datetime
+    business_date: date
+
+
+@attrs.frozen
+class RebuildReport:
+    customers: int
+    corrected: list[int]
+    """Customers whose cached balance disagreed with their entries and was rewritten."""
+    problems: list[str]
+    """Inconsistencies the cache cannot fix (a lot whose remaining disagrees with allocations)."""

@@ -1,0 +1,273 @@
+"""The ledger's queries: customers, balances, history, sales, sync cursors, and the rebuild.
+
+Functions take an open connection, so the engine decides what shares one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from loyalty.errors import UnknownCustomer
+from loyalty.ledger import schema
+from loyalty.ledger.posting import chunks
+from loyalty.ledger.records import Balance
+from loyalty.ledger.records import Customer
+from loyalty.ledger.records import CustomerSummary
+from loyalty.ledger.records import Entry
+from loyalty.ledger.records import RebuildReport
+from loyalty.ledger.records import Sale
+from loyalty.rules.tiers import stars_for
+from loyalty.settings import Tier
+
+
+c, b = schema.customers, schema.balances
+
+
+def _customer(row: sa.Row) -> Customer:
+    return Customer(
+        id=row.id, name=row.name, phone=row.phone, platform=row.platform,
+        messaging_key=row.messaging_key, origin=row.origin, external_id=row.external_id,
+        shop_id=row.shop_id, created_at=row.created_at, removed_at=row.removed_at,
+    )
+
+
+def _balance(row: sa.Row) -> Balance:
+    return Balance(row.customer_id, row.points, row.lifetime_earned, row.stars,
+                   row.last_activity_at)
+
+
+# ---- Customers ------------------------------------------------------------------------------
+
+
+def add_customer(conn: sa.Connection, *, created_at: datetime, **values: object) -> Customer:
+    """Insert a customer and their empty balance row."""
+    values.setdefault("platform", "none")
+    new_id = conn.execute(
+        c.insert().returning(c.c.id), {**values, "created_at": created_at}
+    ).scalar_one()
+    conn.execute(b.insert(), {"customer_id": new_id, "points": 0, "lifetime_earned": 0,
+                              "stars": 0})
+    return get_customer(conn, new_id)
+
+
+def upsert_external_customers(
+    conn: sa.Connection, origin: str, rows: Iterable[dict], *, created_at: datetime
+) -> dict[str, int]:
+    """Create or update customers imported from a POS; returns external id → ledger id.
+
+    Name, phone and messaging key follow the POS; the platform chosen in the loyalty app is
+    kept. A customer another till created at the same moment is found, not duplicated.
+    """
+    rows = list(rows)
+    known = find_external_ids(conn, origin, [r["external_id"] for r in rows])
+    for row in rows:
+        ext = row["external_id"]
+        if ext in known:
+            conn.execute(
+                c.update().where(c.c.id == known[ext]).values(
+                    name=row["name"], phone=row.get("phone"),
+                    messaging_key=row.get("messaging_key"),
+                )
+            )
+            continue
+        try:
+            with conn.begin_nested():
+                known[ext] = add_customer(
+                    conn, created_at=created_at, origin=origin, **row
+                ).id
+        except sa.exc.IntegrityError:
+            known.update(find_external_ids(conn, origin, [ext]))
+    return known
+
+
+def find_external_ids(conn: sa.Connection, origin: str, external_ids: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(set(external_ids))):
+        query = sa.select(c.c.external_id, c.c.id).where(
+            c.c.origin == origin, c.c.external_id.in_(chunk)
+        )
+        found.update({ext: cid for ext, cid in conn.execute(query)})
+    return found
+
+
+def get_customer(conn: sa.Connection, customer_id: int) -> Customer:
+    row = conn.execute(sa.select(c).where(c.c.id == customer_id)).one_or_none()
+    if row is None:
+        raise UnknownCustomer(customer_id)
+    return _customer(row)
+
+
+def update_customer(conn: sa.Connection, customer_id: int, **values: object) -> Customer:
+    result = conn.execute(c.update().where(c.c.id == customer_id).values(**values))
+    if result.rowcount == 0:
+        raise UnknownCustomer(customer_id)
+    return get_customer(conn, customer_id)
+
+
+def list_customers(
+    conn: sa.Connection,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    include_removed: bool = False,
+) -> list[CustomerSummary]:
+    """Customers with their balances, by id; ``search`` matches name, phone or id."""
+    query = sa.select(c, b).join(b, b.c.customer_id == c.c.id).order_by(c.c.id)
+    if not include_removed:
+        query = query.where(c.c.removed_at.is_(None))
+    if search and search.strip():
+        text = search.strip()
+        matches = [c.c.name.icontains(text, autoescape=True),
+                   c.c.phone.icontains(text, autoescape=True)]
+        if text.isdigit():
+            matches += [c.c.id == int(text), c.c.external_id == text]
+        query = query.where(sa.or_(*matches))
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return [CustomerSummary(_customer(row), _balance(row)) for row in conn.execute(query)]
+
+
+def get_balance(conn: sa.Connection, customer_id: int) -> Balance:
+    row = conn.execute(sa.select(b).where(b.c.customer_id == customer_id)).one_or_none()
+    if row is None:
+        raise UnknownCustomer(customer_id)
+    return _balance(row)
+
+
+# ---- History and sales ----------------------------------------------------------------------
+
+
+def history(conn: sa.Connection, customer_id: int, *, limit: int | None = None) -> list[Entry]:
+    """The customer's points log, oldest first (newest ``limit`` entries when limited)."""
+    get_customer(conn, customer_id)
+    e, lots = schema.ledger_entries, schema.point_lots
+    query = (
+        sa.select(e, lots.c.expires_on, lots.c.remaining)
+        .outerjoin(lots, lots.c.entry_id == e.c.id)
+        .where(e.c.customer_id == customer_id)
+        .order_by(e.c.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(conn.execute(query))
+    rows.reverse()
+    return [
+        Entry(
+            id=r.id, customer_id=r.customer_id, kind=r.kind, points=r.points,
+            occurred_at=r.occurred_at, business_date=r.business_date,
+            idempotency_key=r.idempotency_key, source_type=r.source_type, source_id=r.source_id,
+            rule_id=r.rule_id, reason=r.reason, actor=r.actor, shop_id=r.shop_id,
+            till_id=r.till_id, expires_on=r.expires_on, remaining=r.remaining,
+        )
+        for r in rows
+    ]
+
+
+def _sale(row: sa.Row) -> Sale:
+    return Sale(
+        id=row.id, sale_key=row.sale_key, customer_id=row.customer_id,
+        document_id=row.document_id, total_minor=row.total_minor,
+        stars_before=row.stars_before, points_earned=row.points_earned,
+        refunded_minor=row.refunded_minor, points_reversed=row.points_reversed,
+        revision=row.revision, occurred_at=row.occurred_at, business_date=row.business_date,
+    )
+
+
+def sales_by_key(conn: sa.Connection, keys: Iterable[str]) -> dict[str, Sale]:
+    s = schema.sales
+    found: dict[str, Sale] = {}
+    for chunk in chunks(sorted(set(keys))):
+        for row in conn.execute(sa.select(s).where(s.c.sale_key.in_(chunk))):
+            found[row.sale_key] = _sale(row)
+    return found
+
+
+def existing_entry_keys(conn: sa.Connection, keys: Iterable[str]) -> set[str]:
+    e = schema.ledger_entries
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(keys))):
+        found.update(conn.execute(
+            sa.select(e.c.idempotency_key).where(e.c.idempotency_key.in_(chunk))
+        ).scalars())
+    return found
+
+
+def entry_by_key(conn: sa.Connection, key: str) -> Entry | None:
+    e = schema.ledger_entries
+    row = conn.execute(sa.select(e.c.customer_id).where(e.c.idempotency_key == key)).first()
+    if row is None:
+        return None
+    return next(x for x in history(conn, row.customer_id) if x.idempotency_key == key)
+
+
+# ---- Sync cursors ---------------------------------------------------------------------------
+
+
+def get_cursor(conn: sa.Connection, name: str) -> str | None:
+    t = schema.sync_cursors
+    return conn.execute(sa.select(t.c.value).where(t.c.name == name)).scalar_one_or_none()
+
+
+def set_cursor(conn: sa.Connection, name: str, value: str, *, now: datetime) -> None:
+    t = schema.sync_cursors
+    updated = conn.execute(
+        t.update().where(t.c.name == name).values(value=value, updated_at=now)
+    ).rowcount
+    if not updated:
+        conn.execute(t.insert(), {"name": name, "value": value, "updated_at": now})
+
+
+# ---- Rebuild --------------------------------------------------------------------------------
+
+
+def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...]) -> RebuildReport:
+    """Recompute every balance from the entries; report lots that disagree with allocations.
+
+    points = Σ entries.points; lifetime = Σ entries.tier_points; stars = the tier those
+    lifetime points reach.
+    """
+    e, lots, alloc = schema.ledger_entries, schema.point_lots, schema.lot_allocations
+    points = dict(conn.execute(
+        sa.select(e.c.customer_id, sa.func.sum(e.c.points)).group_by(e.c.customer_id)
+    ).all())
+    lifetimes = dict(conn.execute(
+        sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points)).group_by(e.c.customer_id)
+    ).all())
+    activity = dict(conn.execute(
+        sa.select(e.c.customer_id, sa.func.max(e.c.occurred_at)).group_by(e.c.customer_id)
+    ).all())
+    problems = []
+    allocated = (
+        sa.select(alloc.c.lot_entry_id, sa.func.sum(alloc.c.points).label("used"))
+        .group_by(alloc.c.lot_entry_id).subquery()
+    )
+    bad_lots = conn.execute(
+        sa.select(lots.c.entry_id, lots.c.original, lots.c.remaining, allocated.c.used)
+        .outerjoin(allocated, allocated.c.lot_entry_id == lots.c.entry_id)
+        .where(lots.c.remaining != lots.c.original - sa.func.coalesce(allocated.c.used, 0))
+    ).all()
+    for lot in bad_lots:
+        problems.append(
+            f"lot {lot.entry_id}: remaining {lot.remaining}, but {lot.original} − "
+            f"{lot.used or 0} allocated = {lot.original - (lot.used or 0)}"
+        )
+    corrected = []
+    rows = conn.execute(sa.select(b)).all()
+    for row in rows:
+        cid = row.customer_id
+        lifetime = max(0, int(lifetimes.get(cid) or 0))
+        want = (int(points.get(cid) or 0), lifetime, stars_for(lifetime, tiers),
+                activity.get(cid))
+        if (row.points, row.lifetime_earned, row.stars) != want[:3]:
+            corrected.append(cid)
+        conn.execute(b.update().where(b.c.customer_id == cid).values(
+            points=want[0], lifetime_earned=want[1], stars=want[2],
+            last_activity_at=want[3] if want[3] is not None else row.last_activity_at,
+        ))
+    return RebuildReport(customers=len(rows), corrected=corrected, problems=problems)

@@ -1,0 +1,217 @@
+"""The ledger's tables, in one MetaData; Alembic migrations in ``migrations/`` build them.
+
+Conventions:
+
+* Points are signed integers (``BigInteger``); money is integer minor units. No floats.
+* Times are UTC (``UTCDateTime``); each entry also has the shop's local ``business_date``,
+  which is what expiry, reports and "today" mean to the shop.
+* ``ledger_entries`` is append-only. A credit opens a row in ``point_lots`` (points remaining);
+  every debit is split over lots in ``lot_allocations``. ``balances`` is a cache of both,
+  rebuildable from the entries at any time.
+* Every entry has a UNIQUE ``idempotency_key`` derived from its source (POS document, rule), so
+  no retry, re-run or second till can post the same thing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timezone
+
+import sqlalchemy as sa
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the ledger stores aware UTC times")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a ledger.
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Points = sa.BigInteger
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# ---- Customers ------------------------------------------------------------------------------
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("phone", sa.String(64)),
+    # The channel that carries this customer's messages: 'whatsapp', 'messenger', ..., 'none'.
+    sa.Column("platform", sa.String(32), nullable=False, server_default="none"),
+    # The customer's key on that channel (CallMeBot API key); Aronium keeps it in 'Code'.
+    sa.Column("messaging_key", sa.String(200)),
+    # Where the customer came from ('aronium') and their id there; unique together.
+    sa.Column("origin", sa.String(32)),
+    sa.Column("external_id", sa.String(64)),
+    sa.Column("shop_id", sa.String(64), nullable=False, server_default="main"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    # Removed customers keep their ledger history; they just stop being listed.
+    sa.Column("removed_at", UTCDateTime),
+    sa.UniqueConstraint("origin", "external_id", name="uq_customers_origin_external_id"),
+)
+
+# The balance cache: one row per customer, locked (FOR UPDATE) by every write to that customer.
+balances = sa.Table(
+    "balances",
+    metadata,
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("points", Points, nullable=False, server_default="0"),
+    # Points earned by purchases and awards, net of refunds; redemptions do not lower it.
+    sa.Column("lifetime_earned", Points, nullable=False, server_default="0"),
+    sa.Column("stars", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_activity_at", UTCDateTime),
+    sa.CheckConstraint("points >= 0", name="points_not_negative"),
+)
+
+# ---- Sales ----------------------------------------------------------------------------------
+
+# One row per POS sale ever recorded: the idempotency guard for sales and the base for refunds.
+sales = sa.Table(
+    "sales",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("sale_key", sa.String(255), nullable=False, unique=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("shop_id", sa.String(64), nullable=False),
+    sa.Column("till_id", sa.String(64), nullable=False),
+    sa.Column("document_id", sa.String(128), nullable=False),
+    sa.Column("total_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    # The star level before the sale: its tier bonus applied, and a revision reuses it.
+    sa.Column("stars_before", sa.Integer, nullable=False),
+    sa.Column("points_earned", Points, nullable=False),
+    sa.Column("refunded_minor", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("points_reversed", Points, nullable=False, server_default="0"),
+    # Bumped each time the POS edits the document after it was recorded (its total changed).
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("business_date", sa.Date, nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+)
+
+# Every refund ever applied, once, even one that moved no points (its sale earned nothing).
+refunds = sa.Table(
+    "refunds",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("refund_key", sa.String(255), nullable=False, unique=True),
+    sa.Column("sale_id", Id, sa.ForeignKey("sales.id"), nullable=False),
+    sa.Column("document_id", sa.String(128), nullable=False),
+    sa.Column("amount_minor", sa.BigInteger, nullable=False),
+    sa.Column("points_reversed", Points, nullable=False),
+    # Of those, how many the customer had already spent, so the refund could not take them.
+    sa.Column("points_unrecovered", Points, nullable=False),
+    sa.Column("points_restored", Points, nullable=False),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+)
+
+# ---- The ledger -----------------------------------------------------------------------------
+
+ENTRY_KINDS = (
+    "earn",            # credit: a purchase or an award earned points (counts toward the tier)
+    "adjust",          # signed: an admin's correction, with a reason
+    "redeem",          # debit: points paid for something
+    "reverse_earn",    # debit: a refund took back what its sale earned
+    "reverse_redeem",  # credit: a refund gave back points that paid for the sale
+    "expire",          # debit: a lot reached its expiry date
+)
+
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("points", Points, nullable=False),
+    # The entry's effect on lifetime points (the tier). Equals ``points`` for an earn; for a
+    # refund it is the whole reversal, even the part the customer had already spent, which is
+    # why an entry may move 0 points and still lower the tier.
+    sa.Column("tier_points", Points, nullable=False, server_default="0"),
+    sa.Column("occurred_at", UTCDateTime, nullable=False),
+    sa.Column("business_date", sa.Date, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.Column("idempotency_key", sa.String(255), nullable=False, unique=True),
+    # What caused it: 'sale', 'refund', 'redemption', 'adjustment', 'expiry', 'draw', ...
+    sa.Column("source_type", sa.String(32), nullable=False),
+    # The POS document number or other id of the cause, shown in the points log.
+    sa.Column("source_id", sa.String(128)),
+    sa.Column("sale_id", Id, sa.ForeignKey("sales.id")),
+    # Which rule made an award ('base', 'tier_bonus', 'product:42'), so awards can be explained.
+    sa.Column("rule_id", sa.String(64)),
+    sa.Column("reverses_entry_id", Id, sa.ForeignKey("ledger_entries.id")),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    # Who did it: 'system', 'pos:aronium', 'cli', 'user:NAME', 'plugin:NAME'.
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("shop_id", sa.String(64), nullable=False),
+    sa.Column("till_id", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.CheckConstraint("points <> 0 OR tier_points <> 0", name="moves_something"),
+    sa.Index("ix_ledger_entries_customer_id_id", "customer_id", "id"),
+    sa.Index("ix_ledger_entries_business_date", "business_date"),
+)
+
+point_lots = sa.Table(
+    "point_lots",
+    metadata,
+    sa.Column("entry_id", Id, sa.ForeignKey("ledger_entries.id"), primary_key=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("original", Points, nullable=False),
+    sa.Column("remaining", Points, nullable=False),
+    sa.Column("earned_on", sa.Date, nullable=False),
+    # Last business day the lot can be spent; NULL never expires.
+    sa.Column("expires_on", sa.Date),
+    sa.CheckConstraint("remaining >= 0 AND remaining <= original", name="remaining_in_range"),
+    sa.Index("ix_point_lots_customer_open", "customer_id", "remaining"),
+    sa.Index("ix_point_lots_expires_on", "expires_on"),
+)
+
+lot_allocations = sa.Table(
+    "lot_allocations",
+    metadata,
+    sa.Column("debit_entry_id", Id, sa.ForeignKey("ledger_entries.id"), primary_key=True),
+    sa.Column("lot_entry_id", Id, sa.ForeignKey("point_lots.entry_id"), primary_key=True),
+    sa.Column("points", Points, nullable=False),
+    sa.CheckConstraint("points > 0", name="points_positive"),
+    sa.Index("ix_lot_allocations_lot_entry_id", "lot_entry_id"),
+)
+
+# ---- Sync state -----------------------------------------------------------------------------
+
+# Where each POS adapter stopped reading; written in the same transaction as what it read.
+sync_cursors = sa.Table(
+    "sync_cursors",
+    metadata,
+    sa.Column("name", sa.String(128), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
