@@ -176,6 +176,79 @@ class PosSettings:
 
 
 @attrs.frozen
+class MessageTemplates:
+    """One message per occasion; ``{placeholders}`` are listed in ``loyalty.notifications``."""
+
+    points_earned: str = (
+        "Hi {customer_name}, you earned {points_earned} points at {shop_name}. "
+        "Balance: {balance} points ({value})."
+    )
+    points_spent: str = (
+        "Hi {customer_name}, you paid with {points_spent} points at {shop_name}. "
+        "Balance: {balance} points ({value})."
+    )
+    tier_raised: str = (
+        "Congratulations {customer_name}! You are now a {rating} customer at {shop_name}."
+    )
+    points_earned_max_level: str = (
+        "Hi {customer_name}, as one of our top customers you earned {points_earned} points "
+        "at {shop_name}. Balance: {balance} points ({value})."
+    )
+    draw_won: str = (
+        "You won! {customer_name}, our lucky draw gave you {prize_points} points at "
+        "{shop_name}. Balance: {balance} points ({value})."
+    )
+    points_expiring: str = (
+        "Hi {customer_name}, {expiring_points} of your points at {shop_name} expire on "
+        "{expiry_date}. Use them before then!"
+    )
+
+
+@attrs.frozen
+class NotificationSettings:
+    enabled: bool = True
+    """Queue messages for customers whose platform is not ``none``."""
+    templates: MessageTemplates = attrs.Factory(MessageTemplates)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekdays(instance: object, attribute: attrs.Attribute, value: tuple[str, ...]) -> None:
+    for day in value:
+        if day not in WEEKDAYS:
+            raise FieldProblem(attribute.name, f"{day!r} is not a day; use {', '.join(WEEKDAYS)}")
+
+
+@attrs.frozen
+class DrawSettings:
+    """The lucky draw: on a schedule, one eligible customer wins ``prize_points``."""
+
+    enabled: bool = False
+    days: tuple[str, ...] = attrs.field(default=("friday",), converter=tuple, validator=_weekdays)
+    time: str = attrs.field(default="18:00", validator=lambda i, a, v: _clock_time(a, v))
+    """Local time of the draw, ``HH:MM``."""
+    prize_points: int = attrs.field(default=1000, validator=_positive)
+    eligible_days: int = attrs.field(default=30, validator=_positive)
+    """Only customers who bought in the last N days can win."""
+
+
+def _clock_time(attribute: attrs.Attribute, value: str) -> None:
+    hours, _, minutes = value.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+            and int(hours) < 24 and int(minutes) < 60):
+        raise FieldProblem(attribute.name, f"must be a time like 18:00 (got {value!r})")
+
+
+THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
+
+
+@attrs.frozen
+class AppearanceSettings:
+    theme: str = attrs.field(default="Light", validator=_one_of(*THEMES))
+
+
+@attrs.frozen
 class Settings:
     shop: ShopSettings = attrs.Factory(ShopSettings)
     earning: EarningSettings = attrs.Factory(EarningSettings)
@@ -185,6 +258,9 @@ class Settings:
     redemption: RedemptionSettings = attrs.Factory(RedemptionSettings)
     expiry: ExpirySettings = attrs.Factory(ExpirySettings)
     pos: PosSettings = attrs.Factory(PosSettings)
+    notifications: NotificationSettings = attrs.Factory(NotificationSettings)
+    draw: DrawSettings = attrs.Factory(DrawSettings)
+    appearance: AppearanceSettings = attrs.Factory(AppearanceSettings)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 

@@ -1,0 +1,1 @@
+"""WhatsApp, Messenger, Telegram and Signal messages through CallMeBot."""

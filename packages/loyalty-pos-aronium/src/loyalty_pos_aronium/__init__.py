@@ -1,0 +1,1 @@
+"""Aronium POS adapter"""

@@ -1,0 +1,1 @@
+"""The Tkinter desktop frontend of the loyalty engine."""
