@@ -204,6 +204,17 @@ class MessageTemplates:
     )
 
 
+    def __attrs_post_init__(self) -> None:
+        from loyalty.notifications.templates import TemplateError
+        from loyalty.notifications.templates import check_template
+
+        for field in attrs.fields(type(self)):
+            try:
+                check_template(field.name, getattr(self, field.name))
+            except TemplateError as error:
+                raise FieldProblem(field.name, str(error)) from None
+
+
 @attrs.frozen
 class NotificationSettings:
     enabled: bool = True

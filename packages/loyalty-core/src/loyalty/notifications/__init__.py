@@ -1,0 +1,1 @@
+"""Messages to customers: templates, and (with the outbox) their durable delivery."""
