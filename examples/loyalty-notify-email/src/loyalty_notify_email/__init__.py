@@ -1,0 +1,1 @@
+"""E-mail over SMTP: the example channel plugin of docs/writing-a-channel.md."""
