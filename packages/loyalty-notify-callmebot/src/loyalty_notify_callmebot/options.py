@@ -40,9 +40,9 @@ def options_from(table: Mapping[str, Any] | None) -> Options:
         if key not in known:
             raise SettingsError(f"plugins.callmebot.{key}", "is not a CallMeBot option",
                                 hint=f"Use one of {', '.join(sorted(known))}.")
-    try:
-        return Options(**table)
-    except (TypeError, ValueError) as exc:
-        field = next((k for k in table if k in str(exc)), None)
-        name = f"plugins.callmebot.{field}" if field else "plugins.callmebot"
-        raise SettingsError(name, str(exc)) from None
+    for key, value in table.items():  # one at a time, so the error names the setting
+        try:
+            Options(**{key: value})
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"plugins.callmebot.{key}", str(exc)) from None
+    return Options(**table)
