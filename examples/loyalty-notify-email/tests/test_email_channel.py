@@ -62,3 +62,14 @@ def test_a_sale_sends_an_email_through_the_outbox(engine, till, smtp_server):
     assert Dispatcher(engine).run_once().sent == 1
     [mail] = smtp_server.mailbox.messages
     assert "you earned 15 points" in mail.get_content()
+
+
+def test_the_tutorial_shows_the_code_that_these_tests_run():
+    from pathlib import Path
+
+    import loyalty_notify_email
+
+    root = Path(__file__).resolve().parents[3]
+    tutorial = (root / "docs" / "writing-a-channel.md").read_text(encoding="utf-8")
+    for source in (Path(loyalty_notify_email.__file__), Path(__file__).with_name("conftest.py")):
+        assert source.read_text(encoding="utf-8").strip() in tutorial, f"{source.name} changed"
