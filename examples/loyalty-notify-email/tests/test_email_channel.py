@@ -64,6 +64,13 @@ def test_a_sale_sends_an_email_through_the_outbox(engine, till, smtp_server):
     assert "you earned 15 points" in mail.get_content()
 
 
+def test_a_misspelt_option_is_refused_by_its_name():
+    from loyalty.errors import SettingsError
+    from loyalty_notify_email import loyalty_channels
+
+    with pytest.raises(SettingsError, match=r"plugins\.email\.prot"):
+        loyalty_channels(Settings(plugins={"email": {"prot": 25}}))
+
 def test_the_tutorial_shows_the_code_that_these_tests_run():
     from pathlib import Path
 

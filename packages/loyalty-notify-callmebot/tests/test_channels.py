@@ -13,7 +13,6 @@ from loyalty.settings import Settings
 from loyalty_notify_callmebot import loyalty_channels
 from loyalty_notify_callmebot.channels import build_channels
 from loyalty_notify_callmebot.options import Options
-from loyalty_notify_callmebot.options import options_from
 
 
 KEY = "7351924"
@@ -131,9 +130,9 @@ def test_options_come_from_the_plugins_settings_table(callmebot):
 
 def test_a_misspelt_option_is_refused_by_its_name():
     with pytest.raises(SettingsError, match=r"plugins\.callmebot\.base_ulr"):
-        options_from({"base_ulr": "http://x"})
+        loyalty_channels(Settings(plugins={"callmebot": {"base_ulr": "http://x"}}))
 
 
 def test_a_negative_timeout_is_refused_by_its_name():
     with pytest.raises(SettingsError, match=r"plugins\.callmebot\.read_timeout"):
-        options_from({"read_timeout": -1})
+        loyalty_channels(Settings(plugins={"callmebot": {"read_timeout": -1}}))

@@ -9,14 +9,13 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr
-from typing import Any
 
 import attrs
 
 from loyalty.channels import DeliveryFailed
 from loyalty.channels import Recipient
-from loyalty.errors import SettingsError
 from loyalty.hookspecs import hookimpl
+from loyalty.plugin_options import plugin_options
 from loyalty.settings import Settings
 
 
@@ -32,17 +31,6 @@ class SmtpOptions:
     """Never shown: ``repr=False`` keeps it out of logs and tracebacks."""
     starttls: bool = False
     timeout: float = 10.0
-
-
-def options_from(table: dict[str, Any] | None) -> SmtpOptions:
-    """Options from ``settings.plugins['email']``; a wrong name is refused by its name."""
-    table = dict(table or {})
-    known = {field.name for field in attrs.fields(SmtpOptions)}
-    for key in table:
-        if key not in known:
-            raise SettingsError(f"plugins.email.{key}", "is not an e-mail option",
-                                hint=f"Use one of {', '.join(sorted(known))}.")
-    return SmtpOptions(**table)
 
 
 @attrs.frozen
@@ -82,4 +70,5 @@ class EmailChannel:
 
 @hookimpl
 def loyalty_channels(settings: Settings | None) -> list[EmailChannel]:
-    return [EmailChannel(options_from(settings.plugins.get("email") if settings else None))]
+    """The channel, configured from ``[plugins.email]``; wrong options are refused by name."""
+    return [EmailChannel(plugin_options(SmtpOptions, settings, "email"))]

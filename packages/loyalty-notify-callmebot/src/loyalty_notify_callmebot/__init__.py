@@ -13,11 +13,11 @@ import threading
 
 from loyalty.hookspecs import hookimpl
 from loyalty.notifications.redaction import redact
+from loyalty.plugin_options import plugin_options
 from loyalty.settings import Settings
 from loyalty_notify_callmebot.channels import CallMeBotChannel
 from loyalty_notify_callmebot.channels import build_channels
 from loyalty_notify_callmebot.options import Options
-from loyalty_notify_callmebot.options import options_from
 
 
 class RedactSecrets(logging.Filter):
@@ -53,7 +53,7 @@ def loyalty_channels(settings: Settings | None) -> list[CallMeBotChannel]:
 
     The same options give the same channel objects, so the throttle remembers recent sends.
     """
-    options = options_from(settings.plugins.get("callmebot") if settings else None)
+    options = plugin_options(Options, settings, "callmebot")
     with _lock:
         if options not in _built:
             _built[options] = build_channels(options)

@@ -1,13 +1,10 @@
-"""The plugin's settings, from ``[plugins.callmebot]`` in the shop's settings file."""
+"""The plugin's settings, from ``[plugins.callmebot]`` in the shop's settings file
+(read with ``loyalty.plugin_options.plugin_options``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import attrs
 
-from loyalty.errors import SettingsError
 from loyalty_notify_callmebot.api import DEFAULT_BASE_URL
 from loyalty_notify_callmebot.api import THROTTLE_PAUSE
 
@@ -30,19 +27,3 @@ class Options:
     """How long to leave CallMeBot alone after it says we send too much."""
     success_texts: dict[str, str] = attrs.field(factory=dict, converter=dict, hash=False)
     """Override the text that means 'sent', per channel, should CallMeBot reword it."""
-
-
-def options_from(table: Mapping[str, Any] | None) -> Options:
-    """Options from ``settings.plugins['callmebot']``; bad values name their setting."""
-    table = dict(table or {})
-    known = {a.name for a in attrs.fields(Options)}
-    for key in table:
-        if key not in known:
-            raise SettingsError(f"plugins.callmebot.{key}", "is not a CallMeBot option",
-                                hint=f"Use one of {', '.join(sorted(known))}.")
-    for key, value in table.items():  # one at a time, so the error names the setting
-        try:
-            Options(**{key: value})
-        except (TypeError, ValueError) as exc:
-            raise SettingsError(f"plugins.callmebot.{key}", str(exc)) from None
-    return Options(**table)
