@@ -136,7 +136,7 @@ def test_the_dispatcher_delivers_due_messages_and_marks_them_sent(engine, till, 
     engine.record_sale(till.sale(amara, 1500))
     report = Dispatcher(engine).run_once()
     assert report.sent == 1
-    [(recipient, text)] = inbox.sent
+    [(recipient, _)] = inbox.sent
     assert (recipient.name, recipient.key, recipient.phone) == (
         "Amara Okafor", "key-amara-771", "+2348012345678")
     [message] = messages(engine, ["sent"])

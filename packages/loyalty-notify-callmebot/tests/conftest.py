@@ -40,7 +40,7 @@ class Received:
 
 
 class CallMeBotLike(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         behaviour, _, endpoint = url.path.lstrip("/").partition("/")
         endpoint = "/" + endpoint
@@ -71,7 +71,7 @@ class CallMeBotLike(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: the test reads ``received`` instead."""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,8 +64,8 @@ def test_no_two_requests_are_ever_closer_than_the_limits(steps):
         time.now += pause
         t.wait(recipient)
         sent.append((recipient, time.now))
-    for (r1, t1), (r2, t2) in zip(sent, sent[1:]):
+    for (_, t1), (_, t2) in pairwise(sent):
         assert t2 - t1 >= 1.0 - 1e-9
     for recipient in "abc":
         times = [at for r, at in sent if r == recipient]
-        assert all(b - a >= 5.0 - 1e-9 for a, b in zip(times, times[1:]))
+        assert all(b - a >= 5.0 - 1e-9 for a, b in pairwise(times))
