@@ -298,3 +298,14 @@ def test_run_dispatcher_delivers_in_the_background_until_stopped(engine, till, a
         worker.join(timeout=5)
     assert not worker.is_alive()
     assert len(inbox.sent) == 1
+
+
+def test_a_retry_uses_the_key_the_customer_has_now(engine, till, amara, inbox):
+    engine.record_sale(till.sale(amara, 1500))
+    inbox.fail_with(DeliveryFailed("APIKey is invalid", permanent=True))
+    Dispatcher(engine).run_once()
+    engine.update_customer(amara, messaging_key="key-amara-new")
+    retry_failed(engine)
+    Dispatcher(engine).run_once()
+    [(recipient, _)] = inbox.sent
+    assert recipient.key == "key-amara-new"

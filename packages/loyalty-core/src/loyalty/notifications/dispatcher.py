@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CLAIM_BATCH = 20
+"""Candidates read per claim: enough that racing dispatchers each find one they can take."""
+
 
 @attrs.frozen
 class RetryPolicy:
@@ -81,8 +84,8 @@ class Dispatcher:
 
     def due_count(self) -> int:
         with translate_errors(self.engine.db), self.engine.db.begin() as conn:
-            return len(outbox.due(conn, self.clock(), max_attempts=self.policy.max_attempts,
-                                  skip_channels=self._paused_now()))
+            return outbox.due_count(conn, self.clock(), max_attempts=self.policy.max_attempts,
+                                    skip_channels=self._paused_now())
 
     def _paused_now(self) -> list[str]:
         now = self.clock()
@@ -111,7 +114,7 @@ class Dispatcher:
             now = self.clock()
             outbox.give_up_on_stale(conn, now, max_attempts=self.policy.max_attempts)
             for candidate in outbox.due(conn, now, max_attempts=self.policy.max_attempts,
-                                        skip_channels=self._paused_now()):
+                                        skip_channels=self._paused_now(), limit=CLAIM_BATCH):
                 claimed = outbox.claim(conn, candidate, now=now,
                                        lease_until=now + self.policy.lease)
                 if claimed is not None:

@@ -125,34 +125,62 @@ def counts(connection: sa.Connection) -> dict[str, int]:
 def make_pending(
     connection: sa.Connection, ids: Sequence[int] | None, *, now: datetime
 ) -> list[int]:
-    """Give failed messages (those in ``ids``, or all) a fresh set of attempts, due now."""
+    """Give failed messages (those in ``ids``, or all) a fresh set of attempts, due now.
+
+    They take the customer's current platform and key, so fixing a wrong key and retrying
+    works; a customer who has since chosen ``none`` keeps the old ones (and fails again).
+    """
     query = sa.select(o.c.id).where(o.c.status == "failed")
     if ids is not None:
         query = query.where(o.c.id.in_(list(ids)))
     chosen = list(connection.execute(query).scalars())
     if chosen:
+        c = schema.customers
+
+        def current(column: sa.Column) -> sa.ScalarSelect:
+            return sa.select(column).where(
+                c.c.id == o.c.customer_id, c.c.platform != "none", c.c.messaging_key.is_not(None)
+            ).scalar_subquery()
+
         connection.execute(
             o.update().where(o.c.id.in_(chosen), o.c.status == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=now)
+            .values(status="pending", attempts=0, next_attempt_at=now,
+                    channel=sa.func.coalesce(current(c.c.platform), o.c.channel),
+                    recipient_key=sa.func.coalesce(current(c.c.messaging_key),
+                                                   o.c.recipient_key))
         )
     return chosen
 
 
-def due(
-    connection: sa.Connection, now: datetime, *, max_attempts: int, skip_channels: Iterable[str] = ()
-) -> list[tuple[int, str, datetime]]:
-    """(id, status, next_attempt_at) of messages to try now: pending ones that are due, and
-    ``sending`` ones whose lease ran out (their dispatcher died mid-send)."""
-    query = (
-        sa.select(o.c.id, o.c.status, o.c.next_attempt_at)
-        .where(o.c.status.in_(("pending", "sending")), o.c.next_attempt_at <= now,
-               o.c.attempts < max_attempts)
-        .order_by(o.c.next_attempt_at, o.c.id)
+def _due_query(
+    columns: Sequence[sa.ColumnElement], now: datetime, max_attempts: int,
+    skip_channels: Iterable[str],
+) -> sa.Select:
+    query = sa.select(*columns).where(
+        o.c.status.in_(("pending", "sending")), o.c.next_attempt_at <= now,
+        o.c.attempts < max_attempts,
     )
     skip = list(skip_channels)
-    if skip:
-        query = query.where(o.c.channel.not_in(skip))
+    return query.where(o.c.channel.not_in(skip)) if skip else query
+
+
+def due(
+    connection: sa.Connection, now: datetime, *, max_attempts: int,
+    skip_channels: Iterable[str] = (), limit: int | None = None,
+) -> list[tuple[int, str, datetime]]:
+    """(id, status, next_attempt_at) of messages to try now, oldest due first: pending ones
+    that are due, and ``sending`` ones whose lease ran out (their dispatcher died mid-send)."""
+    query = _due_query([o.c.id, o.c.status, o.c.next_attempt_at], now, max_attempts,
+                       skip_channels).order_by(o.c.next_attempt_at, o.c.id).limit(limit)
     return [tuple(r) for r in connection.execute(query)]  # type: ignore[misc]
+
+
+def due_count(
+    connection: sa.Connection, now: datetime, *, max_attempts: int,
+    skip_channels: Iterable[str] = (),
+) -> int:
+    query = _due_query([sa.func.count()], now, max_attempts, skip_channels)
+    return int(connection.execute(query).scalar_one())
 
 
 def claim(

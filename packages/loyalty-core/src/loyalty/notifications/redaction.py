@@ -24,6 +24,7 @@ _PARAM = re.compile(
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every secret value and every ``apikey=...``-like parameter masked."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    for secret in sorted({s for s in secrets if s and s not in MASK}, key=len, reverse=True):
+        while secret in text:  # again: masking can join the pieces of an overlapping copy
+            text = text.replace(secret, MASK)
     return _PARAM.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)
