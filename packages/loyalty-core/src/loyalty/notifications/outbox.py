@@ -64,9 +64,13 @@ class Claimed:
 
 
 def enqueue(
-    connection: sa.Connection, messages: Sequence[tuple[Message, Customer]], *, now: datetime
+    connection: sa.Connection, messages: Sequence[tuple[Message, Customer]], *, now: datetime,
+    returning: bool = True,
 ) -> list[int]:
-    """Insert messages whose key is new; returns the new ids. Runs in the caller's transaction."""
+    """Insert messages whose key is new, in the caller's transaction.
+
+    Returns the new ids, or (``returning=False``, one batched insert) an empty list.
+    """
     if not messages:
         return []
     existing: set[str] = set()
@@ -85,6 +89,10 @@ def enqueue(
             "recipient_key": customer.messaging_key, "text": message.text,
             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
         })
+    if not returning:
+        if rows:
+            connection.execute(o.insert(), rows)
+        return []
     return [connection.execute(o.insert().returning(o.c.id), row).scalar_one() for row in rows]
 
 
