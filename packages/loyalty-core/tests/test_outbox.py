@@ -215,6 +215,7 @@ def test_a_channel_that_asks_for_a_pause_gets_one(engine, till, amara, inbox, cl
     report = dispatcher.run_once()
     assert (report.retrying, report.sent) == (1, 0)
     assert report.skipped_channels == {"inbox": clock.now + timedelta(seconds=900)}
+    assert Dispatcher(engine).run_once().sent == 0  # a restarted dispatcher keeps the pause
     clock.advance(seconds=900)
     assert dispatcher.run_once().sent == 2
 

@@ -27,10 +27,17 @@ def _print_messages(rows: list[outbox.OutboxMessage]) -> None:
         [("ID", "right"), "Status", "Customer", "Channel", "Message", ("Tries", "right"),
          "Next try / sent", "Last error"],
         [(m.id, m.status, m.customer_name, m.channel, _short(m.text), m.attempts,
-          (m.sent_at or m.next_attempt_at).strftime("%Y-%m-%d %H:%M"), m.last_error or "")
+          _when(m), m.last_error or "")
          for m in rows],
         empty="The outbox is empty: nothing pending or failed.",
     )
+
+
+def _when(message: outbox.OutboxMessage) -> str:
+    """When it was sent, or when it will be tried next; nothing for a failed one."""
+    if message.status == "failed":
+        return ""
+    return (message.sent_at or message.next_attempt_at).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _short(text: str, width: int = 48) -> str:

@@ -152,11 +152,13 @@ class Dispatcher:
             retry_at = now + self.policy.delay_after(claimed.attempts)
             if retry_after is not None:
                 retry_at = max(retry_at, now + timedelta(seconds=retry_after))
-        if retry_after is not None:
-            self.paused[claimed.channel] = now + timedelta(seconds=retry_after)
         safe = redact(error, [claimed.recipient_key])
         with translate_errors(self.engine.db), self.engine.db.begin() as conn:
             outbox.mark_failed(conn, claimed, safe, retry_at=retry_at)
+            if retry_after is not None:
+                until = now + timedelta(seconds=retry_after)
+                self.paused[claimed.channel] = until
+                outbox.postpone_channel(conn, claimed.channel, until)
         if retry_at is None:
             report.failed += 1
             log.warning("message %d to customer %d via %s failed for good after %d attempt(s): %s",

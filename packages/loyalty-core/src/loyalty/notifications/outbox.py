@@ -229,6 +229,16 @@ def give_up_on_stale(connection: sa.Connection, now: datetime, *, max_attempts: 
     ).rowcount
 
 
+def postpone_channel(connection: sa.Connection, channel: str, until: datetime) -> int:
+    """Hold every pending message of ``channel`` until ``until`` (the service asked for a
+    pause); stored, so a restarted dispatcher keeps the pause too."""
+    return connection.execute(
+        o.update().where(o.c.channel == channel, o.c.status == "pending",
+                         o.c.next_attempt_at < until)
+        .values(next_attempt_at=until)
+    ).rowcount
+
+
 def mark_sent(connection: sa.Connection, claimed: Claimed, *, now: datetime) -> None:
     connection.execute(
         o.update().where(o.c.id == claimed.id, o.c.status == "sending")
