@@ -92,13 +92,15 @@ class Dispatcher:
         return [name for name, until in self.paused.items() if until > now]
 
     def run_once(
-        self, *, limit: int | None = None, progress: Callable[[], None] | None = None
+        self, *, limit: int | None = None, progress: Callable[[], None] | None = None,
+        stop: Callable[[], bool] = lambda: False,
     ) -> DispatchReport:
-        """Deliver everything due now (at most ``limit``), one message at a time."""
+        """Deliver everything due now (at most ``limit``), one message at a time, until
+        ``stop()`` says to end early (a closing window)."""
         report = DispatchReport()
         channels = self.engine.plugins.channels(self.engine.settings)
         done = 0
-        while limit is None or done < limit:
+        while (limit is None or done < limit) and not stop():
             claimed = self._claim_next()
             if claimed is None:
                 break
@@ -190,7 +192,7 @@ def run_dispatcher(
     dispatcher = dispatcher or Dispatcher(engine)
     while not stop_event.is_set():
         try:
-            dispatcher.run_once()
+            dispatcher.run_once(stop=stop_event.is_set)
         except Exception:
             log.exception("delivering the outbox failed; will try again")
         stop_event.wait(interval)
