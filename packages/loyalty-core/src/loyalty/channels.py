@@ -17,11 +17,18 @@ class Recipient:
 
 
 class DeliveryFailed(Exception):  # noqa: N818 - reads as what happened
-    """A channel could not deliver. ``permanent`` failures are not retried."""
+    """A channel could not deliver. ``permanent`` failures are not retried.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``retry_after`` (seconds) asks the dispatcher to send nothing more on this channel for
+    that long, e.g. when the service says it is throttling us.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class Channel(Protocol):

@@ -50,6 +50,7 @@ from loyalty.ledger.records import RebuildReport
 from loyalty.ledger.records import Sale
 from loyalty.money import Currency
 from loyalty.money import format_money
+from loyalty.notifications.messages import queue_for_events
 from loyalty.plugins import Plugins
 from loyalty.pos import PosCustomer
 from loyalty.rules import earning
@@ -125,6 +126,8 @@ class Engine:
         self.clock = clock
         self.settings_path = settings_path
         self._transaction_hooks: list[TransactionHook] = []
+        # Messages to customers commit or roll back with the points that cause them.
+        self.add_transaction_hook(lambda conn, events: queue_for_events(conn, self, events))
         self._apply_settings(settings or Settings())
         self.db = create_database_engine(ledger)
         with translate_errors(self.db):

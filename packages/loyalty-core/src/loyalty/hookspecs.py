@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from loyalty.frontends import Frontend
     from loyalty.money import Currency
     from loyalty.pos import PosAdapterType
+    from loyalty.settings import Settings
 
 NAME = "loyalty"
 
@@ -66,11 +67,14 @@ def loyalty_pos_adapters() -> Iterable[PosAdapterType]:
 
 
 @hookspec
-def loyalty_channels() -> Iterable[Channel]:
+def loyalty_channels(settings: Settings | None) -> Iterable[Channel]:
     """Return the notification channels this plugin delivers messages through.
 
     Called when a message is delivered and when a frontend lists the platforms a customer
     can choose. A customer's ``platform`` names a channel; ``none`` means no messages.
+
+    :param settings: the shop's settings when delivering (read your options from
+        ``settings.plugins[NAME]``); None when only the names and titles are wanted.
 
     :return: an iterable of :class:`loyalty.channels.Channel`.
     """

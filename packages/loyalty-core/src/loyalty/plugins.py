@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from loyalty.frontends import Frontend
     from loyalty.money import Currency
     from loyalty.pos import PosAdapterType
+    from loyalty.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,10 @@ class Plugins:
             )
         return adapters[name]
 
-    def channels(self) -> dict[str, Channel]:
-        return {c.name: c for c in self._collect(self.manager.hook.loyalty_channels)}
+    def channels(self, settings: Settings | None = None) -> dict[str, Channel]:
+        """Installed channels by name, configured from ``settings`` when given."""
+        return {c.name: c
+                for c in self._collect(self.manager.hook.loyalty_channels, settings=settings)}
 
     def frontends(self) -> dict[str, Frontend]:
         return {f.name: f for f in self._collect(self.manager.hook.loyalty_frontends)}

@@ -215,3 +215,35 @@ sync_cursors = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# ---- Outbox ---------------------------------------------------------------------------------
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+
+# Messages to customers, written in the same transaction as the ledger change that causes them
+# and delivered afterwards by the dispatcher (loyalty.notifications.dispatcher).
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    # Derived from the event or occasion, so a replayed event never queues a second message.
+    sa.Column("idempotency_key", sa.String(255), nullable=False, unique=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("template", sa.String(64), nullable=False),
+    # The channel (the customer's platform) and their key on it, as they were when queued.
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("recipient_key", sa.String(200), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # pending: not before this time; sending: the claim's lease ends then (a crashed sender).
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    # Why the last attempt failed, with secrets (the recipient's key) taken out.
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.CheckConstraint(
+        "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
+    ),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)

@@ -1,0 +1,209 @@
+"""Delivering the outbox: claim a due message, send it through its channel, record the result.
+
+Delivery is at-least-once with a small window: a message is marked ``sending`` (with a
+lease) before the channel is called and ``sent`` after it returns. If the program dies
+between the two, the message is tried again once the lease has run out, so it may arrive
+twice; it is never lost. Two dispatchers never send one message at the same time (the claim
+is a compare-and-set update). Retry times are stored in the row (``next_attempt_at``), so
+backoff survives restarts. The delays come from a tenacity wait strategy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+import tenacity
+
+from loyalty.channels import Channel
+from loyalty.channels import DeliveryFailed
+from loyalty.channels import Recipient
+from loyalty.ledger.database import translate_errors
+from loyalty.notifications import outbox
+from loyalty.notifications.redaction import redact
+
+
+if TYPE_CHECKING:
+    from loyalty.engine import Engine
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 20
+"""Candidates read per claim: enough that racing dispatchers each find one they can take."""
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How often and how long to keep trying one message."""
+
+    max_attempts: int = 6
+    wait: tenacity.wait.wait_base = attrs.Factory(
+        lambda: tenacity.wait_exponential(multiplier=30, min=30, max=3600)
+    )
+    """Delay after the Nth failed attempt: 30 s, 1 min, 2 min, 4 min, 8 min by default."""
+    lease: timedelta = timedelta(minutes=5)
+    """How long a claimed message may stay ``sending`` before another dispatcher may take it;
+    longer than any channel's timeouts."""
+
+    def delay_after(self, attempt: int) -> timedelta:
+        """The wait after failed attempt number ``attempt`` (1-based), as tenacity computes it."""
+        state = tenacity.RetryCallState(tenacity.Retrying(), None, (), {})
+        state.attempt_number = attempt
+        return timedelta(seconds=self.wait(state))
+
+
+@attrs.define
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped_channels: dict[str, datetime] = attrs.Factory(dict)
+    """Channels that asked for a pause, until when."""
+
+
+class Dispatcher:
+    """Delivers due messages of one engine's outbox; the clock is the engine's unless given."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        policy: RetryPolicy | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.policy = policy or RetryPolicy()
+        self.clock = clock or engine.clock
+        self.paused: dict[str, datetime] = {}
+        """Channels that said 'not before then' (``DeliveryFailed.retry_after``)."""
+
+    def due_count(self) -> int:
+        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+            return outbox.due_count(conn, self.clock(), max_attempts=self.policy.max_attempts,
+                                    skip_channels=self._paused_now())
+
+    def _paused_now(self) -> list[str]:
+        now = self.clock()
+        return [name for name, until in self.paused.items() if until > now]
+
+    def run_once(
+        self, *, limit: int | None = None, progress: Callable[[], None] | None = None,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> DispatchReport:
+        """Deliver everything due now (at most ``limit``), one message at a time, until
+        ``stop()`` says to end early (a closing window)."""
+        report = DispatchReport()
+        channels = self.engine.plugins.channels(self.engine.settings)
+        done = 0
+        while (limit is None or done < limit) and not stop():
+            claimed = self._claim_next()
+            if claimed is None:
+                break
+            done += 1
+            self._deliver(claimed, channels.get(claimed.channel), report)
+            if progress is not None:
+                progress()
+        report.skipped_channels = {n: self.paused[n] for n in self._paused_now()}
+        return report
+
+    def _claim_next(self) -> outbox.Claimed | None:
+        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+            now = self.clock()
+            outbox.give_up_on_stale(conn, now, max_attempts=self.policy.max_attempts)
+            for candidate in outbox.due(conn, now, max_attempts=self.policy.max_attempts,
+                                        skip_channels=self._paused_now(), limit=CLAIM_BATCH):
+                claimed = outbox.claim(conn, candidate, now=now,
+                                       lease_until=now + self.policy.lease)
+                if claimed is not None:
+                    return claimed
+        return None
+
+    def _deliver(
+        self, claimed: outbox.Claimed, channel: Channel | None, report: DispatchReport
+    ) -> None:
+        recipient = Recipient(claimed.customer_id, claimed.name, claimed.recipient_key,
+                              claimed.phone)
+        try:
+            if channel is None:
+                raise DeliveryFailed(
+                    f"no channel named {claimed.channel!r} is installed; install its plugin "
+                    "or change the customer's platform, then retry", permanent=True)
+            channel.send(recipient, claimed.text)
+        except DeliveryFailed as failure:
+            self._failed(claimed, str(failure), failure.permanent, failure.retry_after, report)
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the others
+            self._failed(claimed, f"{type(exc).__name__}: {exc}", False, None, report)
+        else:
+            with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+                outbox.mark_sent(conn, claimed, now=self.clock())
+            report.sent += 1
+
+    def _failed(
+        self, claimed: outbox.Claimed, error: str, permanent: bool, retry_after: float | None,
+        report: DispatchReport,
+    ) -> None:
+        now = self.clock()
+        last = permanent or claimed.attempts >= self.policy.max_attempts
+        retry_at = None
+        if not last:
+            retry_at = now + self.policy.delay_after(claimed.attempts)
+            if retry_after is not None:
+                retry_at = max(retry_at, now + timedelta(seconds=retry_after))
+        safe = redact(error, [claimed.recipient_key])
+        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+            outbox.mark_failed(conn, claimed, safe, retry_at=retry_at)
+            if retry_after is not None:
+                until = now + timedelta(seconds=retry_after)
+                self.paused[claimed.channel] = until
+                outbox.postpone_channel(conn, claimed.channel, until)
+        if retry_at is None:
+            report.failed += 1
+            log.warning("message %d to customer %d via %s failed for good after %d attempt(s): %s",
+                        claimed.id, claimed.customer_id, claimed.channel, claimed.attempts, safe)
+        else:
+            report.retrying += 1
+            log.info("message %d via %s failed (attempt %d), retrying at %s: %s",
+                     claimed.id, claimed.channel, claimed.attempts, retry_at.isoformat(), safe)
+
+
+def retry_failed(engine: Engine, ids: list[int] | None = None) -> list[int]:
+    """Make failed messages (``ids``, or all) pending again with fresh attempts; returns ids."""
+    with translate_errors(engine.db), engine.db.begin() as conn:
+        return outbox.make_pending(conn, ids, now=engine.clock())
+
+
+def run_dispatcher(
+    engine: Engine,
+    stop_event: threading.Event,
+    interval: float = 30.0,
+    *,
+    dispatcher: Dispatcher | None = None,
+) -> None:
+    """Deliver due messages every ``interval`` seconds until ``stop_event`` is set.
+
+    For ``loyalty watch`` and frontends: run it in a daemon thread. A failing round is logged
+    and the loop goes on; nothing is lost, the messages stay in the outbox.
+    """
+    dispatcher = dispatcher or Dispatcher(engine)
+    while not stop_event.is_set():
+        try:
+            dispatcher.run_once(stop=stop_event.is_set)
+        except Exception:
+            log.exception("delivering the outbox failed; will try again")
+        stop_event.wait(interval)
+
+
+def start_dispatcher_thread(
+    engine: Engine, interval: float = 30.0
+) -> tuple[threading.Thread, threading.Event]:
+    """``run_dispatcher`` in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_dispatcher, args=(engine, stop, interval),
+                              name="loyalty-outbox", daemon=True)
+    thread.start()
+    return thread, stop
