@@ -122,10 +122,9 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
     """Turn driver errors into ``LedgerError`` that say what is wrong with which database."""
     try:
         yield
-    except sa.exc.OperationalError as exc:
-        raise LedgerError(*_explain(engine, exc)) from None
     except sa.exc.DatabaseError as exc:
-        raise LedgerError(*_explain(engine, exc)) from None
+        message, hint = _explain(engine, exc)
+        raise LedgerError(message, hint=hint or None) from None
 
 
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
