@@ -55,6 +55,8 @@ def open_adapter(settings: Settings) -> AroniumAdapter:
         timezone_name=settings.shop.timezone,
         busy_timeout=_option(settings, "busy_timeout", DEFAULT_BUSY_TIMEOUT),
         edit_scan_interval=_option(settings, "edit_scan_interval", DEFAULT_EDIT_SCAN_INTERVAL),
+        # Lines only change points through per-product or per-category rules.
+        with_lines=bool(settings.earning.product_points or settings.earning.category_points),
     )
 
 

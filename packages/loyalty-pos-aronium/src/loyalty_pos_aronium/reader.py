@@ -131,6 +131,7 @@ class AroniumAdapter:
         timezone_name: str | None = None,
         busy_timeout: float = db.DEFAULT_BUSY_TIMEOUT,
         edit_scan_interval: float = DEFAULT_EDIT_SCAN_INTERVAL,
+        with_lines: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = Path(path)
@@ -141,6 +142,7 @@ class AroniumAdapter:
         self.zone = ZoneInfo(timezone_name) if timezone_name else None
         self.busy_timeout = busy_timeout
         self.edit_scan_interval = edit_scan_interval
+        self.with_lines = with_lines
         self._monotonic = monotonic
         self._scanned_at: float | None = None
         self._scan_pending = False
@@ -223,11 +225,14 @@ class AroniumAdapter:
                 f"{self._DOCUMENTS} WHERE d.Id > ? ORDER BY d.Id LIMIT ?",
                 (state.document, limit - len(edited)),
             ).fetchall()
-        lines = self._lines_of(conn, [d[0] for d in edited]) if edited else {}
-        if fresh:
+        lines = self._lines_of(conn, [d[0] for d in edited]) \
+            if edited and self.with_lines else {}
+        if fresh and self.with_lines:
             streamed, last_item = self._stream_lines(conn, state.item, fresh[0][0], fresh[-1][0])
             lines.update(streamed)
-            state = attrs.evolve(state, document=fresh[-1][0], item=last_item)
+            state = attrs.evolve(state, item=last_item)
+        if fresh:
+            state = attrs.evolve(state, document=fresh[-1][0])
         events, skipped = self._events(edited + fresh, lines)
         return PosBatch(cursor=state.dump(), documents_read=len(edited) + len(fresh),
                         events=events, customers=tuple(customers.values()), skipped=skipped)

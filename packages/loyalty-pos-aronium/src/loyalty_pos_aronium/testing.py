@@ -190,12 +190,27 @@ class AroniumFixture:
     """A ``pos.db`` that a test writes to like Aronium would; times are shop-local."""
 
     def __init__(self, path: Path, *, now: datetime | None = None,
-                 drop: Sequence[str] = ()) -> None:
+                 drop: Sequence[str] = (), create: bool = True) -> None:
         self.path = Path(path)
         self.now = now or datetime(2026, 1, 5, 9, 0, 0)
         self.connection = sqlite3.connect(self.path, isolation_level=None)
-        create_schema(self.connection, drop=drop)
+        if create:
+            create_schema(self.connection, drop=drop)
         self._counters: dict[str, int] = {}
+
+    @classmethod
+    def attach(cls, path: Path) -> AroniumFixture:
+        """Go on writing to an existing ``pos.db`` (numbering and clock continue from it)."""
+        fixture = cls(path, create=False)
+        last = fixture.connection.execute("SELECT MAX(DateCreated) FROM Document").fetchone()[0]
+        if last:
+            fixture.now = datetime.fromisoformat(str(last).replace("T", " "))
+        fixture._counters = {
+            str(code): count for code, count in fixture.connection.execute(
+                "SELECT t.Code, COUNT(*) FROM Document d JOIN DocumentType t "
+                "ON t.Id = d.DocumentTypeId GROUP BY t.Code")
+        }
+        return fixture
 
     def close(self) -> None:
         self.connection.close()
