@@ -12,13 +12,13 @@ import re
 from loyalty.errors import LoyaltyError
 
 
-_AMOUNT = re.compile(r"^\d+([.,]\d+)?$")
+_AMOUNT = re.compile(r"\d+([.,]\d+)?")
 
 
 def type_amount(amount_text: str) -> None:
     """Type ``amount_text`` (e.g. ``12.50``) into the focused window."""
     text = amount_text.strip()
-    if not _AMOUNT.match(text):
+    if not _AMOUNT.fullmatch(text):
         raise LoyaltyError(f"Refusing to type {amount_text!r} into the POS: it is not an amount.",
                            hint="Type the amount by hand.")
     try:
