@@ -155,3 +155,34 @@ def test_syncing_never_modifies_the_aronium_file(aronium, engine, adapter):
     assert after == before
     # no journal or WAL file was left next to it either
     assert sorted(p.name for p in aronium.path.parent.iterdir()) == files_before
+
+
+def test_lines_stay_with_their_documents_across_small_batches(aronium, engine):
+    customer = aronium.customer("Nimal")
+    baskets = [[(1, 1)], [(2, 2), (3, 1)], [(4, 3), (5, 1), (1, 2)], [(3, 4)]]
+    aronium.document("100", [(1, 50)])  # a purchase's items sit between the sales'
+    for basket in baskets:
+        aronium.sale(customer, basket)
+    adapter = AroniumAdapter(aronium.path, with_lines=True)
+
+    sales = facts(read_all(adapter, limit=2))
+
+    assert [[(int(l.product_id), int(l.quantity)) for l in s.lines] for s in sales] == baskets
+    adapter.close()
+
+
+def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium, engine):
+    customer = aronium.customer("Nimal")
+    sale = aronium.sale(customer, [(3, 1)])
+    now = [0.0]
+    adapter = AroniumAdapter(aronium.path, edit_scan_interval=30, monotonic=lambda: now[0])
+    sync_once(engine, adapter)
+
+    aronium.edit_document(sale, total="20")
+    now[0] = 29.0
+    assert sync_once(engine, adapter).sales_revised == 0
+    aronium.sale(customer, [(1, 1)])
+    assert sync_once(engine, adapter).sales_recorded == 1  # new sales never wait for a scan
+    now[0] = 30.5
+    assert sync_once(engine, adapter).sales_revised == 1
+    adapter.close()
