@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -146,6 +147,7 @@ class AroniumAdapter:
         self._monotonic = monotonic
         self._scanned_at: float | None = None
         self._scan_pending = False
+        self._lock = threading.Lock()
         self.connection = db.open_readonly(self.path, busy_timeout=busy_timeout)
         with self._snapshot() as conn:
             types = {str(code).strip(): (type_id, name) for type_id, code, name in
@@ -166,15 +168,19 @@ class AroniumAdapter:
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """One read transaction: everything read in it is one consistent state of the file."""
-        try:
-            self.connection.execute("BEGIN")
+        """One read transaction: everything read in it is one consistent state of the file.
+
+        The lock lets a UI thread and a background sync share the adapter.
+        """
+        with self._lock:
             try:
-                yield self.connection
-            finally:
-                self.connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise db.explain(self.path, exc, self.busy_timeout) from None
+                self.connection.execute("BEGIN")
+                try:
+                    yield self.connection
+                finally:
+                    self.connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise db.explain(self.path, exc, self.busy_timeout) from None
 
     def remaining(self, cursor: str | None) -> int | None:
         start = Cursor.load(cursor)
