@@ -171,3 +171,27 @@ def test_a_folder_this_user_may_not_enter_is_reported_as_a_permission_problem(sh
 
     assert kind == "permission", text
     assert f"cannot look into {inner}" in text
+
+
+def test_a_database_without_a_sales_document_type_is_refused(tmp_path):
+    fixture = AroniumFixture(tmp_path / "pos.db")
+    fixture.connection.execute("UPDATE DocumentType SET Code = '999' WHERE Code = '200'")
+    fixture.close()
+
+    error = open_error(tmp_path / "pos.db")
+
+    assert error.kind == "schema"
+    assert "its DocumentType table has no Sales type (Code 200)" in str(error)
+
+
+def test_a_bad_busy_timeout_setting_names_the_setting(aronium):
+    from loyalty.errors import SettingsError
+    from loyalty.settings import settings_from_dict
+
+    from loyalty_pos_aronium import open_adapter
+
+    settings = settings_from_dict({"pos": {"adapter": "aronium", "database": str(aronium.path)},
+                                   "plugins": {"aronium": {"busy_timeout": "soon"}}})
+
+    with pytest.raises(SettingsError, match=r"plugins\.aronium\.busy_timeout: must be a number"):
+        open_adapter(settings)
