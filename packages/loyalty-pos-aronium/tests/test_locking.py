@@ -39,6 +39,11 @@ def aronium_writing(path: Path, seconds: float) -> Iterator[subprocess.Popen]:
         process.wait(timeout=seconds + 30)
 
 
+def points_of(engine, external_id: str) -> int | None:  # noqa: ANN001
+    return next((v.points for v in engine.accounts() if v.customer.external_id == external_id),
+                None)
+
+
 def test_a_sync_waits_while_aronium_finishes_a_write_and_then_succeeds(aronium, engine):
     customer = aronium.customer("Nimal")
     aronium.sale(customer, [(3, 1)])
@@ -78,3 +83,30 @@ def test_opening_while_aronium_holds_the_lock_too_long_says_locked(aronium):
             AroniumAdapter(aronium.path, busy_timeout=0.3)
 
     assert raised.value.kind == "locked"
+
+
+def test_watch_rides_out_a_long_lock_and_awards_the_sale_afterwards(aronium, engine):
+    import threading
+
+    from loyalty.sync import watch
+
+    customer = aronium.customer("Nimal")
+    adapter = AroniumAdapter(aronium.path, busy_timeout=0.2)
+    errors: list[AroniumDatabaseError] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(engine, adapter), daemon=True,
+                               kwargs={"interval": 0.1, "stop_event": stop,
+                                       "on_error": errors.append})
+    aronium.sale(customer, [(3, 1)])
+    with aronium_writing(aronium.path, seconds=1.5):
+        watcher.start()
+        time.sleep(1.0)
+    deadline = time.monotonic() + 10
+    while points_of(engine, str(customer)) != 12:
+        assert time.monotonic() < deadline, "the watch never recovered from the lock"
+        time.sleep(0.05)
+    stop.set()
+    watcher.join(timeout=5)
+    adapter.close()
+
+    assert errors and all(e.kind == "locked" for e in errors)
