@@ -248,11 +248,10 @@ class AroniumFixture:
         customer_id: int | None = None,
         reference: str | None = None,
         total: str | None = None,
-        connection: sqlite3.Connection | None = None,
     ) -> str:
         """Insert a document with its items and a cash payment, in one transaction as the POS
         does; ``lines`` are ``(product_id, quantity)``; returns the document ``Number``."""
-        db = connection or self.connection
+        db = self.connection
         stamp = self.tick()
         self._counters[code] = self._counters.get(code, 0) + 1
         number = f"{self.now:%y}-{code}-{self._counters[code]:06d}"
@@ -333,6 +332,7 @@ def build_bulk(path: Path, *, documents: int, customers: int, seed: int = 7,
     sales: list[str] = []
     moment = start
     item_id = 0
+    items: list[tuple] = []
 
     def rows() -> Iterator[tuple]:
         nonlocal moment, item_id
@@ -368,7 +368,6 @@ def build_bulk(path: Path, *, documents: int, customers: int, seed: int = 7,
             yield (doc_id, number, customer, str(doc_id), f"{moment:%Y-%m-%d} 00:00:00", stamp,
                    total, TYPE_IDS[code], reference, stamp, stamp)
 
-    items: list[tuple] = []
     insert_items = (
         "INSERT INTO DocumentItem (Id, DocumentId, ProductId, Quantity, ExpectedQuantity, "
         "PriceBeforeTax, Price, Discount, DiscountType, ProductCost, PriceBeforeTaxAfterDiscount, "
