@@ -56,7 +56,8 @@ def main() -> None:
               f"{counts['sale_with_customer']:,} with a customer, {counts['refund']:,} refunds, "
               f"{counts['other']:,} other), {args.customers:,} customers; "
               f"pos.db {pos_db.stat().st_size / 1e6:.0f} MB built in {built:.1f} s")
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+    load = f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "load unknown"
+    print(f"machine: {os.cpu_count()} cores, {load} "
           "(wall times grow with the load; CPU times much less)")
 
     settings = Settings()

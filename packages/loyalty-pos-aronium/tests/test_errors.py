@@ -195,3 +195,14 @@ def test_a_bad_busy_timeout_setting_names_the_setting(aronium):
 
     with pytest.raises(SettingsError, match=r"plugins\.aronium\.busy_timeout: must be a number"):
         open_adapter(settings)
+
+
+def test_windows_paths_become_uris_sqlite_accepts():
+    from pathlib import PureWindowsPath
+
+    from loyalty_pos_aronium.connection import sqlite_uri
+
+    assert sqlite_uri(PureWindowsPath(r"C:\ProgramData\Aronium\SimplePos\pos #1.db")) == \
+        "file:///C:/ProgramData/Aronium/SimplePos/pos%20%231.db"
+    # a database on another till's shared folder: SQLite wants the server inside the path
+    assert sqlite_uri(PureWindowsPath(r"\\till-2\Aronium\pos.db")) == "file:////till-2/Aronium/pos.db"

@@ -155,13 +155,22 @@ def diagnose_path(path: Path) -> AroniumDatabaseError | None:
     return None
 
 
+def sqlite_uri(path: Path) -> str:
+    """``file:`` URI of an absolute path; a Windows share (``\\\\till\\Aronium\\pos.db``) keeps
+    its server in the path, since SQLite refuses a URI authority other than localhost."""
+    uri = path.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        return "file:////" + uri.removeprefix("file://")
+    return uri
+
+
 def open_readonly(path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite3.Connection:
     """Open ``path`` read-only and check it is an Aronium database this adapter can read."""
     path = Path(path).expanduser()
     problem = diagnose_path(path)
     if problem is not None:
         raise problem
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = f"{sqlite_uri(path.resolve())}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None,
                                      check_same_thread=False)
