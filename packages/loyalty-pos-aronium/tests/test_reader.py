@@ -186,3 +186,23 @@ def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium,
     now[0] = 30.5
     assert sync_once(engine, adapter).sales_revised == 1
     adapter.close()
+
+
+def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aronium, engine):
+    from loyalty.settings import settings_from_dict
+
+    from loyalty_pos_aronium import open_adapter
+
+    nimal = aronium.customer("Nimal")
+    walk_in = aronium.sale(1)  # Aronium's customer 1, 'Unknown'
+    aronium.sale(nimal)
+    settings = settings_from_dict({"pos": {"adapter": "aronium", "database": str(aronium.path)},
+                                   "plugins": {"aronium": {"walk_in_customer": 1}}})
+    adapter = open_adapter(settings)
+
+    batches = read_all(adapter)
+
+    assert [c.name for b in batches for c in b.customers] == ["Nimal"]
+    assert [f.external_customer_id for f in facts(batches)] == [str(nimal)]
+    assert skipped(batches) == {walk_in: "no customer on the sale"}
+    adapter.close()

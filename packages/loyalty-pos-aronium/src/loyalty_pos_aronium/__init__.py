@@ -2,8 +2,9 @@
 
 Installed, it offers the POS adapter ``aronium`` (``pos.adapter = "aronium"``, ``pos.database``
 = the path of ``pos.db``). Options in ``[plugins.aronium]``: ``busy_timeout`` (seconds to wait
-while Aronium writes, default 10) and ``edit_scan_interval`` (seconds between looks for
-documents edited in Aronium, default 30).
+while Aronium writes, default 10), ``edit_scan_interval`` (seconds between looks for
+documents edited in Aronium, default 30) and ``walk_in_customer`` (the id of a placeholder
+customer such as 'Unknown' whose sales are anonymous; default none).
 """
 
 from __future__ import annotations
@@ -57,7 +58,18 @@ def open_adapter(settings: Settings) -> AroniumAdapter:
         edit_scan_interval=_option(settings, "edit_scan_interval", DEFAULT_EDIT_SCAN_INTERVAL),
         # Lines only change points through per-product or per-category rules.
         with_lines=bool(settings.earning.product_points or settings.earning.category_points),
+        walk_in_customer=_walk_in(settings),
     )
+
+
+def _walk_in(settings: Settings) -> int | None:
+    value = settings.plugins.get(NAME, {}).get("walk_in_customer")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise SettingsError(f"plugins.{NAME}.walk_in_customer",
+                            f"must be an Aronium customer id like 1 (got {value!r})")
+    return int(value)
 
 
 def pay(settings: Settings, amount_text: str) -> None:

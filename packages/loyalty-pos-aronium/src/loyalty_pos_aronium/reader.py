@@ -133,6 +133,7 @@ class AroniumAdapter:
         busy_timeout: float = db.DEFAULT_BUSY_TIMEOUT,
         edit_scan_interval: float = DEFAULT_EDIT_SCAN_INTERVAL,
         with_lines: bool = True,
+        walk_in_customer: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = Path(path)
@@ -144,6 +145,8 @@ class AroniumAdapter:
         self.busy_timeout = busy_timeout
         self.edit_scan_interval = edit_scan_interval
         self.with_lines = with_lines
+        self.walk_in_customer = walk_in_customer
+        """An Aronium customer that stands for 'no customer' (some shops sell to 'Unknown')."""
         self._monotonic = monotonic
         self._scanned_at: float | None = None
         self._scan_pending = False
@@ -211,7 +214,7 @@ class AroniumAdapter:
             "ORDER BY Id LIMIT ?", (state.customer, limit),
         ).fetchall()
         for row in new_customers:
-            if row[4]:
+            if row[4] and row[0] != self.walk_in_customer:
                 customers[str(row[0])] = self._customer(row)
         if new_customers:
             state = attrs.evolve(state, customer=new_customers[-1][0])
@@ -270,7 +273,7 @@ class AroniumAdapter:
             (state.customer, cmark.updated, cmark.updated, limit),
         ).fetchall()
         for row in changed:
-            if row[4]:
+            if row[4] and row[0] != self.walk_in_customer:
                 customers[str(row[0])] = self._customer(row)
         state = attrs.evolve(state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed]))
         if len(changed) == limit:
@@ -373,7 +376,7 @@ class AroniumAdapter:
         _, number, type_id, customer_id, total, created, _, reference, known, is_customer = row
         number = str(number)
         if type_id == self.sale_type:
-            if customer_id is None:
+            if customer_id is None or customer_id == self.walk_in_customer:
                 return SkippedDocument(number, "no customer on the sale")
             if known is None or not is_customer:
                 return SkippedDocument(number, "the sale's customer is not in Aronium's customer list")
