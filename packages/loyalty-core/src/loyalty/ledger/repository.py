@@ -63,8 +63,14 @@ def upsert_external_customers(
     """
     rows = list(rows)
     known = find_external_ids(conn, origin, [r["external_id"] for r in rows])
+    fresh = {r["external_id"]: r for r in rows if r["external_id"] not in known}
+    inserted = _insert_customers(conn, origin, list(fresh.values()), created_at) \
+        if len(fresh) > 1 else {}
+    known.update(inserted)
     for row in rows:
         ext = row["external_id"]
+        if ext in inserted:
+            continue
         if ext in known:
             conn.execute(
                 c.update().where(c.c.id == known[ext]).values(
@@ -81,6 +87,27 @@ def upsert_external_customers(
         except sa.exc.IntegrityError:
             known.update(find_external_ids(conn, origin, [ext]))
     return known
+
+
+def _insert_customers(
+    conn: sa.Connection, origin: str, rows: list[dict], created_at: datetime
+) -> dict[str, int]:
+    """Many new customers in two multi-row inserts (a POS import brings thousands at once).
+
+    If another till inserted one of them meanwhile, nothing is kept and the caller goes on
+    one row at a time, which finds that customer instead of duplicating it.
+    """
+    try:
+        with conn.begin_nested():
+            for chunk in chunks(rows):
+                conn.execute(c.insert(), [{"platform": "none", **row, "origin": origin,
+                                           "created_at": created_at} for row in chunk])
+            ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
+            conn.execute(b.insert(), [{"customer_id": cid, "points": 0, "lifetime_earned": 0,
+                                       "stars": 0} for cid in ids.values()])
+            return ids
+    except sa.exc.IntegrityError:
+        return {}
 
 
 def find_external_ids(conn: sa.Connection, origin: str, external_ids: Iterable[str]) -> dict[str, int]:

@@ -1,0 +1,98 @@
+"""How long a first full sync of a big Aronium database takes, and how fast one new sale arrives.
+
+    uv run python bench/aronium_sync.py [--documents 1000000] [--customers 100000]
+
+Builds ``pos.db`` (85% sales, 40% of them with a customer, 3% refunds, the rest other
+document types; 1-4 items each) in a temporary folder, then times:
+
+* the full sync: every customer and document into a fresh SQLite ledger (``sync_once``);
+Items are read only with ``--lines``, as the adapter does only when per-product or
+per-category points are configured (they change nothing else).
+
+* one new sale picked up afterwards by the same open adapter, as ``loyalty watch`` does
+  (the edit scan is not due), and by a freshly opened adapter, as ``loyalty sync`` does
+  (opening the file plus one edit scan over all documents).
+
+Targets: full sync under 60 s; one new sale under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from loyalty.engine import Engine
+from loyalty.settings import Settings
+from loyalty.sync import sync_once
+from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.testing import AroniumFixture
+from loyalty_pos_aronium.testing import build_bulk
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--lines", action="store_true",
+                        help="Read document items too (as when product or category points are set).")
+    parser.add_argument("--folder", type=Path, default=None, help="Keep the files here.")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Use the pos.db already in --folder instead of building one.")
+    args = parser.parse_args()
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="aronium-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    pos_db = folder / "pos.db"
+    (folder / "ledger.db").unlink(missing_ok=True)
+    if not (args.reuse and pos_db.exists()):
+        pos_db.unlink(missing_ok=True)
+        started = time.perf_counter()
+        counts = build_bulk(pos_db, documents=args.documents, customers=args.customers)
+        built = time.perf_counter() - started
+        print(f"workload: {args.documents:,} documents ({counts['sale']:,} sales, "
+              f"{counts['sale_with_customer']:,} with a customer, {counts['refund']:,} refunds, "
+              f"{counts['other']:,} other), {args.customers:,} customers; "
+              f"pos.db {pos_db.stat().st_size / 1e6:.0f} MB built in {built:.1f} s")
+    load = f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "load unknown"
+    print(f"machine: {os.cpu_count()} cores, {load} "
+          "(wall times grow with the load; CPU times much less)")
+
+    settings = Settings()
+    with Engine(folder / "ledger.db", settings) as engine:
+        adapter = AroniumAdapter(pos_db, timezone_name="Asia/Colombo", edit_scan_interval=3600,
+                                 with_lines=args.lines)
+        started, cpu = time.perf_counter(), time.process_time()
+        report = sync_once(engine, adapter, batch_size=args.batch_size)
+        full, cpu = time.perf_counter() - started, time.process_time() - cpu
+        rate = report.documents_read / full if full else 0
+        print(f"full sync: {full:.1f} s wall, {cpu:.1f} s CPU ({rate:,.0f} documents/s); "
+              f"{report.sales_recorded:,} sales and {report.refunds_recorded:,} refunds "
+              f"recorded, {report.points_awarded:,} points, {report.skipped_count:,} skipped, "
+              f"{report.customers_imported:,} customers imported  [target < 60 s]")
+
+        till = AroniumFixture.attach(pos_db)
+        till.sale(2, [(1, 2)])
+        started = time.perf_counter()
+        report = sync_once(engine, adapter)
+        warm = (time.perf_counter() - started) * 1000
+        assert report.sales_recorded == 1, report
+        print(f"1 new sale, open adapter (loyalty watch): {warm:.1f} ms  [target < 100 ms]")
+
+        till.sale(3, [(2, 1)])
+        started = time.perf_counter()
+        fresh = AroniumAdapter(pos_db, timezone_name="Asia/Colombo", with_lines=args.lines)
+        report = sync_once(engine, fresh)
+        cold = (time.perf_counter() - started) * 1000
+        assert report.sales_recorded == 1, report
+        print(f"1 new sale, newly opened adapter with edit scan (loyalty sync): {cold:.0f} ms")
+        adapter.close()
+        fresh.close()
+        till.close()
+    print(f"files kept in {folder}" if args.folder else f"(temporary files in {folder})")
+
+
+if __name__ == "__main__":
+    main()

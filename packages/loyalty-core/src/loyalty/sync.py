@@ -1,0 +1,160 @@
+"""The sync loop: read a POS adapter in batches and record what it found, resumably.
+
+Each batch is recorded with ``Engine.record(..., cursor=...)``, so the points and the position
+the next read starts from commit in one transaction: a crash between batches loses nothing
+and a re-run repeats nothing. ``watch`` polls the same loop until told to stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from loyalty.errors import LoyaltyError
+from loyalty.events import PointsEarned
+from loyalty.events import SaleRecorded
+from loyalty.pos import PosAdapter
+from loyalty.pos import PosBatch
+from loyalty.pos import SkippedDocument
+
+
+if TYPE_CHECKING:
+    from loyalty.engine import Engine
+    from loyalty.engine import Outcome
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 2000
+SKIPPED_LISTED = 200
+"""Skipped documents listed one by one in a report; the rest are only counted by reason."""
+
+
+@attrs.define
+class SyncReport:
+    """What one sync did, for ``loyalty sync --json`` and the UI's status line."""
+
+    adapter: str
+    documents_read: int = 0
+    customers_imported: int = 0
+    sales_recorded: int = 0
+    sales_revised: int = 0
+    refunds_recorded: int = 0
+    duplicates: int = 0
+    points_awarded: int = 0
+    points_reversed: int = 0
+    skipped_count: int = 0
+    skipped_by_reason: dict[str, int] = attrs.Factory(dict)
+    skipped: list[SkippedDocument] = attrs.Factory(list)
+    batches: int = 0
+
+    def add(self, batch: PosBatch, outcomes: list[Outcome]) -> None:
+        self.batches += 1
+        self.documents_read += batch.documents_read
+        self.customers_imported += len(batch.customers)
+        skipped = list(batch.skipped)
+        for outcome in outcomes:
+            is_sale = isinstance(outcome.fact, SaleRecorded)
+            if outcome.status == "skipped":
+                skipped.append(SkippedDocument(outcome.fact.document_id, outcome.reason))
+            elif outcome.status == "duplicate":
+                self.duplicates += 1
+            elif outcome.status == "revised":
+                self.sales_revised += 1
+            elif is_sale:
+                self.sales_recorded += 1
+            else:
+                self.refunds_recorded += 1
+            self.points_awarded += sum(e.points for e in outcome.events
+                                       if isinstance(e, PointsEarned))
+            self.points_reversed += -sum(min(getattr(e, "points", 0), 0) for e in outcome.events)
+        reasons = Counter(s.reason for s in skipped)
+        for reason, count in reasons.items():
+            self.skipped_by_reason[reason] = self.skipped_by_reason.get(reason, 0) + count
+        self.skipped_count += len(skipped)
+        self.skipped.extend(skipped[: max(0, SKIPPED_LISTED - len(self.skipped))])
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sales_recorded or self.sales_revised or self.refunds_recorded
+                    or self.customers_imported)
+
+
+def cursor_name(engine: Engine, adapter: PosAdapter) -> str:
+    """One position per adapter and till, so tills sharing a ledger never share a cursor."""
+    shop = engine.settings.shop
+    return f"pos/{adapter.name}/{shop.id}/{shop.till}"
+
+
+def sync_once(
+    engine: Engine,
+    adapter: PosAdapter,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Callable[[SyncReport, PosBatch], None] | None = None,
+) -> SyncReport:
+    """Read and record batches until the adapter has nothing new."""
+    name = cursor_name(engine, adapter)
+    cursor = engine.cursor(name)
+    report = SyncReport(adapter.name)
+    while True:
+        batch = adapter.read(cursor, limit=batch_size)
+        if batch.cursor != cursor or batch.events or batch.customers:
+            outcomes = engine.record(batch.events, customers=batch.customers,
+                                     origin=adapter.name, cursor=(name, batch.cursor))
+            report.add(batch, outcomes)
+            cursor = batch.cursor
+            if progress is not None:
+                progress(report, batch)
+        if not batch.documents_read and not batch.customers:
+            return report
+
+
+def open_adapter(engine: Engine, pos_db: Path | str | None = None) -> PosAdapter:
+    """The adapter the settings name (``pos.adapter``, ``pos.database``); ``pos_db`` overrides
+    the database and implies ``aronium`` when no adapter is set."""
+    settings = engine.settings
+    if pos_db is not None:
+        pos = attrs.evolve(settings.pos, database=str(pos_db),
+                           adapter=settings.pos.adapter or "aronium")
+        settings = attrs.evolve(settings, pos=pos)
+    if not settings.pos.adapter:
+        raise LoyaltyError(
+            "No POS is configured to sync from.",
+            hint="Set one: loyalty settings set pos.adapter aronium; loyalty settings set "
+                 "pos.database PATH (or pass --pos-db PATH).",
+        )
+    return engine.plugins.pos_adapter(settings.pos.adapter).open(settings)
+
+
+def watch(
+    engine: Engine,
+    adapter: PosAdapter,
+    *,
+    interval: float = 1.0,
+    stop_event: threading.Event,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_report: Callable[[SyncReport], None] | None = None,
+    on_error: Callable[[LoyaltyError], None] | None = None,
+) -> None:
+    """Sync every ``interval`` seconds until ``stop_event`` is set.
+
+    A POS that is busy or briefly unreadable (locked while it saves a sale) is reported to
+    ``on_error`` and tried again on the next round; the watch never gives up by itself.
+    """
+    while not stop_event.is_set():
+        try:
+            report = sync_once(engine, adapter, batch_size=batch_size)
+        except LoyaltyError as error:
+            log.warning("sync from %s failed: %s", adapter.name, error)
+            if on_error is not None:
+                on_error(error)
+        else:
+            if on_report is not None and (report.changed or report.skipped_count):
+                on_report(report)
+        stop_event.wait(interval)

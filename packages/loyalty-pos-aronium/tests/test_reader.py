@@ -1,0 +1,208 @@
+"""Reading Aronium's documents and customers into POS facts."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from datetime import timezone
+from decimal import Decimal
+
+from loyalty.events import SaleRecorded
+from loyalty.events import SaleRefunded
+from loyalty.sync import sync_once
+
+from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.reader import Cursor
+
+
+def read_all(adapter: AroniumAdapter, limit: int = 100):  # noqa: ANN201 - list of batches
+    batches, cursor = [], None
+    while True:
+        batch = adapter.read(cursor, limit=limit)
+        batches.append(batch)
+        if not batch.documents_read and not batch.customers:
+            return batches
+        cursor = batch.cursor
+
+
+def facts(batches) -> list:  # noqa: ANN001
+    return [event for batch in batches for event in batch.events]
+
+
+def skipped(batches) -> dict[str, str]:  # noqa: ANN001
+    return {s.document_id: s.reason for batch in batches for s in batch.skipped}
+
+
+def test_a_sale_becomes_a_sale_recorded_numbered_as_aronium_numbers_it(aronium, adapter):
+    nimal = aronium.customer("Nimal Perera", code="whatsapp-key-1", phone="+94771234567")
+    number = aronium.sale(nimal, [(1, 2), (3, 1)])  # 2 x 3.50 + 12.00
+
+    [sale] = facts(read_all(adapter))
+
+    assert isinstance(sale, SaleRecorded)
+    assert sale.document_id == number == "26-200-000001"
+    assert (sale.source, sale.shop_id, sale.till_id) == ("aronium", "main", "till-7")
+    assert sale.total_minor == 1900
+    assert sale.currency == "USD"
+    assert sale.external_customer_id == str(nimal)
+    # Aronium wrote 09:01:01 Colombo time (UTC+05:30); events carry UTC.
+    assert sale.occurred_at == datetime(2026, 1, 5, 3, 31, 1, tzinfo=timezone.utc)
+
+
+def test_customers_come_with_their_code_as_messaging_key_and_suppliers_stay_out(aronium, adapter):
+    with_code = aronium.customer("Nimal", code="  apikey-123 ", phone="+94771234567")
+    without_code = aronium.customer("Sunil")
+    aronium.customer("Tea Wholesale Ltd", code="SUP-1", is_customer=False)
+
+    customers = {c.external_id: c for b in read_all(adapter) for c in b.customers}
+
+    assert customers[str(with_code)].messaging_key == "apikey-123"
+    assert customers[str(with_code)].phone == "+94771234567"
+    assert customers[str(without_code)].messaging_key is None
+    assert {c.name for c in customers.values()} == {"Unknown", "Nimal", "Sunil"}
+
+
+def test_documents_that_earn_nothing_are_skipped_with_the_reason(aronium, adapter):
+    supplier = aronium.customer("Tea Wholesale Ltd", is_customer=False)
+    anonymous = aronium.sale(None)
+    purchase = aronium.document("100", [(1, 10)], customer_id=supplier)
+    proforma = aronium.document("230", customer_id=aronium.customer("Quote Q"))
+    stock_count = aronium.document("300")
+    supplier_sale = aronium.sale(supplier)
+    orphan_refund = aronium.refund(None)
+
+    batches = read_all(adapter)
+
+    assert facts(batches) == []
+    assert skipped(batches) == {
+        anonymous: "no customer on the sale",
+        purchase: "Purchase (100) documents earn no points",
+        proforma: "Proforma (230) documents earn no points",
+        stock_count: "Inventory Count (300) documents earn no points",
+        supplier_sale: "the sale's customer is not in Aronium's customer list",
+        orphan_refund: "the refund names no original sale",
+    }
+
+
+def test_a_refund_names_the_sale_it_refunds_by_its_number(aronium, adapter):
+    customer = aronium.customer("Nimal")
+    sale = aronium.sale(customer, [(2, 2)])
+    refund = aronium.refund(sale, [(2, 1)])
+
+    [_, recorded_refund] = facts(read_all(adapter))
+
+    assert isinstance(recorded_refund, SaleRefunded)
+    assert recorded_refund.document_id == refund == "26-220-000001"
+    assert recorded_refund.original_document_id == sale
+    assert recorded_refund.amount_minor == 725
+
+
+def test_lines_carry_product_group_and_the_total_after_document_discount(aronium, engine):
+    customer = aronium.customer("Nimal")
+    aronium.sale(customer, [(1, 2), (5, "1.5")])
+    adapter = AroniumAdapter(aronium.path, with_lines=True)
+
+    [sale] = facts(read_all(adapter))
+
+    assert [(l.product_id, l.category_id, l.quantity, l.total_minor, l.product_name)
+            for l in sale.lines] == [("1", "1", Decimal(2), 700, "Tea 100g"),
+                                     ("5", "3", Decimal("1.5"), 165, "Soap")]
+    adapter.close()
+
+
+def test_amounts_stored_as_binary_fractions_become_exact_minor_units(aronium, adapter):
+    customer = aronium.customer("Nimal")
+    number = aronium.sale(customer)
+    aronium.connection.execute("UPDATE Document SET Total = 0.1 + 0.2 WHERE Number = ?", (number,))
+
+    [sale] = facts(read_all(adapter))
+
+    assert sale.total_minor == 30
+
+
+def test_small_batches_read_every_document_exactly_once(aronium, adapter):
+    customers = [aronium.customer(f"Customer {i}") for i in range(5)]
+    numbers = [aronium.sale(customers[i % 5], [(1, i + 1)]) for i in range(13)]
+
+    batches = read_all(adapter, limit=3)
+
+    assert [f.document_id for f in facts(batches)] == numbers
+    assert all(b.documents_read + len(b.customers) <= 3 for b in batches)
+
+
+def test_the_cursor_is_plain_json_that_survives_a_round_trip(aronium, adapter):
+    aronium.sale(aronium.customer("Nimal"))
+    [batch, *_] = read_all(adapter)
+
+    cursor = Cursor.load(batch.cursor)
+
+    assert cursor.document == 1 and cursor.customer == 2
+    assert Cursor.load(cursor.dump()) == cursor
+
+
+def test_syncing_never_modifies_the_aronium_file(aronium, engine, adapter):
+    customer = aronium.customer("Nimal", code="key")
+    sale = aronium.sale(customer, [(3, 2)])
+    aronium.refund(sale, [(3, 1)])
+    aronium.edit_document(sale, total="30")
+    before = (hashlib.sha256(aronium.path.read_bytes()).hexdigest(), aronium.path.stat().st_mtime_ns)
+    files_before = sorted(p.name for p in aronium.path.parent.iterdir())
+
+    sync_once(engine, adapter)
+    sync_once(engine, adapter)
+
+    after = (hashlib.sha256(aronium.path.read_bytes()).hexdigest(), aronium.path.stat().st_mtime_ns)
+    assert after == before
+    # no journal or WAL file was left next to it either
+    assert sorted(p.name for p in aronium.path.parent.iterdir()) == files_before
+
+
+def test_lines_stay_with_their_documents_across_small_batches(aronium, engine):
+    customer = aronium.customer("Nimal")
+    baskets = [[(1, 1)], [(2, 2), (3, 1)], [(4, 3), (5, 1), (1, 2)], [(3, 4)]]
+    aronium.document("100", [(1, 50)])  # a purchase's items sit between the sales'
+    for basket in baskets:
+        aronium.sale(customer, basket)
+    adapter = AroniumAdapter(aronium.path, with_lines=True)
+
+    sales = facts(read_all(adapter, limit=2))
+
+    assert [[(int(l.product_id), int(l.quantity)) for l in s.lines] for s in sales] == baskets
+    adapter.close()
+
+
+def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium, engine):
+    customer = aronium.customer("Nimal")
+    sale = aronium.sale(customer, [(3, 1)])
+    now = [0.0]
+    adapter = AroniumAdapter(aronium.path, edit_scan_interval=30, monotonic=lambda: now[0])
+    sync_once(engine, adapter)
+
+    aronium.edit_document(sale, total="20")
+    now[0] = 29.0
+    assert sync_once(engine, adapter).sales_revised == 0
+    aronium.sale(customer, [(1, 1)])
+    assert sync_once(engine, adapter).sales_recorded == 1  # new sales never wait for a scan
+    now[0] = 30.5
+    assert sync_once(engine, adapter).sales_revised == 1
+    adapter.close()
+
+
+def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aronium, engine):
+    from loyalty.settings import settings_from_dict
+
+    from loyalty_pos_aronium import open_adapter
+
+    nimal = aronium.customer("Nimal")
+    walk_in = aronium.sale(1)  # Aronium's customer 1, 'Unknown'
+    aronium.sale(nimal)
+    settings = settings_from_dict({"pos": {"adapter": "aronium", "database": str(aronium.path)},
+                                   "plugins": {"aronium": {"walk_in_customer": 1}}})
+    adapter = open_adapter(settings)
+
+    batches = read_all(adapter)
+
+    assert [c.name for b in batches for c in b.customers] == ["Nimal"]
+    assert [f.external_customer_id for f in facts(batches)] == [str(nimal)]
+    assert skipped(batches) == {walk_in: "no customer on the sale"}
+    adapter.close()
