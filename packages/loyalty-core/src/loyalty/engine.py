@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import sqlalchemy as sa
 
+from loyalty import expiry_job
 from loyalty import signals
 from loyalty.errors import InsufficientPoints
 from loyalty.errors import LoyaltyError
@@ -182,6 +183,7 @@ class Engine:
         events: list[Event] = []
         with translate_errors(self.db), self.db.begin() as connection:
             posting = Posting(connection, recorded_at=self.clock())
+            expiry_job.expire_when_loaded(self, posting, events)
             result = work(connection, posting, events)
             posting.finish()
             for hook in self._transaction_hooks:

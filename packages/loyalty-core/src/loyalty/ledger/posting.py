@@ -10,6 +10,7 @@ tills posting for the same customer wait for each other instead of both spending
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
 from datetime import datetime
@@ -62,6 +63,10 @@ class Posting:
         self._sales: list[PendingRow] = []
         self._entries: list[PendingRow] = []
         self._locks = connection.dialect.name != "sqlite"
+        self.on_accounts_loaded: Callable[[list[Account]], None] | None = None
+        """Called with the accounts each ``load_accounts`` locked and read, before any posting
+        uses them: the expiry rule posts their due ``expire`` debits here, so no debit ever
+        spends an expired lot."""
 
     # ---- accounts ---------------------------------------------------------------------------
 
@@ -69,15 +74,19 @@ class Posting:
         """Lock and read the balances of many customers in one query per chunk."""
         missing = sorted({c for c in customer_ids if c not in self._accounts})
         b = schema.balances
+        loaded = []
         for chunk in chunks(missing):
             query = sa.select(b).where(b.c.customer_id.in_(chunk))
             if self._locks:
                 query = query.order_by(b.c.customer_id).with_for_update()
             for row in self.connection.execute(query):
-                self._accounts[row.customer_id] = Account(
+                account = self._accounts[row.customer_id] = Account(
                     row.customer_id, row.points, row.lifetime_earned, row.stars,
                     row.last_activity_at,
                 )
+                loaded.append(account)
+        if loaded and self.on_accounts_loaded is not None:
+            self.on_accounts_loaded(loaded)
 
     def account(self, customer_id: int) -> Account:
         if customer_id not in self._accounts:
@@ -129,6 +138,7 @@ class Posting:
         kind: str,
         business_date: date,
         prefer_sale_id: int | None = None,
+        prefer_lot_id: int | None = None,
         sale: PendingRow | None = None,
         tier_points: int = 0,
         **entry: Any,
@@ -136,6 +146,7 @@ class Posting:
         """Write a debit now, allocated to the customer's lots; callers check the balance.
 
         ``tier_points`` (zero or negative) lowers lifetime points, for refunds.
+        ``prefer_lot_id`` takes from that lot first (an expiry debits exactly its lot).
         """
         assert 0 <= points <= account.points, (points, account.points)
         self.flush()
@@ -150,6 +161,8 @@ class Posting:
         if points == 0:  # an entry that only lowers the tier (a refund of spent points)
             return row
         lots, preferred = self._open_lots(account.customer_id, prefer_sale_id)
+        if prefer_lot_id is not None:
+            preferred.add(prefer_lot_id)
         allocations = allocate(lots, points, prefer=preferred)
         self.connection.execute(
             schema.lot_allocations.insert(),
