@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "loyalty.cli.plugins",
     "loyalty.cli.demo",
     "loyalty.cli.expiry",
+    "loyalty.cli.draw",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
