@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from loyalty import expiry_job
 from loyalty import signals
+from loyalty.campaign_earning import SaleCampaigns
 from loyalty.errors import InsufficientPoints
 from loyalty.errors import LoyaltyError
 from loyalty.errors import UnknownPlugin
@@ -510,6 +511,7 @@ class _Batch:
         self.external: dict[tuple[str, str], int] = {}
         self.sales: dict[str, Sale | _NewSale] = {}
         self.refunded: set[str] = set()
+        self.campaigns = SaleCampaigns(engine, conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
         self._preload(facts)
@@ -576,6 +578,7 @@ class _Batch:
         awards = earning.awards_for_sale(
             sale, self.settings.earning, self.settings.tiers, stars_before, self.engine.currency
         )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
         total = sum(a.points for a in awards)
         business_date = self.engine.business_date(sale.occurred_at)
         row = self.posting.add_sale({
@@ -648,6 +651,7 @@ class _Batch:
             sale, self.settings.earning, self.settings.tiers, earlier.stars_before,
             self.engine.currency,
         )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
         new_total = sum(a.points for a in awards)
         delta = new_total - earlier.points_earned
         revision = earlier.revision + 1

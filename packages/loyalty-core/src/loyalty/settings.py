@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,86 @@ def _clock_time(attribute: attrs.Attribute, value: str) -> None:
         raise FieldProblem(attribute.name, f"must be a time like 18:00 (got {value!r})")
 
 
+def _clock_time_or_midnight(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if value != "24:00":
+        _clock_time(attribute, value)
+
+
+def _slug(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if not value or not all(ch.isalnum() or ch in "-_" for ch in value):
+        raise FieldProblem(
+            attribute.name, f"must be a short name of letters, digits, - or _ (got {value!r})"
+        )
+
+
+@attrs.frozen
+class Multiplier:
+    """A points multiplier for a time window: happy hours, campaign dates, chosen weekdays."""
+
+    id: str = attrs.field(validator=_slug)
+    """Names the campaign in the points log (``campaign:<id>``)."""
+    factor: Decimal = attrs.field(converter=Decimal)
+    """2 doubles the base points of a sale in the window; the extra is its own award."""
+    days: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_weekdays)
+    """Weekdays it runs; empty means every day."""
+    start: str = attrs.field(default="00:00", validator=lambda i, a, v: _clock_time(a, v))
+    """Local time it starts each day, ``HH:MM``."""
+    end: str = attrs.field(default="24:00", validator=_clock_time_or_midnight)
+    """Local time it stops each day (exclusive), ``HH:MM`` or ``24:00``."""
+    from_date: date | None = None
+    """First day of the campaign; None for no start."""
+    to_date: date | None = None
+    """Last day of the campaign (inclusive); None for no end."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.factor <= 1:
+            raise FieldProblem("factor", f"must be more than 1 (got {self.factor})")
+        if self.end != "24:00" and self.end <= self.start:
+            raise FieldProblem("end", f"must be after start {self.start} (got {self.end})")
+        if self.from_date and self.to_date and self.to_date < self.from_date:
+            raise FieldProblem("to_date", f"must not be before from_date {self.from_date}")
+
+
+@attrs.frozen
+class ComebackBonus:
+    """Bonus points on the first qualifying sale of a customer who had not bought for a while."""
+
+    points: int = attrs.field(default=0, validator=_non_negative)
+    """0 switches it off."""
+    inactive_days: int = attrs.field(default=60, validator=_positive)
+
+
+@attrs.frozen
+class ActionPoints:
+    """Points for actions beyond purchases, given with ``loyalty award``; 0 switches one off."""
+
+    register: int = attrs.field(default=0, validator=_non_negative)
+    referral_referrer: int = attrs.field(default=0, validator=_non_negative)
+    """For the customer who brought a new one."""
+    referral_referred: int = attrs.field(default=0, validator=_non_negative)
+    """For the new customer who was brought."""
+    birthday: int = attrs.field(default=0, validator=_non_negative)
+    review: int = attrs.field(default=0, validator=_non_negative)
+    appointment: int = attrs.field(default=0, validator=_non_negative)
+
+
+def _unique_ids(instance: object, attribute: attrs.Attribute, value: tuple) -> None:
+    seen: set[str] = set()
+    for item in value:
+        if item.id in seen:
+            raise FieldProblem(attribute.name, f"the id {item.id!r} is used twice")
+        seen.add(item.id)
+
+
+@attrs.frozen
+class CampaignSettings:
+    multipliers: tuple[Multiplier, ...] = attrs.field(
+        default=(), converter=tuple, validator=_unique_ids
+    )
+    comeback: ComebackBonus = attrs.Factory(ComebackBonus)
+    actions: ActionPoints = attrs.Factory(ActionPoints)
+
+
 THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
 
 
@@ -272,6 +353,7 @@ class Settings:
     notifications: NotificationSettings = attrs.Factory(NotificationSettings)
     draw: DrawSettings = attrs.Factory(DrawSettings)
     appearance: AppearanceSettings = attrs.Factory(AppearanceSettings)
+    campaigns: CampaignSettings = attrs.Factory(CampaignSettings)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 

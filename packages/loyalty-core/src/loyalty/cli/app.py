@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "loyalty.cli.demo",
     "loyalty.cli.expiry",
     "loyalty.cli.draw",
+    "loyalty.cli.award",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
