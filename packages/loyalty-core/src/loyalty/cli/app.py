@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "loyalty.cli.expiry",
     "loyalty.cli.draw",
     "loyalty.cli.award",
+    "loyalty.cli.report",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
