@@ -21,7 +21,6 @@ from loyalty.engine import Engine
 from loyalty.errors import InsufficientPoints
 from loyalty.events import PointsExpired
 from loyalty.expiry_job import run_expiry
-from loyalty.expiry_job import upcoming_expiries
 from loyalty.ledger import schema
 from loyalty.rules import expiry
 from loyalty.rules.lots import Lot
@@ -184,7 +183,11 @@ def test_upcoming_expiries_list_every_batch_not_just_the_first(engine, clock, ti
     clock.advance(days=3)
     engine.record_sale(till.sale(ann.id, 2000))
     engine.record_sale(till.sale(ann.id, 1000))
-    assert upcoming_expiries(engine, ann.id) == [(date(2026, 2, 4), 30), (date(2026, 2, 7), 30)]
+    from loyalty.self_service import ExpiringPoints
+    from loyalty.self_service import standing
+
+    assert standing(engine, ann.id).expiring == [ExpiringPoints(date(2026, 2, 4), 30),
+                                                 ExpiringPoints(date(2026, 2, 7), 30)]
 
 
 def test_loyalty_expire_command_reports_what_it_did(engine, clock, till, tmp_path, capsys):

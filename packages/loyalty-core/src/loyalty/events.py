@@ -325,13 +325,3 @@ class CouponUsed(Event):
 
     def identity(self) -> str:
         return f"coupon-used/{self.code}"
-
-
-@register_event
-@attrs.frozen(kw_only=True)
-class RewardRedeemed(PointsEvent):
-    """A customer took a reward from the catalogue and paid its points price."""
-
-    kind: ClassVar[str] = "reward_redeemed"
-    reward_id: str
-    reward_name: str

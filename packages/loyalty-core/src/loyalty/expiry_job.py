@@ -59,9 +59,10 @@ def expire_when_loaded(engine: Engine, posting: Posting, events: list[Event]) ->
     )
 
 
-def _open_lots(
-    conn: sa.Connection, customer_ids: Iterable[int], where: sa.ColumnElement[bool]
+def open_lots(
+    conn: sa.Connection, customer_ids: Iterable[int], where: sa.ColumnElement[bool] = sa.true()
 ) -> list[expiry.CustomerLot]:
+    """Lots with points left of these customers (that also match ``where``)."""
     lots = schema.point_lots
     found = []
     for chunk in chunks(sorted(set(customer_ids))):
@@ -77,7 +78,7 @@ def _expire_accounts(
 ) -> None:
     lots = schema.point_lots
     by_customer: dict[int, list[Lot]] = {}
-    for item in _open_lots(posting.connection, [a.customer_id for a in accounts],
+    for item in open_lots(posting.connection, [a.customer_id for a in accounts],
                            lots.c.expires_on < today):
         by_customer.setdefault(item.customer_id, []).append(item.lot)
     if not by_customer:
@@ -162,9 +163,6 @@ def _remind(
     return reminders
 
 
-def upcoming_expiries(engine: Engine, customer_id: int, *, limit: int = 3) -> list[tuple[date, int]]:
-    """When a customer's points expire next, and how many on each date."""
-    today = engine.business_date(engine.clock())
-    lots = schema.point_lots
-    found = engine._read(lambda conn: _open_lots(conn, [customer_id], lots.c.expires_on >= today))
-    return expiry.next_expiries([item.lot for item in found], today, limit=limit)
+def open_lots_of(engine: Engine, customer_id: int) -> list[Lot]:
+    """A customer's lots with points left, due for expiry or not."""
+    return [item.lot for item in engine._read(lambda conn: open_lots(conn, [customer_id]))]

@@ -332,6 +332,38 @@ class CampaignSettings:
     actions: ActionPoints = attrs.Factory(ActionPoints)
 
 
+@attrs.frozen
+class Reward:
+    """Something in the reward catalogue, with its price in points."""
+
+    id: str = attrs.field(validator=_slug)
+    name: str
+    points: int = attrs.field(validator=_positive)
+    description: str = ""
+
+
+@attrs.frozen
+class RewardSettings:
+    catalogue: tuple[Reward, ...] = attrs.field(
+        default=(), converter=tuple, validator=_unique_ids
+    )
+
+
+@attrs.frozen
+class CouponSettings:
+    """Converting points into single-use coupons of a money value."""
+
+    enabled: bool = False
+    points_per_unit: Decimal = attrs.field(
+        default=Decimal(100), converter=Decimal, validator=_positive
+    )
+    """Points a coupon costs per 1 unit of currency of its value (the conversion rate)."""
+    minimum_points: int = attrs.field(default=0, validator=_non_negative)
+    """A coupon costs at least this many points; smaller conversions are refused."""
+    valid_days: int = attrs.field(default=90, validator=_non_negative)
+    """Days a coupon can be used after it is issued; 0 means it never expires."""
+
+
 THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
 
 
@@ -354,6 +386,8 @@ class Settings:
     draw: DrawSettings = attrs.Factory(DrawSettings)
     appearance: AppearanceSettings = attrs.Factory(AppearanceSettings)
     campaigns: CampaignSettings = attrs.Factory(CampaignSettings)
+    rewards: RewardSettings = attrs.Factory(RewardSettings)
+    coupons: CouponSettings = attrs.Factory(CouponSettings)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 

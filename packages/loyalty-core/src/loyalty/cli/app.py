@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "loyalty.cli.draw",
     "loyalty.cli.award",
     "loyalty.cli.report",
+    "loyalty.cli.reward",
+    "loyalty.cli.ask",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
