@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "loyalty.cli.report",
     "loyalty.cli.reward",
     "loyalty.cli.ask",
+    "loyalty.cli.coupon",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
