@@ -325,3 +325,19 @@ class CouponUsed(Event):
 
     def identity(self) -> str:
         return f"coupon-used/{self.code}"
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class MembershipGranted(Event):
+    """A customer reached a membership level; it lasts until ``expires_on`` (inclusive)."""
+
+    kind: ClassVar[str] = "membership_granted"
+    customer_id: int
+    level_id: str
+    level_name: str
+    since: date
+    expires_on: date
+
+    def identity(self) -> str:
+        return f"membership/{self.customer_id}/{self.level_id}/{self.since.isoformat()}"

@@ -364,6 +364,50 @@ class CouponSettings:
     """Days a coupon can be used after it is issued; 0 means it never expires."""
 
 
+def _percent(instance: object, attribute: attrs.Attribute, value: Decimal) -> None:
+    if not 0 <= value <= 100:
+        raise FieldProblem(attribute.name, f"must be a percentage from 0 to 100 (got {value})")
+
+
+@attrs.frozen
+class MembershipLevel:
+    """A membership (Silver, Gold, Premium) reached by points, with a discount while it lasts."""
+
+    id: str = attrs.field(validator=_slug)
+    name: str
+    threshold: int = attrs.field(validator=_positive)
+    """Points earned within ``memberships.window_days`` needed to reach the level."""
+    discount_percent: Decimal = attrs.field(
+        default=Decimal(0), converter=Decimal, validator=_percent
+    )
+    categories: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """POS category ids the discount applies to."""
+    products: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """POS product ids the discount applies to; with no categories either, it applies to all."""
+    valid_days: int = attrs.field(default=365, validator=_positive)
+    """How long a membership lasts once reached."""
+
+
+def _check_levels(instance: object, attribute: attrs.Attribute, levels: tuple) -> None:
+    _unique_ids(instance, attribute, levels)
+    for lower, higher in zip(levels, levels[1:]):
+        if higher.threshold <= lower.threshold:
+            raise FieldProblem(
+                attribute.name, f"thresholds must increase: {higher.name} needs "
+                f"{higher.threshold} points, not more than {lower.name}'s {lower.threshold}"
+            )
+
+
+@attrs.frozen
+class MembershipSettings:
+    levels: tuple[MembershipLevel, ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_levels
+    )
+    """From the lowest level up."""
+    window_days: int = attrs.field(default=365, validator=_positive)
+    """Points earned in this many days before today count toward a level."""
+
+
 THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
 
 
@@ -388,6 +432,7 @@ class Settings:
     campaigns: CampaignSettings = attrs.Factory(CampaignSettings)
     rewards: RewardSettings = attrs.Factory(RewardSettings)
     coupons: CouponSettings = attrs.Factory(CouponSettings)
+    memberships: MembershipSettings = attrs.Factory(MembershipSettings)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 

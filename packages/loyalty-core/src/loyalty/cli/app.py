@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "loyalty.cli.reward",
     "loyalty.cli.ask",
     "loyalty.cli.coupon",
+    "loyalty.cli.membership",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 

@@ -271,3 +271,20 @@ coupons = sa.Table(
     sa.Column("event_id", sa.String(36), nullable=False),
     sa.CheckConstraint("value_minor > 0", name="value_positive"),
 )
+
+# Memberships reached by points: one row per grant, each with its own expiry date.
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("level_id", sa.String(64), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    # Last business day the membership holds.
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("granted_at", UTCDateTime, nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.UniqueConstraint("customer_id", "level_id", "since",
+                        name="uq_memberships_customer_level_since"),
+    sa.Index("ix_memberships_customer_id_expires_on", "customer_id", "expires_on"),
+)
