@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.awards import award_action
-from loyalty.cli.app import main
 from loyalty.errors import LoyaltyError
 from loyalty.errors import UnknownCustomer
 from loyalty.rules import campaigns
@@ -26,7 +23,6 @@ from loyalty.settings import EarningSettings
 from loyalty.settings import Multiplier
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 
 
 HAPPY_HOUR = Multiplier(id="happy-hour", factor=Decimal(2), days=("monday",), start="14:00",
@@ -188,17 +184,12 @@ def test_action_points_count_toward_the_tier(engine):
     assert engine.account(ann.id).stars == 1
 
 
-def test_the_award_command_prints_json(engine, tmp_path, capsys):
+def test_the_award_command_prints_json(engine, loyalty_cli):
     ann = engine.add_customer("Ann")
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    args = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "award",
-            str(ann.id), "review", "--ref", "R1", "--json"]
-    assert main(args) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert [a["points"] for a in data["awarded"]] == [10]
-    assert main(args) == 0
-    assert json.loads(capsys.readouterr().out)["already"] == [f"action/review/{ann.id}/R1"]
+    first = loyalty_cli("award", ann.id, "review", "--ref", "R1", "--json")
+    assert first.code == 0 and [a["points"] for a in first.json()["awarded"]] == [10]
+    again = loyalty_cli("award", ann.id, "review", "--ref", "R1", "--json")
+    assert again.json()["already"] == [f"action/review/{ann.id}/R1"]
 
 
 # ---- Properties of the pure rules -----------------------------------------------------------
@@ -237,7 +228,8 @@ def test_the_comeback_bonus_needs_an_earlier_visit_long_enough_ago(last, today, 
 
 
 @given(st.sampled_from(campaigns.ACTIONS), st.integers(1, 50), st.integers(51, 99),
-       st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.integers(0, 364), st.text(min_size=1, max_size=8))
+       st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.integers(0, 364),
+       st.text(min_size=1, max_size=8))
 def test_an_occasion_keeps_its_key_within_a_year_and_birthdays_change_it_each_year(
         action, customer, referred, day, later, ref):
     rules = ActionPoints(register=1, referral_referrer=1, referral_referred=1, birthday=1,

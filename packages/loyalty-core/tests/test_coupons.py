@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import date
 from datetime import timedelta
@@ -13,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.cli.app import main
 from loyalty.coupon_ledger import coupons_of
 from loyalty.coupon_ledger import issue_coupon
 from loyalty.coupon_ledger import use_coupon
@@ -25,7 +23,6 @@ from loyalty.rules import coupons
 from loyalty.settings import CouponSettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 
 
 RULES = CouponSettings(enabled=True, points_per_unit=Decimal(100), minimum_points=200,
@@ -106,18 +103,13 @@ def test_coupons_switched_off_say_how_to_switch_them_on(engine, ann):
         issue_coupon(engine, ann.id, 500)
 
 
-def test_the_coupon_commands_issue_use_and_list(engine, ann, tmp_path, capsys):
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    base = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "coupon"]
-    assert main([*base, "issue", str(ann.id), "2.50", "--json"]) == 0
-    code = json.loads(capsys.readouterr().out)["code"]
-    assert main([*base, "list", "--json"]) == 0
-    assert [c["code"] for c in json.loads(capsys.readouterr().out)] == [code]
-    assert main([*base, "use", code, "--document", "S-1"]) == 0
-    assert capsys.readouterr().out == f"Coupon {code} used: take $2.50 off.\n"
-    assert main([*base, "use", code]) == 1
-    assert "already used" in capsys.readouterr().err
+def test_the_coupon_commands_issue_use_and_list(engine, ann, loyalty_cli):
+    code = loyalty_cli("coupon", "issue", ann.id, "2.50", "--json").json()["code"]
+    assert [c["code"] for c in loyalty_cli("coupon", "list", "--json").json()] == [code]
+    used = loyalty_cli("coupon", "use", code, "--document", "S-1")
+    assert used.code == 0 and used.out == f"Coupon {code} used: take $2.50 off.\n"
+    again = loyalty_cli("coupon", "use", code)
+    assert again.code == 1 and "already used" in again.err
 
 
 @given(st.integers(1, 10**9), st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000),

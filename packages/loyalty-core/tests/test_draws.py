@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime
 from datetime import timedelta
@@ -14,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.cli.app import main
 from loyalty.draw_job import draw_history
 from loyalty.draw_job import recheck_draw
 from loyalty.draw_job import run_draw
@@ -26,7 +24,6 @@ from loyalty.settings import WEEKDAYS
 from loyalty.settings import DrawSettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 
 
 FRIDAYS = DrawSettings(enabled=True, days=("friday",), time="18:00", prize_points=1000,
@@ -142,20 +139,14 @@ def test_recheck_of_an_unknown_slot_names_it(engine):
         recheck_draw(engine, "main/2000-01-01T18:00")
 
 
-def test_draw_commands_run_once_and_list_the_draw(engine, tmp_path, capsys):
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    base = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "draw"]
-    assert main([*base, "run", "--json"]) == 0
-    first = json.loads(capsys.readouterr().out)
+def test_draw_commands_run_once_and_list_the_draw(loyalty_cli):
+    first = loyalty_cli("draw", "run", "--json").json()
     assert first["status"] == "drawn"
-    assert main([*base, "run", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["status"] == "already_drawn"
-    assert main([*base, "history", "--json"]) == 0
-    [record] = json.loads(capsys.readouterr().out)
+    assert loyalty_cli("draw", "run", "--json").json()["status"] == "already_drawn"
+    [record] = loyalty_cli("draw", "history", "--json").json()
     assert record["slot"] == first["record"]["slot"]
-    assert main([*base, "check", record["slot"], "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["ok"] is True
+    check = loyalty_cli("draw", "check", record["slot"], "--json")
+    assert check.code == 0 and check.json()["ok"] is True
 
 
 def test_the_slot_is_unique_in_the_ledger(engine, clock):

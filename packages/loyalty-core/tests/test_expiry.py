@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from datetime import datetime
@@ -16,7 +15,6 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from loyalty.cli.app import main
 from loyalty.engine import Engine
 from loyalty.errors import InsufficientPoints
 from loyalty.events import PointsExpired
@@ -28,7 +26,6 @@ from loyalty.rules.lots import allocate
 from loyalty.settings import ExpirySettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 from loyalty.testing import FakeClock
 
 
@@ -190,17 +187,13 @@ def test_upcoming_expiries_list_every_batch_not_just_the_first(engine, clock, ti
                                                  ExpiringPoints(date(2026, 2, 7), 30)]
 
 
-def test_loyalty_expire_command_reports_what_it_did(engine, clock, till, tmp_path, capsys):
+def test_loyalty_expire_command_reports_what_it_did(engine, till, loyalty_cli):
     ann = engine.add_customer("Ann")
-    engine.record_sale(till.sale(ann.id, 3000))  # 2026: long expired by the real date
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    args = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "expire", "--json"]
-    assert main(args) == 0
-    first = json.loads(capsys.readouterr().out)
-    assert (first["expired_points"], first["customers"]) == (30, [ann.id])
-    assert main(args) == 0
-    assert json.loads(capsys.readouterr().out)["expired_points"] == 0
+    engine.record_sale(till.sale(ann.id, 3000))  # January: long expired by the real date
+    first = loyalty_cli("expire", "--json")
+    assert first.code == 0
+    assert (first.json()["expired_points"], first.json()["customers"]) == (30, [ann.id])
+    assert loyalty_cli("expire", "--json").json()["expired_points"] == 0
 
 
 # ---- Properties of the pure rules -----------------------------------------------------------

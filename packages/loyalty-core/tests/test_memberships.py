@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.cli.app import main
 from loyalty.errors import SettingsError
 from loyalty.events import SaleLine
 from loyalty.membership_job import membership_of
@@ -21,7 +19,6 @@ from loyalty.settings import MembershipLevel
 from loyalty.settings import MembershipSettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 from loyalty.settings import settings_from_dict
 
 
@@ -91,17 +88,13 @@ def test_the_discount_applies_to_the_chosen_categories_only():
     assert memberships.discount_minor(lines, GOLD) == 300
 
 
-def test_the_membership_commands(engine, till, tmp_path, capsys):
+def test_the_membership_commands(engine, till, loyalty_cli):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 15_000))
     refresh_memberships(engine)
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    base = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "membership"]
-    assert main([*base, "refresh", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []  # January's points are too old today
-    assert main([*base, "show", str(ann.id)]) == 0
-    assert "no running membership" in capsys.readouterr().out
+    # On today's real date January's points are too old and January's membership has ended.
+    assert loyalty_cli("membership", "refresh", "--json").json() == []
+    assert "no running membership" in loyalty_cli("membership", "show", ann.id).out
 
 
 levels = st.lists(st.integers(1, 2000), min_size=1, max_size=4, unique=True).map(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from datetime import date
 from datetime import timedelta
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.cli.app import main
 from loyalty.errors import LoyaltyError
 from loyalty.expiry_job import run_expiry
 from loyalty.reporting import build_report
@@ -25,7 +23,6 @@ from loyalty.rules import reports
 from loyalty.settings import ExpirySettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 from loyalty.testing import Till
 
 
@@ -128,18 +125,13 @@ def test_without_matplotlib_the_chart_says_what_to_install(engine, tmp_path, mon
         write_chart(build_report(engine), tmp_path / "x.png")
 
 
-def test_the_report_command_prints_json_and_writes_csv(engine, shop, tmp_path, capsys):
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
+def test_the_report_command_prints_json_and_writes_csv(shop, tmp_path, loyalty_cli):
     out = tmp_path / "flows.csv"
-    args = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "report",
-            "--to", "2026-02-06", "--period", "week", "--csv", str(out), "--json"]
-    assert main(args) == 0
-    data = json.loads(capsys.readouterr().out)
+    args = ["report", "--to", "2026-02-06", "--period", "week", "--csv", out]
+    data = loyalty_cli(*args, "--json").json()
     assert data["outstanding"] == 310 and data["liability_text"] == "$3.10"
     assert out.read_text().splitlines()[0] == "period_start,issued,redeemed,expired,reversed,net"
-    assert main(args[:-1]) == 0
-    assert "a liability of $3.10" in capsys.readouterr().out
+    assert "a liability of $3.10" in loyalty_cli(*args).out
 
 
 # ---- Properties of the pure rules -----------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.catalogue import redeem_reward
-from loyalty.cli.app import main
 from loyalty.errors import InsufficientPoints
 from loyalty.errors import LoyaltyError
 from loyalty.errors import SettingsError
@@ -17,7 +15,6 @@ from loyalty.rules import rewards
 from loyalty.settings import Reward
 from loyalty.settings import RewardSettings
 from loyalty.settings import Settings
-from loyalty.settings import save_settings
 from loyalty.settings import settings_from_dict
 
 
@@ -68,20 +65,15 @@ def test_a_catalogue_with_a_repeated_id_or_free_reward_is_refused():
         settings_from_dict({"rewards": {"catalogue": [{"id": "a", "name": "A", "points": 0}]}})
 
 
-def test_the_reward_commands_list_and_redeem(engine, till, tmp_path, capsys):
+def test_the_reward_commands_list_and_redeem(engine, till, loyalty_cli):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 20_000))
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    base = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "reward"]
-    assert main([*base, "list", "--customer", str(ann.id), "--json"]) == 0
-    listed = json.loads(capsys.readouterr().out)
+    listed = loyalty_cli("reward", "list", "--customer", ann.id, "--json").json()
     assert [(r["id"], r["missing"]) for r in listed] == [("upgrade", 0), ("coffee", 0),
                                                          ("cake", 200)]
-    assert main([*base, "redeem", str(ann.id), "cake"]) == 1
-    assert "has 200 points" in capsys.readouterr().err
-    assert main([*base, "redeem", str(ann.id), "coffee", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["balance"] == 50
+    refused = loyalty_cli("reward", "redeem", ann.id, "cake")
+    assert refused.code == 1 and "has 200 points" in refused.err
+    assert loyalty_cli("reward", "redeem", ann.id, "coffee", "--json").json()["balance"] == 50
 
 
 catalogues = st.lists(st.builds(Reward, id=st.text("abcdef", min_size=1, max_size=4),

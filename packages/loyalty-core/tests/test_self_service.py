@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.cli.app import main
 from loyalty.self_service import INTENTS
 from loyalty.self_service import ExpiringPoints
 from loyalty.self_service import RewardInReach
@@ -21,7 +19,6 @@ from loyalty.settings import Reward
 from loyalty.settings import RewardSettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
-from loyalty.settings import save_settings
 
 
 @pytest.fixture
@@ -62,7 +59,8 @@ def test_points_past_their_day_are_not_counted_before_expire_runs(engine, clock,
 @pytest.mark.parametrize(("question", "says"), [
     ("How many points do I have?", "You have 150 points, worth $1.50."),
     ("What can I redeem?",
-     "With 150 points you can redeem: Free coffee. 150 more points and you can have Slice of cake."),
+     "With 150 points you can redeem: Free coffee. "
+     "150 more points and you can have Slice of cake."),
     ("When do my points expire?", "120 of your points expire after 2026-02-04."),
     ("What is my level?", "Your rating is ★☆☆☆☆; 350 more points earned bring you to 2 stars."),
 ])
@@ -76,13 +74,8 @@ def test_a_question_without_keywords_gets_a_summary(engine, ann):
     assert reply.text.startswith("You have 150 points") and "expire after" in reply.text
 
 
-def test_the_ask_command_answers_in_json(engine, ann, tmp_path, capsys):
-    settings_file = tmp_path / "cli-settings.toml"
-    save_settings(engine.settings, settings_file)
-    args = ["--ledger", str(engine.db.url), "--settings", str(settings_file), "ask",
-            str(ann.id), "how", "many", "points?", "--json"]
-    assert main(args) == 0
-    data = json.loads(capsys.readouterr().out)
+def test_the_ask_command_answers_in_json(ann, loyalty_cli):
+    data = loyalty_cli("ask", ann.id, "how", "many", "points?", "--json").json()
     assert data["intent"] == "balance"
     # The command runs on today's date, long after January's points expired.
     assert data["standing"]["points"] == 0 and data["text"] == "You have 0 points, worth $0.00."
