@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from loyalty.membership_job import refresh_memberships
 from loyalty.self_service import INTENTS
 from loyalty.self_service import ExpiringPoints
 from loyalty.self_service import RewardInReach
@@ -15,6 +18,8 @@ from loyalty.self_service import answer
 from loyalty.self_service import intent_of
 from loyalty.self_service import standing
 from loyalty.settings import ExpirySettings
+from loyalty.settings import MembershipLevel
+from loyalty.settings import MembershipSettings
 from loyalty.settings import Reward
 from loyalty.settings import RewardSettings
 from loyalty.settings import Settings
@@ -66,6 +71,20 @@ def test_points_past_their_day_are_not_counted_before_expire_runs(engine, clock,
 ])
 def test_each_question_gets_its_answer(engine, ann, question, says):
     assert answer(engine, ann.id, question).text == says
+
+
+def test_a_member_hears_about_the_membership_with_the_rating(engine, ann):
+    engine.update_settings(attrs.evolve(engine.settings, memberships=MembershipSettings(
+        levels=(MembershipLevel("silver", "Silver", 100, Decimal(5)),))))
+    refresh_memberships(engine)
+    assert answer(engine, ann.id, "my level?").text.endswith(
+        "You are a Silver member until 2027-01-10: 5% off.")
+
+
+def test_one_star_is_said_in_the_singular(engine, till):
+    bob = engine.add_customer("Bob")
+    engine.record_sale(till.sale(bob.id, 1_000))
+    assert answer(engine, bob.id, "rating").text.endswith("bring you to 1 star.")
 
 
 def test_a_question_without_keywords_gets_a_summary(engine, ann):

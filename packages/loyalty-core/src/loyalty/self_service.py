@@ -10,11 +10,13 @@ never told about points they cannot spend.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
 
 from loyalty.expiry_job import open_lots_of
+from loyalty.membership_job import membership_of
 from loyalty.rules import expiry
 from loyalty.rules import rewards
 
@@ -37,6 +39,13 @@ class ExpiringPoints:
 
 
 @attrs.frozen
+class MembershipHeld:
+    name: str
+    discount_percent: Decimal
+    expires_on: date
+
+
+@attrs.frozen
 class Standing:
     customer_id: int
     name: str
@@ -54,6 +63,7 @@ class Standing:
     """What the points pay for now, and the next reward to save up for."""
     expiring: list[ExpiringPoints]
     """The next dates some points expire, with how many, soonest first."""
+    membership: MembershipHeld | None = None
 
 
 def standing(engine: Engine, customer_id: int) -> Standing:
@@ -62,6 +72,7 @@ def standing(engine: Engine, customer_id: int) -> Standing:
     lots = open_lots_of(engine, customer_id)
     points = view.points - sum(lot.remaining for lot in expiry.due_for_expiry(lots, today))
     value = engine.value_of(points)
+    held = membership_of(engine, customer_id)
     return Standing(
         customer_id=customer_id, name=view.customer.name, points=points, value_minor=value,
         value_text=engine.format_money(value), stars=view.stars, max_stars=view.max_stars,
@@ -69,6 +80,8 @@ def standing(engine: Engine, customer_id: int) -> Standing:
         rewards=[RewardInReach(s.reward.id, s.reward.name, s.reward.points, s.missing)
                  for s in rewards.within_reach(points, engine.settings.rewards.catalogue)],
         expiring=[ExpiringPoints(day, amount) for day, amount in expiry.next_expiries(lots, today)],
+        membership=None if held is None else MembershipHeld(
+            held.level.name, held.level.discount_percent, held.held.expires_on),
     )
 
 
@@ -135,6 +148,12 @@ def _expiry_text(s: Standing) -> str:
 
 def _tier_text(s: Standing) -> str:
     if s.next_stars is None:
-        return f"You are at the top rating, {s.rating}."
-    return (f"Your rating is {s.rating}; {s.points_to_next} more points earned bring you to "
-            f"{s.next_stars} stars.")
+        text = f"You are at the top rating, {s.rating}."
+    else:
+        stars = "1 star" if s.next_stars == 1 else f"{s.next_stars} stars"
+        text = (f"Your rating is {s.rating}; {s.points_to_next} more points earned bring you "
+                f"to {stars}.")
+    if s.membership is not None:
+        m = s.membership
+        text += f" You are a {m.name} member until {m.expires_on}: {m.discount_percent}% off."
+    return text
