@@ -88,9 +88,9 @@ def _expire_accounts(
         for lot in expiry.due_for_expiry(by_customer.get(account.customer_id, ()), today):
             key = f"expire/{lot.lot_id}"
             reason = f"Points earned on {lot.earned_on} expired after {lot.expires_on}"
-            posting.debit(
-                account, lot.remaining, kind="expire", business_date=today,
-                prefer_lot_id=lot.lot_id, occurred_at=posting.recorded_at,
+            posting.debit_lot(
+                account, lot.lot_id, lot.remaining, kind="expire", business_date=today,
+                occurred_at=posting.recorded_at,
                 idempotency_key=key, source_type="expiry", source_id=str(lot.lot_id),
                 reason=reason, actor="system", shop_id=shop.id, till_id=shop.till,
                 event_id=PointsExpired.id_for(key),

@@ -48,6 +48,8 @@ class PendingRow:
     sale: PendingRow | None = None
     lot: dict[str, Any] | None = None
     id: int | None = None
+    takes_lot: tuple[int, int] | None = None
+    """For a debit of one known lot: (lot entry id, points), allocated when flushed."""
 
 
 def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -138,7 +140,6 @@ class Posting:
         kind: str,
         business_date: date,
         prefer_sale_id: int | None = None,
-        prefer_lot_id: int | None = None,
         sale: PendingRow | None = None,
         tier_points: int = 0,
         **entry: Any,
@@ -146,7 +147,6 @@ class Posting:
         """Write a debit now, allocated to the customer's lots; callers check the balance.
 
         ``tier_points`` (zero or negative) lowers lifetime points, for refunds.
-        ``prefer_lot_id`` takes from that lot first (an expiry debits exactly its lot).
         """
         assert 0 <= points <= account.points, (points, account.points)
         self.flush()
@@ -161,21 +161,38 @@ class Posting:
         if points == 0:  # an entry that only lowers the tier (a refund of spent points)
             return row
         lots, preferred = self._open_lots(account.customer_id, prefer_sale_id)
-        if prefer_lot_id is not None:
-            preferred.add(prefer_lot_id)
         allocations = allocate(lots, points, prefer=preferred)
+        self._allocate([(row.id, lot, take) for lot, take in allocations])
+        account.points -= points
+        return row
+
+    def _allocate(self, allocations: list[tuple[int, int, int]]) -> None:
+        """Record (debit entry, lot, points) allocations and take the points from the lots."""
         self.connection.execute(
             schema.lot_allocations.insert(),
-            [{"debit_entry_id": row.id, "lot_entry_id": lot, "points": take}
-             for lot, take in allocations],
+            [{"debit_entry_id": debit, "lot_entry_id": lot, "points": take}
+             for debit, lot, take in allocations],
         )
         lots_t = schema.point_lots
         self.connection.execute(
             lots_t.update()
             .where(lots_t.c.entry_id == sa.bindparam("lot"))
             .values(remaining=lots_t.c.remaining - sa.bindparam("take")),
-            [{"lot": lot, "take": take} for lot, take in allocations],
+            [{"lot": lot, "take": take} for _, lot, take in allocations],
         )
+
+    def debit_lot(
+        self, account: Account, lot_id: int, points: int, *, kind: str, business_date: date,
+        **entry: Any,
+    ) -> PendingRow:
+        """Buffer a debit that takes ``points`` from one known lot (an expiry takes a whole
+        lot): no lot query, and many of them flush in a few batched statements."""
+        assert 0 < points <= account.points, (points, account.points)
+        row = PendingRow(
+            self._entry_values(account, -points, kind, business_date, {"tier_points": 0, **entry}),
+            takes_lot=(lot_id, points),
+        )
+        self._entries.append(row)
         account.points -= points
         return row
 
@@ -229,6 +246,9 @@ class Posting:
             lots = [{**row.lot, "entry_id": row.id} for row in self._entries if row.lot]
             if lots:
                 self.connection.execute(schema.point_lots.insert(), lots)
+            taken = [(row.id, *row.takes_lot) for row in self._entries if row.takes_lot]
+            if taken:
+                self._allocate(taken)
             self._entries = []
 
     def _insert_returning(self, table: sa.Table, rows: list[PendingRow]) -> None:

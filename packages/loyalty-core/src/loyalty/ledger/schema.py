@@ -116,6 +116,8 @@ sales = sa.Table(
     sa.Column("occurred_at", UTCDateTime, nullable=False),
     sa.Column("business_date", sa.Date, nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
+    # A customer's latest sale (the comeback bonus, draw eligibility) without a scan.
+    sa.Index("ix_sales_customer_id_occurred_at", "customer_id", "occurred_at"),
 )
 
 # Every refund ever applied, once, even one that moved no points (its sale earned nothing).
