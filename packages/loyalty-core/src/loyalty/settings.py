@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import tomllib
+import typing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -311,6 +312,8 @@ class ActionPoints:
     referral_referred: int = attrs.field(default=0, validator=_non_negative)
     """For the new customer who was brought."""
     birthday: int = attrs.field(default=0, validator=_non_negative)
+    anniversary: int = attrs.field(default=0, validator=_non_negative)
+    """Of the customer joining (or their wedding): like a birthday, once a year."""
     review: int = attrs.field(default=0, validator=_non_negative)
     appointment: int = attrs.field(default=0, validator=_non_negative)
 
@@ -476,16 +479,40 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         raise SettingsError(field or "settings", problem) from None
 
 
+def _field_types(cls: type) -> dict[str, Any]:
+    """A settings class's field types as classes (annotations are strings in this module)."""
+    attrs.resolve_types(cls)
+    return {f.name: f.type for f in attrs.fields(cls)}
+
+
+def _section_type(kind: Any) -> type | None:
+    """The settings class a value of type ``kind`` holds: itself, or a list's items."""
+    if isinstance(kind, type) and attrs.has(kind):
+        return kind
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) is tuple and args and isinstance(args[0], type) \
+            and attrs.has(args[0]):
+        return args[0]
+    return None
+
+
 def _unknown_keys(data: Any, cls: type, prefix: str = "") -> list[str]:
     if not isinstance(data, dict) or not attrs.has(cls):
         return []
-    fields = {f.name: f for f in attrs.fields(cls)}
+    types = _field_types(cls)
     found = []
     for key, value in data.items():
-        if key not in fields:
+        if key not in types:
             found.append(f"{prefix}{key}")
-        elif attrs.has(fields[key].type if isinstance(fields[key].type, type) else type(None)):
-            found += _unknown_keys(value, fields[key].type, f"{prefix}{key}.")
+            continue
+        section = _section_type(types[key])
+        if section is None:
+            continue
+        if isinstance(value, list):  # a list of tables: [[campaigns.multipliers]]
+            for index, item in enumerate(value):
+                found += _unknown_keys(item, section, f"{prefix}{key}.{index}.")
+        else:
+            found += _unknown_keys(value, section, f"{prefix}{key}.")
     return found
 
 
@@ -493,7 +520,8 @@ def _known_hint(path: str) -> str:
     section = path.rsplit(".", 1)[0] if "." in path else ""
     cls: type = Settings
     for part in section.split(".") if section else []:
-        cls = {f.name: f.type for f in attrs.fields(cls)}.get(part, Settings)
+        if not part.isdigit():
+            cls = _section_type(_field_types(cls).get(part)) or Settings
     names = ", ".join(f"{section + '.' if section else ''}{f.name}" for f in attrs.fields(cls))
     return f"Known settings here: {names}."
 

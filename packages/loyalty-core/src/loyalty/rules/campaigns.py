@@ -23,7 +23,8 @@ from loyalty.settings import ComebackBonus
 from loyalty.settings import Multiplier
 
 
-ACTIONS = ("register", "referral", "birthday", "review", "appointment")
+ACTIONS = ("register", "referral", "birthday", "anniversary", "review", "appointment")
+YEARLY = ("birthday", "anniversary")
 
 
 def is_active(multiplier: Multiplier, local: datetime) -> bool:
@@ -90,8 +91,8 @@ def action_awards(
 
     * ``register``: once per customer, ever;
     * ``referral``: once per referred customer, for both sides (``referred`` required);
-    * ``birthday``: once per customer per calendar year, for ``today``'s year only, so a
-      customer away for years gets one birthday's points, not a stack of them;
+    * ``birthday`` and ``anniversary``: once per customer per calendar year, for ``today``'s
+      year only, so a customer away for years gets one year's points, not a stack of them;
     * ``review`` and ``appointment``: once per ``ref`` (the review or appointment id).
     """
     if action not in ACTIONS:
@@ -114,10 +115,10 @@ def action_awards(
     if action == "register":
         return [ActionAward(customer_id, action, points, f"action/register/{customer_id}",
                             "Registered")]
-    if action == "birthday":
+    if action in YEARLY:
         return [ActionAward(customer_id, action, points,
-                            f"action/birthday/{customer_id}/{today.year}",
-                            f"Birthday {today.year}")]
+                            f"action/{action}/{customer_id}/{today.year}",
+                            f"{action.capitalize()} {today.year}")]
     if not ref:
         raise ActionRefused(f"a {action} needs its own id (--ref), so it is awarded once")
     return [ActionAward(customer_id, action, points, f"action/{action}/{customer_id}/{ref}",
