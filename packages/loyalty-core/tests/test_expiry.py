@@ -164,6 +164,15 @@ def test_customers_are_reminded_once_before_their_points_expire(engine, clock, t
     assert run_expiry(engine).reminders == []
 
 
+def test_removed_customers_get_no_reminders(engine, clock, till):
+    ann, bob = engine.add_customer("Ann"), engine.add_customer("Bob")
+    engine.record_sale(till.sale(ann.id, 3000))
+    engine.record_sale(till.sale(bob.id, 3000))
+    engine.remove_customer(bob.id)
+    clock.advance(days=25)
+    assert [r.customer_id for r in run_expiry(engine).reminders] == [ann.id]
+
+
 def test_a_reminder_tells_the_points_still_left_to_expire(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 3000))

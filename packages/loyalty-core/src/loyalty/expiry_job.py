@@ -131,11 +131,12 @@ def _remind(
     window = expiry.reminder_window(today, engine.settings.expiry.remind_days_before)
     if window is None:
         return []
-    lots, sent = schema.point_lots, schema.expiry_reminders
+    lots, sent, c = schema.point_lots, schema.expiry_reminders, schema.customers
     candidates = conn.execute(
-        sa.select(lots).outerjoin(sent, sent.c.lot_entry_id == lots.c.entry_id)
+        sa.select(lots).join(c, c.c.id == lots.c.customer_id)
+        .outerjoin(sent, sent.c.lot_entry_id == lots.c.entry_id)
         .where(lots.c.remaining > 0, lots.c.expires_on.between(*window),
-               sent.c.lot_entry_id.is_(None))
+               sent.c.lot_entry_id.is_(None), c.c.removed_at.is_(None))
     ).all()
     due = expiry.reminders_due(
         [expiry.CustomerLot(r.customer_id, Lot(r.entry_id, r.remaining, r.expires_on,
