@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from datetime import timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from loyalty import signals
 from loyalty.coupon_ledger import coupons_of
 from loyalty.coupon_ledger import issue_coupon
 from loyalty.coupon_ledger import use_coupon
+from loyalty.engine import Engine
 from loyalty.errors import InsufficientPoints
 from loyalty.errors import LoyaltyError
 from loyalty.events import CouponUsed
@@ -81,6 +83,22 @@ def test_a_coupon_is_used_once(engine, ann):
     assert used == [event]
     with pytest.raises(LoyaltyError, match="already used"):
         use_coupon(engine, code)
+
+
+def test_two_tills_scanning_one_coupon_at_once_use_it_once(engine, clock, ann):
+    code = issue_coupon(engine, ann.id, 300).code
+    url = engine.db.url.render_as_string(hide_password=False)
+    with Engine(url, engine.settings, clock=clock) as second:
+        def attempt(till_engine):  # noqa: ANN001, ANN202
+            try:
+                return use_coupon(till_engine, code).code
+            except LoyaltyError as refused:
+                return str(refused)
+
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(attempt, [engine, second]))
+    assert results.count(code) == 1
+    assert any("cannot be used" in r for r in results)
 
 
 def test_a_coupon_cannot_be_used_after_its_last_day(engine, clock, ann):

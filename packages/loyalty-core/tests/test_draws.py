@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import random
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from loyalty import signals
 from loyalty.draw_job import draw_history
 from loyalty.draw_job import recheck_draw
 from loyalty.draw_job import run_draw
+from loyalty.engine import Engine
 from loyalty.errors import LoyaltyError
 from loyalty.events import DrawWon
 from loyalty.ledger import schema
@@ -24,6 +29,8 @@ from loyalty.settings import WEEKDAYS
 from loyalty.settings import DrawSettings
 from loyalty.settings import Settings
 from loyalty.settings import ShopSettings
+from loyalty.testing import FakeClock
+from loyalty.testing import Till
 
 
 FRIDAYS = DrawSettings(enabled=True, days=("friday",), time="18:00", prize_points=1000,
@@ -188,3 +195,37 @@ def test_the_winner_is_eligible_and_follows_from_the_seed_whatever_the_order(eli
     shuffled = list(reversed(eligible))
     assert draws.choose_winner(shuffled, random.Random(seed)) == winner
     assert draws.recheck(eligible, seed, winner)
+
+
+def test_two_tills_running_the_draw_at_once_draw_the_slot_once(engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 2000))
+    clock.now = at(9, 18)
+    with Engine(engine.db.url.render_as_string(hide_password=False), engine.settings,
+                clock=clock) as second:
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(run_draw, [engine, second]))
+    assert sorted(o.status for o in outcomes) == ["already_drawn", "drawn"]
+    assert engine.balance(ann.id) == 1020
+
+
+@hsettings(max_examples=10, deadline=None)
+@given(st.lists(st.integers(1, 200), min_size=1, max_size=8))
+def test_whenever_the_scheduler_runs_each_slot_is_drawn_once(gaps):
+    """Hours between scheduler runs, each run fired twice: every slot seen is drawn once."""
+    clock = FakeClock()
+    with tempfile.TemporaryDirectory() as folder, \
+            Engine(Path(folder) / "l.db", Settings(shop=ShopSettings(timezone="UTC"),
+                                                  draw=FRIDAYS), clock=clock) as engine:
+        ann = engine.add_customer("Ann")
+        expected = set()
+        for gap in gaps:
+            clock.advance(hours=gap)
+            engine.record_sale(Till(engine).sale(ann.id, 100, document=f"D{clock.now}"))
+            expected.add(draws.slot_key("main", draws.latest_slot(FRIDAYS, clock.now)))
+            run_draw(engine)
+            run_draw(engine)
+        slots = [r.slot for r in draw_history(engine)]
+        assert len(slots) == len(set(slots)) and set(slots) == expected
+        prizes = sum(r.prize_points for r in draw_history(engine) if r.winner_customer_id)
+        assert engine.balance(ann.id) == len(gaps) + prizes
