@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from loyalty.engine import Engine
 
 
+_s = schema.sales
+_LAST_VISIT = sa.select(sa.func.max(_s.c.business_date)).where(
+    _s.c.customer_id == sa.bindparam("customer"), _s.c.occurred_at < sa.bindparam("before"),
+    _s.c.sale_key != sa.bindparam("key"),
+)
+"""Built once: a batch asks it for every sale, and building it costs more than running it."""
+
+
 class SaleCampaigns:
     """Campaign awards for the sales of one batch (one transaction)."""
 
@@ -54,12 +62,9 @@ class SaleCampaigns:
 
     def _last_visit(self, sale: SaleRecorded, customer_id: int) -> date | None:
         """The business day of the customer's latest other sale before this one."""
-        s = schema.sales
-        stored = self.conn.execute(
-            sa.select(sa.func.max(s.c.business_date)).where(
-                s.c.customer_id == customer_id, s.c.occurred_at < sale.occurred_at,
-                s.c.sale_key != sale.sale_key)
-        ).scalar_one()
+        stored = self.conn.execute(_LAST_VISIT, {
+            "customer": customer_id, "before": sale.occurred_at, "key": sale.sale_key,
+        }).scalar_one()
         in_batch = [day for at, key, day in self._batch_visits.get(customer_id, ())
                     if at < sale.occurred_at and key != sale.sale_key]
         return max([d for d in (stored, *in_batch) if d is not None], default=None)
