@@ -22,7 +22,9 @@ from zoneinfo import ZoneInfo
 import attrs
 import sqlalchemy as sa
 
+from loyalty import expiry_job
 from loyalty import signals
+from loyalty.campaign_earning import SaleCampaigns
 from loyalty.errors import InsufficientPoints
 from loyalty.errors import LoyaltyError
 from loyalty.errors import UnknownPlugin
@@ -185,6 +187,7 @@ class Engine:
         events: list[Event] = []
         with translate_errors(self.db), self.db.begin() as connection:
             posting = Posting(connection, recorded_at=self.clock())
+            expiry_job.expire_when_loaded(self, posting, events)
             result = work(connection, posting, events)
             posting.finish()
             for hook in self._transaction_hooks:
@@ -511,6 +514,7 @@ class _Batch:
         self.external: dict[tuple[str, str], int] = {}
         self.sales: dict[str, Sale | _NewSale] = {}
         self.refunded: set[str] = set()
+        self.campaigns = SaleCampaigns(engine, conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
         self._preload(facts)
@@ -577,6 +581,7 @@ class _Batch:
         awards = earning.awards_for_sale(
             sale, self.settings.earning, self.settings.tiers, stars_before, self.engine.currency
         )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
         total = sum(a.points for a in awards)
         business_date = self.engine.business_date(sale.occurred_at)
         row = self.posting.add_sale({
@@ -649,6 +654,7 @@ class _Batch:
             sale, self.settings.earning, self.settings.tiers, earlier.stars_before,
             self.engine.currency,
         )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
         new_total = sum(a.points for a in awards)
         delta = new_total - earlier.points_earned
         revision = earlier.revision + 1

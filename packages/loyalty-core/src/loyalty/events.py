@@ -262,3 +262,82 @@ def register_event(cls: type[Event]) -> type[Event]:
     """Class decorator: make an event type known to the (de)serialiser by its ``kind``."""
     EVENT_TYPES[cls.kind] = cls
     return cls
+
+
+# ---- Events of the expiry, draw, campaign, coupon and reward rules --------------------------
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class PointsExpiring(Event):
+    """Some of a customer's points expire soon: the reminder the shop sends N days before.
+
+    One event per customer and expiry date; ``lot_ids`` are the lots it warns about, each
+    warned about once (the ``expiry_reminders`` table remembers them).
+    """
+
+    kind: ClassVar[str] = "points_expiring"
+    customer_id: int
+    points: int = attrs.field(validator=_positive)
+    expires_on: date
+    """The last day the points can still be spent."""
+    balance: int = 0
+    lot_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+
+    def identity(self) -> str:
+        return f"expiring/{self.customer_id}/{self.expires_on.isoformat()}/" + ",".join(
+            str(lot) for lot in self.lot_ids)
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class PointsAwarded(PointsEvent):
+    """Points for an action beyond a purchase (registration, referral, birthday, review...)."""
+
+    kind: ClassVar[str] = "points_awarded"
+    action: str
+    rule_id: str
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class CouponIssued(PointsEvent):
+    """Points were converted into a single-use coupon worth ``value_minor``."""
+
+    kind: ClassVar[str] = "coupon_issued"
+    code: str
+    value_minor: int = attrs.field(validator=_positive)
+    currency: str
+    expires_on: date | None = None
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class CouponUsed(Event):
+    """A coupon paid for (part of) a sale; it can never be used again."""
+
+    kind: ClassVar[str] = "coupon_used"
+    customer_id: int
+    code: str
+    value_minor: int
+    currency: str
+    document_id: str | None = None
+
+    def identity(self) -> str:
+        return f"coupon-used/{self.code}"
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class MembershipGranted(Event):
+    """A customer reached a membership level; it lasts until ``expires_on`` (inclusive)."""
+
+    kind: ClassVar[str] = "membership_granted"
+    customer_id: int
+    level_id: str
+    level_name: str
+    since: date
+    expires_on: date
+
+    def identity(self) -> str:
+        return f"membership/{self.customer_id}/{self.level_id}/{self.since.isoformat()}"

@@ -11,6 +11,8 @@ import json
 import os
 import tempfile
 import tomllib
+import typing
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -251,6 +253,164 @@ def _clock_time(attribute: attrs.Attribute, value: str) -> None:
         raise FieldProblem(attribute.name, f"must be a time like 18:00 (got {value!r})")
 
 
+def _clock_time_or_midnight(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if value != "24:00":
+        _clock_time(attribute, value)
+
+
+def _slug(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if not value or not all(ch.isalnum() or ch in "-_" for ch in value):
+        raise FieldProblem(
+            attribute.name, f"must be a short name of letters, digits, - or _ (got {value!r})"
+        )
+
+
+@attrs.frozen
+class Multiplier:
+    """A points multiplier for a time window: happy hours, campaign dates, chosen weekdays."""
+
+    id: str = attrs.field(validator=_slug)
+    """Names the campaign in the points log (``campaign:<id>``)."""
+    factor: Decimal = attrs.field(converter=Decimal)
+    """2 doubles the base points of a sale in the window; the extra is its own award."""
+    days: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_weekdays)
+    """Weekdays it runs; empty means every day."""
+    start: str = attrs.field(default="00:00", validator=lambda i, a, v: _clock_time(a, v))
+    """Local time it starts each day, ``HH:MM``."""
+    end: str = attrs.field(default="24:00", validator=_clock_time_or_midnight)
+    """Local time it stops each day (exclusive), ``HH:MM`` or ``24:00``."""
+    from_date: date | None = None
+    """First day of the campaign; None for no start."""
+    to_date: date | None = None
+    """Last day of the campaign (inclusive); None for no end."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.factor <= 1:
+            raise FieldProblem("factor", f"must be more than 1 (got {self.factor})")
+        if self.end != "24:00" and self.end <= self.start:
+            raise FieldProblem("end", f"must be after start {self.start} (got {self.end})")
+        if self.from_date and self.to_date and self.to_date < self.from_date:
+            raise FieldProblem("to_date", f"must not be before from_date {self.from_date}")
+
+
+@attrs.frozen
+class ComebackBonus:
+    """Bonus points on the first qualifying sale of a customer who had not bought for a while."""
+
+    points: int = attrs.field(default=0, validator=_non_negative)
+    """0 switches it off."""
+    inactive_days: int = attrs.field(default=60, validator=_positive)
+
+
+@attrs.frozen
+class ActionPoints:
+    """Points for actions beyond purchases, given with ``loyalty award``; 0 switches one off."""
+
+    register: int = attrs.field(default=0, validator=_non_negative)
+    referral_referrer: int = attrs.field(default=0, validator=_non_negative)
+    """For the customer who brought a new one."""
+    referral_referred: int = attrs.field(default=0, validator=_non_negative)
+    """For the new customer who was brought."""
+    birthday: int = attrs.field(default=0, validator=_non_negative)
+    anniversary: int = attrs.field(default=0, validator=_non_negative)
+    """Of the customer joining (or their wedding): like a birthday, once a year."""
+    review: int = attrs.field(default=0, validator=_non_negative)
+    appointment: int = attrs.field(default=0, validator=_non_negative)
+
+
+def _unique_ids(instance: object, attribute: attrs.Attribute, value: tuple) -> None:
+    seen: set[str] = set()
+    for item in value:
+        if item.id in seen:
+            raise FieldProblem(attribute.name, f"the id {item.id!r} is used twice")
+        seen.add(item.id)
+
+
+@attrs.frozen
+class CampaignSettings:
+    multipliers: tuple[Multiplier, ...] = attrs.field(
+        default=(), converter=tuple, validator=_unique_ids
+    )
+    comeback: ComebackBonus = attrs.Factory(ComebackBonus)
+    actions: ActionPoints = attrs.Factory(ActionPoints)
+
+
+@attrs.frozen
+class Reward:
+    """Something in the reward catalogue, with its price in points."""
+
+    id: str = attrs.field(validator=_slug)
+    name: str
+    points: int = attrs.field(validator=_positive)
+    description: str = ""
+
+
+@attrs.frozen
+class RewardSettings:
+    catalogue: tuple[Reward, ...] = attrs.field(
+        default=(), converter=tuple, validator=_unique_ids
+    )
+
+
+@attrs.frozen
+class CouponSettings:
+    """Converting points into single-use coupons of a money value."""
+
+    enabled: bool = False
+    points_per_unit: Decimal = attrs.field(
+        default=Decimal(100), converter=Decimal, validator=_positive
+    )
+    """Points a coupon costs per 1 unit of currency of its value (the conversion rate)."""
+    minimum_points: int = attrs.field(default=0, validator=_non_negative)
+    """A coupon costs at least this many points; smaller conversions are refused."""
+    valid_days: int = attrs.field(default=90, validator=_non_negative)
+    """Days a coupon can be used after it is issued; 0 means it never expires."""
+
+
+def _percent(instance: object, attribute: attrs.Attribute, value: Decimal) -> None:
+    if not 0 <= value <= 100:
+        raise FieldProblem(attribute.name, f"must be a percentage from 0 to 100 (got {value})")
+
+
+@attrs.frozen
+class MembershipLevel:
+    """A membership (Silver, Gold, Premium) reached by points, with a discount while it lasts."""
+
+    id: str = attrs.field(validator=_slug)
+    name: str
+    threshold: int = attrs.field(validator=_positive)
+    """Points earned within ``memberships.window_days`` needed to reach the level."""
+    discount_percent: Decimal = attrs.field(
+        default=Decimal(0), converter=Decimal, validator=_percent
+    )
+    categories: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """POS category ids the discount applies to."""
+    products: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    """POS product ids the discount applies to; with no categories either, it applies to all."""
+    valid_days: int = attrs.field(default=365, validator=_positive)
+    """How long a membership lasts once reached."""
+
+
+def _check_levels(instance: object, attribute: attrs.Attribute, levels: tuple) -> None:
+    _unique_ids(instance, attribute, levels)
+    for lower, higher in zip(levels, levels[1:]):
+        if higher.threshold <= lower.threshold:
+            raise FieldProblem(
+                attribute.name, f"thresholds must increase: {higher.name} needs "
+                f"{higher.threshold} points, not more than {lower.name}'s {lower.threshold}"
+            )
+
+
+@attrs.frozen
+class MembershipSettings:
+    levels: tuple[MembershipLevel, ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_levels
+    )
+    """From the lowest level up."""
+    window_days: int = attrs.field(default=365, validator=_positive)
+    """Points earned in this many days before today count toward a level."""
+
+
 THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
 
 
@@ -272,6 +432,10 @@ class Settings:
     notifications: NotificationSettings = attrs.Factory(NotificationSettings)
     draw: DrawSettings = attrs.Factory(DrawSettings)
     appearance: AppearanceSettings = attrs.Factory(AppearanceSettings)
+    campaigns: CampaignSettings = attrs.Factory(CampaignSettings)
+    rewards: RewardSettings = attrs.Factory(RewardSettings)
+    coupons: CouponSettings = attrs.Factory(CouponSettings)
+    memberships: MembershipSettings = attrs.Factory(MembershipSettings)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 
@@ -315,16 +479,40 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         raise SettingsError(field or "settings", problem) from None
 
 
+def _field_types(cls: type) -> dict[str, Any]:
+    """A settings class's field types as classes (annotations are strings in this module)."""
+    attrs.resolve_types(cls)
+    return {f.name: f.type for f in attrs.fields(cls)}
+
+
+def _section_type(kind: Any) -> type | None:
+    """The settings class a value of type ``kind`` holds: itself, or a list's items."""
+    if isinstance(kind, type) and attrs.has(kind):
+        return kind
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) is tuple and args and isinstance(args[0], type) \
+            and attrs.has(args[0]):
+        return args[0]
+    return None
+
+
 def _unknown_keys(data: Any, cls: type, prefix: str = "") -> list[str]:
     if not isinstance(data, dict) or not attrs.has(cls):
         return []
-    fields = {f.name: f for f in attrs.fields(cls)}
+    types = _field_types(cls)
     found = []
     for key, value in data.items():
-        if key not in fields:
+        if key not in types:
             found.append(f"{prefix}{key}")
-        elif attrs.has(fields[key].type if isinstance(fields[key].type, type) else type(None)):
-            found += _unknown_keys(value, fields[key].type, f"{prefix}{key}.")
+            continue
+        section = _section_type(types[key])
+        if section is None:
+            continue
+        if isinstance(value, list):  # a list of tables: [[campaigns.multipliers]]
+            for index, item in enumerate(value):
+                found += _unknown_keys(item, section, f"{prefix}{key}.{index}.")
+        else:
+            found += _unknown_keys(value, section, f"{prefix}{key}.")
     return found
 
 
@@ -332,7 +520,8 @@ def _known_hint(path: str) -> str:
     section = path.rsplit(".", 1)[0] if "." in path else ""
     cls: type = Settings
     for part in section.split(".") if section else []:
-        cls = {f.name: f.type for f in attrs.fields(cls)}.get(part, Settings)
+        if not part.isdigit():
+            cls = _section_type(_field_types(cls).get(part)) or Settings
     names = ", ".join(f"{section + '.' if section else ''}{f.name}" for f in attrs.fields(cls))
     return f"Known settings here: {names}."
 

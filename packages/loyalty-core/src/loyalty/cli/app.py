@@ -23,6 +23,14 @@ COMMAND_MODULES = (
     "loyalty.cli.demo",
     "loyalty.cli.outbox",
     "loyalty.cli.sync",
+    "loyalty.cli.expiry",
+    "loyalty.cli.draw",
+    "loyalty.cli.award",
+    "loyalty.cli.report",
+    "loyalty.cli.reward",
+    "loyalty.cli.ask",
+    "loyalty.cli.coupon",
+    "loyalty.cli.membership",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 

@@ -10,6 +10,7 @@ tills posting for the same customer wait for each other instead of both spending
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
 from datetime import datetime
@@ -47,6 +48,8 @@ class PendingRow:
     sale: PendingRow | None = None
     lot: dict[str, Any] | None = None
     id: int | None = None
+    takes_lot: tuple[int, int] | None = None
+    """For a debit of one known lot: (lot entry id, points), allocated when flushed."""
 
 
 def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -62,6 +65,10 @@ class Posting:
         self._sales: list[PendingRow] = []
         self._entries: list[PendingRow] = []
         self._locks = connection.dialect.name != "sqlite"
+        self.on_accounts_loaded: Callable[[list[Account]], None] | None = None
+        """Called with the accounts each ``load_accounts`` locked and read, before any posting
+        uses them: the expiry rule posts their due ``expire`` debits here, so no debit ever
+        spends an expired lot."""
 
     # ---- accounts ---------------------------------------------------------------------------
 
@@ -69,15 +76,19 @@ class Posting:
         """Lock and read the balances of many customers in one query per chunk."""
         missing = sorted({c for c in customer_ids if c not in self._accounts})
         b = schema.balances
+        loaded = []
         for chunk in chunks(missing):
             query = sa.select(b).where(b.c.customer_id.in_(chunk))
             if self._locks:
                 query = query.order_by(b.c.customer_id).with_for_update()
             for row in self.connection.execute(query):
-                self._accounts[row.customer_id] = Account(
+                account = self._accounts[row.customer_id] = Account(
                     row.customer_id, row.points, row.lifetime_earned, row.stars,
                     row.last_activity_at,
                 )
+                loaded.append(account)
+        if loaded and self.on_accounts_loaded is not None:
+            self.on_accounts_loaded(loaded)
 
     def account(self, customer_id: int) -> Account:
         if customer_id not in self._accounts:
@@ -151,18 +162,37 @@ class Posting:
             return row
         lots, preferred = self._open_lots(account.customer_id, prefer_sale_id)
         allocations = allocate(lots, points, prefer=preferred)
+        self._allocate([(row.id, lot, take) for lot, take in allocations])
+        account.points -= points
+        return row
+
+    def _allocate(self, allocations: list[tuple[int, int, int]]) -> None:
+        """Record (debit entry, lot, points) allocations and take the points from the lots."""
         self.connection.execute(
             schema.lot_allocations.insert(),
-            [{"debit_entry_id": row.id, "lot_entry_id": lot, "points": take}
-             for lot, take in allocations],
+            [{"debit_entry_id": debit, "lot_entry_id": lot, "points": take}
+             for debit, lot, take in allocations],
         )
         lots_t = schema.point_lots
         self.connection.execute(
             lots_t.update()
             .where(lots_t.c.entry_id == sa.bindparam("lot"))
             .values(remaining=lots_t.c.remaining - sa.bindparam("take")),
-            [{"lot": lot, "take": take} for lot, take in allocations],
+            [{"lot": lot, "take": take} for _, lot, take in allocations],
         )
+
+    def debit_lot(
+        self, account: Account, lot_id: int, points: int, *, kind: str, business_date: date,
+        **entry: Any,
+    ) -> PendingRow:
+        """Buffer a debit that takes ``points`` from one known lot (an expiry takes a whole
+        lot): no lot query, and many of them flush in a few batched statements."""
+        assert 0 < points <= account.points, (points, account.points)
+        row = PendingRow(
+            self._entry_values(account, -points, kind, business_date, {"tier_points": 0, **entry}),
+            takes_lot=(lot_id, points),
+        )
+        self._entries.append(row)
         account.points -= points
         return row
 
@@ -216,6 +246,9 @@ class Posting:
             lots = [{**row.lot, "entry_id": row.id} for row in self._entries if row.lot]
             if lots:
                 self.connection.execute(schema.point_lots.insert(), lots)
+            taken = [(row.id, *row.takes_lot) for row in self._entries if row.takes_lot]
+            if taken:
+                self._allocate(taken)
             self._entries = []
 
     def _insert_returning(self, table: sa.Table, rows: list[PendingRow]) -> None:

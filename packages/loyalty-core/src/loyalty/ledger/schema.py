@@ -116,6 +116,8 @@ sales = sa.Table(
     sa.Column("occurred_at", UTCDateTime, nullable=False),
     sa.Column("business_date", sa.Date, nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
+    # A customer's latest sale (the comeback bonus, draw eligibility) without a scan.
+    sa.Index("ix_sales_customer_id_occurred_at", "customer_id", "occurred_at"),
 )
 
 # Every refund ever applied, once, even one that moved no points (its sale earned nothing).
@@ -246,4 +248,77 @@ outbox = sa.Table(
         "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
     ),
     sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# ---- Expiry reminders, draws, coupons -------------------------------------------------------
+
+# Lots a customer was already warned about, so each reminder is sent once.
+expiry_reminders = sa.Table(
+    "expiry_reminders",
+    metadata,
+    sa.Column("lot_entry_id", Id, sa.ForeignKey("point_lots.entry_id"), primary_key=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("points", Points, nullable=False),
+    sa.Column("reminded_at", UTCDateTime, nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+)
+
+# One row per lucky-draw slot, won or not: the audit record (who was eligible, the seed, the
+# winner) and, by its UNIQUE slot, the guard that no slot is ever drawn twice.
+draws = sa.Table(
+    "draws",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    # '<shop id>/<local date and time of the slot>', e.g. 'main/2026-01-09T18:00'.
+    sa.Column("slot", sa.String(128), nullable=False, unique=True),
+    sa.Column("shop_id", sa.String(64), nullable=False),
+    sa.Column("scheduled_for", UTCDateTime, nullable=False),
+    sa.Column("drawn_at", UTCDateTime, nullable=False),
+    # The seed of the random choice, as decimal text (a 64-bit unsigned number).
+    sa.Column("seed", sa.String(40), nullable=False),
+    # The eligible customer ids, as a JSON list in the order the choice was made from.
+    sa.Column("eligible", sa.Text, nullable=False),
+    sa.Column("eligible_days", sa.Integer, nullable=False),
+    sa.Column("winner_customer_id", Id, sa.ForeignKey("customers.id")),
+    sa.Column("prize_points", Points, nullable=False),
+    sa.Column("entry_id", Id, sa.ForeignKey("ledger_entries.id")),
+    sa.Column("event_id", sa.String(36), nullable=False),
+)
+
+# Coupons bought with points; ``used_at`` is set once, by a conditional UPDATE.
+coupons = sa.Table(
+    "coupons",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("value_minor", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("points", Points, nullable=False),
+    sa.Column("issued_at", UTCDateTime, nullable=False),
+    # Last business day the coupon can be used; NULL never expires.
+    sa.Column("expires_on", sa.Date),
+    sa.Column("used_at", UTCDateTime),
+    sa.Column("used_document", sa.String(128)),
+    sa.Column("entry_id", Id, sa.ForeignKey("ledger_entries.id"), nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.CheckConstraint("value_minor > 0", name="value_positive"),
+)
+
+# Memberships reached by points: one row per grant, each with its own expiry date.
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", Id, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("level_id", sa.String(64), nullable=False),
+    sa.Column("since", sa.Date, nullable=False),
+    # Last business day the membership holds.
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("granted_at", UTCDateTime, nullable=False),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.UniqueConstraint("customer_id", "level_id", "since",
+                        name="uq_memberships_customer_level_since"),
+    sa.Index("ix_memberships_customer_id_expires_on", "customer_id", "expires_on"),
 )

@@ -20,6 +20,7 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty.events import DrawWon
+from loyalty.events import PointsExpiring
 from loyalty.events import Event
 from loyalty.events import PointsEarned
 from loyalty.events import PointsEvent
@@ -75,6 +76,9 @@ def occasion(event: Event, max_stars: int) -> tuple[str, dict[str, object]] | No
         return "tier_raised", {"stars": event.new_stars, "old_stars": event.old_stars}
     if isinstance(event, DrawWon):
         return "draw_won", {"prize_points": event.prize_points}
+    if isinstance(event, PointsExpiring):
+        return "points_expiring", {"expiring_points": event.points,
+                                   "expiry_date": event.expires_on.isoformat()}
     return None
 
 

@@ -1,0 +1,85 @@
+"""How long expiry, reports, draws and campaign-aware recording take on a SQLite ledger.
+
+Workload: CUSTOMERS customers with SALES sales each (one lot per sale), spread over 60 days,
+with 30-day expiry. Prints seconds per step and per item; no assertion, figures only.
+
+    uv run python bench/domain_rules.py [CUSTOMERS] [SALES]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from loyalty.draw_job import run_draw
+from loyalty.engine import Engine
+from loyalty.expiry_job import run_expiry
+from loyalty.reporting import build_report
+from loyalty.settings import CampaignSettings
+from loyalty.settings import ComebackBonus
+from loyalty.settings import DrawSettings
+from loyalty.settings import ExpirySettings
+from loyalty.settings import Multiplier
+from loyalty.settings import Settings
+from loyalty.settings import ShopSettings
+from loyalty.testing import FakeClock
+from loyalty.testing import Till
+
+
+def timed(label: str, items: int, work):  # noqa: ANN001, ANN201
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    print(f"{label:<46} {seconds:8.3f} s  {seconds / max(items, 1) * 1e6:9.1f} µs/item  "
+          f"({items} items)")
+    return seconds, result
+
+
+def ledger(campaigns: bool, folder: Path, customers: int, sales: int) -> float:
+    clock = FakeClock()
+    settings = Settings(
+        shop=ShopSettings(timezone="UTC"), expiry=ExpirySettings(mode="days", days=30),
+        draw=DrawSettings(enabled=True, days=("friday",)),
+        campaigns=CampaignSettings(
+            multipliers=(Multiplier(id="double", factor=Decimal(2)),),
+            comeback=ComebackBonus(points=50, inactive_days=20),
+        ) if campaigns else CampaignSettings(),
+    )
+    name = "with" if campaigns else "without"
+    with Engine(folder / f"{name}.db", settings, clock=clock) as engine:
+        ids = [engine.add_customer(f"C{i}").id for i in range(customers)]
+        till = Till(engine)
+        total = 0.0
+        for day in range(sales):
+            facts = [till.sale(cid, 1_000 + cid) for cid in ids]
+            seconds, _ = timed(f"record {len(facts)} sales, campaigns {name}, day {day}",
+                               len(facts), lambda: engine.record(facts))
+            total += seconds
+            clock.advance(days=60 // sales)
+        if not campaigns:
+            return total
+        clock.advance(days=1)
+        lots = customers * sales
+        timed("loyalty expire (first run)", lots, lambda: run_expiry(engine))
+        timed("loyalty expire (again, nothing to do)", lots, lambda: run_expiry(engine))
+        timed("loyalty report --period week", lots, lambda: build_report(engine, period="week"))
+        clock.now -= timedelta(days=1)
+        timed("loyalty draw run", customers, lambda: run_draw(engine))
+        return total
+
+
+def main() -> None:
+    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    sales = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    with tempfile.TemporaryDirectory() as folder:
+        without = ledger(False, Path(folder), customers, sales)
+        with_campaigns = ledger(True, Path(folder), customers, sales)
+    print(f"recording with multiplier + comeback vs without: {with_campaigns / without:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""``loyalty expire``: expire due points and send the reminders that are due."""
+
+from __future__ import annotations
+
+import click
+
+from loyalty.cli.app import App
+from loyalty.cli.app import cli
+from loyalty.cli.output import emit
+from loyalty.cli.output import json_option
+
+
+@cli.command("expire")
+@json_option
+@click.pass_obj
+def expire_command(app: App, as_json: bool) -> None:
+    """Expire points past their date and remind customers whose points expire soon.
+
+    Safe to run any number of times a day: what was expired or reminded is never repeated.
+    """
+    from loyalty.expiry_job import run_expiry
+
+    report = run_expiry(app.engine)
+
+    def human() -> None:
+        click.echo(f"{report.business_date}: {report.expired_points} points expired in "
+                   f"{report.expired_lots} lots of {len(report.customers)} customers; "
+                   f"{len(report.reminders)} reminders sent.")
+
+    emit(as_json, report, human)

@@ -1,0 +1,129 @@
+"""Memberships: levels reached by recent points, with a discount and an expiry date."""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loyalty.errors import SettingsError
+from loyalty.events import SaleLine
+from loyalty.membership_job import membership_of
+from loyalty.membership_job import refresh_memberships
+from loyalty.rules import memberships
+from loyalty.settings import MembershipLevel
+from loyalty.settings import MembershipSettings
+from loyalty.settings import Settings
+from loyalty.settings import ShopSettings
+from loyalty.settings import settings_from_dict
+
+
+SILVER = MembershipLevel("silver", "Silver", 100, Decimal(5), categories=("bakery",),
+                         valid_days=30)
+GOLD = MembershipLevel("gold", "Gold", 500, Decimal(10), valid_days=60)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(shop=ShopSettings(timezone="UTC"),
+                    memberships=MembershipSettings(levels=(SILVER, GOLD), window_days=90))
+
+
+def test_points_reaching_a_level_grant_the_membership_with_its_expiry(engine, till):
+    ann, bob = engine.add_customer("Ann"), engine.add_customer("Bob")
+    engine.record_sale(till.sale(ann.id, 15_000))
+    engine.record_sale(till.sale(bob.id, 5_000))
+    [granted] = refresh_memberships(engine)
+    assert (granted.customer_id, granted.level_name, granted.since, granted.expires_on) == (
+        ann.id, "Silver", date(2026, 1, 5), date(2026, 2, 4))
+    assert refresh_memberships(engine) == []
+    held = membership_of(engine, ann.id)
+    assert held.level == SILVER and membership_of(engine, bob.id) is None
+
+
+def test_a_higher_level_replaces_the_running_one_at_once(engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 15_000))
+    refresh_memberships(engine)
+    clock.advance(days=3)
+    engine.record_sale(till.sale(ann.id, 40_000))
+    [gold] = refresh_memberships(engine)
+    assert (gold.level_id, gold.expires_on) == ("gold", date(2026, 3, 9))
+    assert membership_of(engine, ann.id).level == GOLD
+
+
+def test_a_membership_ends_after_its_last_day_and_recent_points_renew_it(engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 15_000))
+    refresh_memberships(engine)
+    clock.advance(days=30)
+    assert membership_of(engine, ann.id) is not None  # 4 February, its last day
+    clock.advance(days=1)
+    assert membership_of(engine, ann.id) is None
+    [renewed] = refresh_memberships(engine)  # the points are still within 90 days
+    assert renewed.since == date(2026, 2, 5)
+    clock.advance(days=120)
+    assert membership_of(engine, ann.id) is None
+    assert refresh_memberships(engine) == []  # old points no longer count
+
+
+def test_levels_must_rise(engine):
+    with pytest.raises(SettingsError, match="memberships.levels: thresholds must increase"):
+        settings_from_dict({"memberships": {"levels": [
+            {"id": "a", "name": "A", "threshold": 500}, {"id": "b", "name": "B",
+                                                          "threshold": 100}]}})
+    with pytest.raises(SettingsError, match="memberships.levels.0.discount_percent"):
+        settings_from_dict({"memberships": {"levels": [
+            {"id": "a", "name": "A", "threshold": 5, "discount_percent": 120}]}})
+
+
+def test_the_discount_applies_to_the_chosen_categories_only():
+    lines = [SaleLine(product_id="p1", quantity=1, total_minor=1_000, category_id="bakery"),
+             SaleLine(product_id="p2", quantity=1, total_minor=2_000, category_id="dairy")]
+    assert memberships.discount_minor(lines, SILVER) == 50
+    assert memberships.discount_minor(lines, GOLD) == 300
+
+
+def test_the_membership_commands(engine, till, loyalty_cli):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 15_000))
+    refresh_memberships(engine)
+    # On today's real date January's points are too old and January's membership has ended.
+    assert loyalty_cli("membership", "refresh", "--json").json() == []
+    assert "no running membership" in loyalty_cli("membership", "show", ann.id).out
+
+
+levels = st.lists(st.integers(1, 2000), min_size=1, max_size=4, unique=True).map(
+    lambda ts: tuple(MembershipLevel(f"l{t}", f"L{t}", t, valid_days=30) for t in sorted(ts)))
+
+
+@given(levels, st.integers(0, 3000), st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60)),
+                                              max_size=4), st.integers(0, 60))
+def test_a_grant_is_the_reached_level_and_only_when_above_the_running_one(
+        lvls, points, history, day):
+    today = date(2026, 1, 1) + timedelta(days=day)
+    held = [memberships.Held(lvls[i % len(lvls)].id, date(2026, 1, 1) + timedelta(days=d),
+                             date(2026, 1, 1) + timedelta(days=d + 30)) for i, d in history]
+    grant = memberships.to_grant(points, held, today, lvls)
+    reached = memberships.level_for(points, lvls)
+    running = memberships.active(held, today, lvls)
+    rank = {level.id: level.threshold for level in lvls}
+    if grant is not None:
+        assert grant.level_id == reached.id and grant.since == today
+        assert running is None or rank[running.level_id] < reached.threshold
+    else:
+        assert reached is None or (running is not None
+                                   and rank[running.level_id] >= reached.threshold)
+
+
+@given(st.lists(st.integers(0, 10**6), max_size=10), st.decimals(0, 100, places=2))
+def test_the_discount_never_exceeds_the_percentage_of_the_lines(totals, percent):
+    level = MembershipLevel("x", "X", 1, percent)
+    lines = [SaleLine(product_id=str(i), quantity=1, total_minor=t) for i, t in enumerate(totals)]
+    discount = memberships.discount_minor(lines, level)
+    assert 0 <= discount <= sum(totals) * percent / 100
+    assert sum(totals) * percent / 100 - discount < max(1, len(totals))  # < 1 lost per line
