@@ -1,1 +1,22 @@
-"""The Tkinter desktop frontend of the loyalty engine."""
+"""The Tkinter desktop frontend of the loyalty engine: ``loyalty ui`` or ``loyalty-manager``.
+
+Registered through the ``loyalty_frontends`` hook, so the core's ``loyalty ui`` command finds
+it when the package is installed.
+"""
+
+from __future__ import annotations
+
+from loyalty.engine import Engine
+from loyalty.frontends import Frontend
+from loyalty.hookspecs import hookimpl
+
+
+def _run(engine: Engine) -> None:
+    from loyalty_ui_tk.app import run
+
+    run(engine)
+
+
+@hookimpl
+def loyalty_frontends() -> tuple[Frontend, ...]:
+    return (Frontend(name="tk", title="Loyalty Points Manager (desktop)", run=_run),)

@@ -1,0 +1,155 @@
+"""The notification log: what was sent to customers, what is waiting and what failed.
+
+The messages come from a ``list_messages()`` callable (the notifications package's outbox);
+without one the tab says how to get notifications instead of showing an empty table.
+Messages may be attrs objects or dicts; the columns read the usual field names.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tkinter as tk
+from collections.abc import Callable
+from collections.abc import Sequence
+from datetime import datetime
+from tkinter import ttk
+from typing import Any
+
+from loyalty import signals
+from loyalty.engine import Engine
+from loyalty_ui_tk.themes import Palette
+from loyalty_ui_tk.ui_queue import UiQueue
+from loyalty_ui_tk.ui_queue import Worker
+
+
+ListMessages = Callable[[], Sequence[Any]]
+
+NOT_INSTALLED = (
+    "Notifications are not installed.\n\n"
+    "Install loyalty-notify-callmebot to send WhatsApp and Facebook Messenger messages\n"
+    "when customers earn or spend points; every message sent will be listed here."
+)
+
+COLUMNS = (
+    ("when", "When", 140, "w"),
+    ("customer", "Customer", 170, "w"),
+    ("platform", "Platform", 130, "w"),
+    ("status", "Status", 90, "w"),
+    ("attempts", "Tries", 50, "e"),
+    ("text", "Message", 420, "w"),
+)
+
+
+def message_source(engine: Engine) -> ListMessages | None:
+    """The outbox listing of ``loyalty.notifications.outbox``, if that module is installed."""
+    try:
+        outbox = importlib.import_module("loyalty.notifications.outbox")
+    except ImportError:
+        return None
+    list_messages = getattr(outbox, "list_messages", None)
+    if not callable(list_messages):
+        return None
+    return lambda: list_messages(engine)
+
+
+def _field(message: Any, *names: str) -> Any:
+    for name in names:
+        value = message.get(name) if isinstance(message, dict) else getattr(message, name, None)
+        if value is not None:
+            return value
+    return ""
+
+
+class NotificationLog(ttk.Frame):
+    def __init__(self, parent: tk.Misc, engine: Engine, ui: UiQueue, worker: Worker,
+                 list_messages: ListMessages | None) -> None:
+        super().__init__(parent, padding=(14, 12))
+        self.engine = engine
+        self.ui = ui
+        self.worker = worker
+        self.list_messages = list_messages
+        self._after: str | None = None
+        if list_messages is None:
+            self.notice = ttk.Label(self, text=NOT_INSTALLED, style="Muted.TLabel",
+                                    justify="center", anchor="center")
+            self.notice.pack(fill="both", expand=True)
+            self.tree = None
+            return
+        self.notice = None
+        bar = ttk.Frame(self)
+        bar.pack(fill="x", pady=(0, 10))
+        ttk.Label(bar, text="Messages to customers, newest first",
+                  style="Section.TLabel").pack(side="left")
+        ttk.Button(bar, text="Refresh", command=self.reload).pack(side="right")
+        table = ttk.Frame(self)
+        table.pack(fill="both", expand=True)
+        self.tree = ttk.Treeview(table, columns=[c[0] for c in COLUMNS], show="headings")
+        for name, heading, width, anchor in COLUMNS:
+            self.tree.heading(name, text=heading, anchor=anchor)
+            self.tree.column(name, width=width, anchor=anchor, stretch=name == "text")
+        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
+        self.tree.configure(yscrollcommand=scroll.set)
+        self.tree.pack(side="left", fill="both", expand=True)
+        scroll.pack(side="right", fill="y")
+        self.status = ttk.Label(self, style="Muted.TLabel")
+        self.status.pack(fill="x", pady=(8, 0))
+        signals.event_published.connect(self._on_event, weak=False)
+        self.reload()
+
+    @property
+    def installed(self) -> bool:
+        return self.list_messages is not None
+
+    def apply_palette(self, p: Palette) -> None:
+        if self.tree is not None:
+            self.tree.tag_configure("failed", foreground=p.error)
+            self.tree.tag_configure("sent", foreground=p.success)
+
+    def reload(self) -> None:
+        if self.list_messages is not None:
+            self.worker.submit(self.list_messages, self._show)
+
+    def _show(self, messages: Sequence[Any]) -> None:
+        assert self.tree is not None
+        self.tree.delete(*self.tree.get_children())
+        for message in messages:
+            when = _field(message, "sent_at", "created_at", "queued_at")
+            if isinstance(when, datetime):
+                when = when.astimezone().strftime("%Y-%m-%d %H:%M")
+            status = str(_field(message, "status"))
+            error = _field(message, "error", "last_error")
+            text = str(_field(message, "text", "body"))
+            self.tree.insert("", "end", values=(
+                when,
+                _field(message, "customer_name", "name", "customer_id"),
+                _field(message, "platform_title", "platform", "channel"),
+                status,
+                _field(message, "attempts"),
+                f"{text}  ⚠ {error}" if error else text,
+            ), tags=(status.lower(),))
+        failed = sum(str(_field(m, "status")).lower() == "failed" for m in messages)
+        self.status.configure(
+            text=f"{len(messages)} messages" + (f", {failed} failed" if failed else "")
+            if messages else "No messages yet.")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        if self.tree is None:
+            return []
+        return [tuple(str(v) for v in self.tree.item(i, "values"))
+                for i in self.tree.get_children()]
+
+    def _on_event(self, sender: type, *, engine: Engine, **_: object) -> None:
+        if engine is self.engine:
+            self.ui.post(self._reload_soon)
+
+    def _reload_soon(self) -> None:
+        if self._after is None:
+            self._after = self.after(500, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._after = None
+        self.reload()
+
+    def disconnect(self) -> None:
+        if self.tree is not None:
+            signals.event_published.disconnect(self._on_event)
