@@ -93,8 +93,8 @@ class PointsLog(tk.Toplevel):
             text=f"{format_decimal(view.points, locale=locale)} points · {view.value_text}")
         if view.points_to_next is not None and view.next_stars is not None:
             self.next_label.configure(
-                text=f"{format_decimal(view.points_to_next, locale=locale)} more points "
-                     f"earned reach {view.next_stars} stars")
+                text=f"{format_decimal(view.points_to_next, locale=locale)} more points to "
+                     f"reach {view.next_stars} star{'s' * (view.next_stars != 1)}")
         else:
             self.next_label.configure(text="Top rating reached")
         self.tree.delete(*self.tree.get_children())
