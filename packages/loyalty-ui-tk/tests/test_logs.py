@@ -21,7 +21,7 @@ def test_double_clicking_a_customer_opens_their_points_log(app, demo, until):
     (window,) = opened
     entries = demo.history(12)
     assert len(window.rows()) == len(entries)
-    newest = entries[-1]
+    newest = max(entries, key=lambda e: (e.occurred_at, e.id))
     assert window.rows()[0][2] == f"{newest.points:+,}"
     assert window.rows()[0][1] == "Earned"
     assert window.balance_label.cget("text").startswith(f"{demo.balance(12):,} points")

@@ -61,6 +61,10 @@ class LoyaltyApp:
         self._threads: list[threading.Thread] = []
         self.closed = False
 
+        # Styles first, so every widget is built in the themed look (a theme switched after
+        # building leaves some, like the combobox arrow, without theirs); then again for the
+        # widgets that colour themselves.
+        self.apply_theme(engine.settings.appearance.theme)
         self._build(list_messages)
         self.apply_theme(engine.settings.appearance.theme)
         signals.settings_changed.connect(self._on_settings, weak=False)
@@ -80,6 +84,8 @@ class LoyaltyApp:
             "These are demo customers, so you can try everything. To use your own, choose your "
             "POS and its database in Settings › General."))
 
+        self.footer = ttk.Label(self.root, style="Muted.TLabel", padding=(16, 4, 16, 8))
+        self.footer.pack(fill="x", side="bottom")
         self.notebook = ttk.Notebook(self.root)
         self.notebook.pack(fill="both", expand=True, padx=10, pady=(8, 0))
         self.customers = CustomersTab(self.notebook, self.engine, self.ui, self.worker,
@@ -91,17 +97,16 @@ class LoyaltyApp:
         self.notebook.add(self.customers, text="All Customers")
         self.notebook.add(self.settings, text="Settings")
         self.notebook.add(self.messages, text="Notification log")
-        self.footer = ttk.Label(self.root, style="Muted.TLabel", padding=(16, 4, 16, 8))
-        self.footer.pack(fill="x", side="bottom")
         self._show_header()
 
     def _show_header(self) -> None:
         settings = self.engine.settings
         self.shop_label.configure(text=f"{settings.shop.name} · {TITLE}")
+        one = self.engine.format_money(self.engine.currency.scale)
+        earn, worth = settings.earning.points_per_unit, settings.redemption.points_per_unit
         self.rules_label.configure(
-            text=f"{settings.earning.points_per_unit} points per {self.engine.currency.symbol}1"
-                 f" spent  ·  {settings.redemption.points_per_unit} points pay "
-                 f"{self.engine.format_money(self.engine.currency.scale)}")
+            text=f"Earn {earn} point{'s' * (earn != 1)} per {one} spent  ·  "
+                 f"{worth} point{'s' * (worth != 1)} pay {one}")
         self.root.title(f"{TITLE}: {settings.shop.name}")
         if settings.pos.adapter is None and self._showing_demo():
             self.banner.pack(fill="x", after=self.shop_label.master)
@@ -211,6 +216,8 @@ class LoyaltyApp:
         self.stop_background_tasks()
         self.ui.close()
         self.worker.close()
+        for pending in self.root.tk.splitlist(self.root.tk.call("after", "info")):
+            self.root.tk.call("after", "cancel", pending)  # no timer outlives the window
         self.root.destroy()
 
 

@@ -102,10 +102,10 @@ class PayDialog(tk.Toplevel):
         self.amount_var.trace_add("write", lambda *_: self._update_plan())
         self.points_var.trace_add("write", lambda *_: self._update_plan())
 
-        self.plan_label = ttk.Label(outer, text="", style="Section.TLabel", wraplength=380,
+        self.plan_label = ttk.Label(outer, text="", style="Section.TLabel", wraplength=420,
                                     justify="left")
         self.plan_label.pack(fill="x", pady=(14, 0))
-        self.error_label = ttk.Label(outer, text="", style="Error.TLabel", wraplength=380,
+        self.error_label = ttk.Label(outer, text="", style="Error.TLabel", wraplength=420,
                                      justify="left")
         self.error_label.pack(fill="x", pady=(4, 0))
 

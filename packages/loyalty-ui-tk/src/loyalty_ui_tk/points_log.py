@@ -16,7 +16,7 @@ from loyalty_ui_tk.ui_queue import UiQueue
 
 
 LIMIT = 500
-"""Entries shown: the newest ones; the full log is on the command line (``loyalty history``)."""
+"""Entries shown: the newest ones, newest first."""
 
 KINDS = {
     "earn": "Earned", "redeem": "Paid with points", "adjust": "Adjusted",
@@ -79,7 +79,6 @@ class PointsLog(tk.Toplevel):
         self.footer.pack(fill="x", pady=(8, 0))
 
     def apply_palette(self, p: Palette) -> None:
-        self.tree.tag_configure("credit", foreground=p.success)
         self.tree.tag_configure("debit", foreground=p.error)
 
     def reload(self) -> None:
@@ -98,7 +97,7 @@ class PointsLog(tk.Toplevel):
         else:
             self.next_label.configure(text="Top rating reached")
         self.tree.delete(*self.tree.get_children())
-        for entry in reversed(entries):
+        for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
             self.tree.insert("", "end", iid=str(entry.id), values=self._cells(entry),
                              tags=("credit" if entry.points > 0 else "debit",))
         count = len(entries)

@@ -26,6 +26,7 @@ from loyalty.settings import WEEKDAYS
 from loyalty.settings import Settings
 from loyalty.settings import get_setting
 from loyalty.settings import with_setting
+from loyalty_ui_tk.themes import palette
 
 
 CONFIRMATION_MS = 3500
@@ -74,6 +75,8 @@ class SettingsTab(ttk.Frame):
         self.currencies = engine.plugins.currencies()
         self.adapters = engine.plugins.pos_adapters()
 
+        bar = ttk.Frame(self, padding=(0, 10, 0, 0))
+        bar.pack(fill="x", side="bottom")
         self.pages = ttk.Notebook(self, style="Sub.TNotebook")
         self.pages.pack(fill="both", expand=True)
         self.general = self._page("General")
@@ -87,8 +90,6 @@ class SettingsTab(ttk.Frame):
         self._build_draw()
         self._build_appearance()
 
-        bar = ttk.Frame(self, padding=(0, 10, 0, 0))
-        bar.pack(fill="x")
         self.save_button = ttk.Button(bar, text="Update Settings", style="Accent.TButton",
                                       command=self.update_settings)
         self.save_button.pack(side="right")
@@ -105,11 +106,17 @@ class SettingsTab(ttk.Frame):
         return page
 
     def _error_label(self, parent: tk.Misc) -> ttk.Label:
-        return ttk.Label(parent, text="", style="Error.TLabel", wraplength=420, justify="left")
+        return ttk.Label(parent, text="", style="Error.TLabel", wraplength=300, justify="left")
+
+    def _page_of(self, widget: tk.Misc) -> ttk.Frame:
+        tabs = set(self.pages.tabs())
+        while str(widget) not in tabs:
+            widget = widget.master
+        return widget  # type: ignore[return-value]
 
     def _bind(self, path: str, widget: tk.Widget, page: ttk.Frame, error: ttk.Label,
               read: Callable[[], Any], write: Callable[[Any], None]) -> Binding:
-        binding = Binding(path, read, write, widget, error, page)
+        binding = Binding(path, read, write, widget, error, self._page_of(page))
         self.bindings[path] = binding
         return binding
 
@@ -122,7 +129,8 @@ class SettingsTab(ttk.Frame):
         error = self._error_label(page)
         error.grid(row=row, column=2, sticky="w", padx=(12, 0))
         if hint:
-            ttk.Label(page, text=hint, style="Muted.TLabel").grid(
+            ttk.Label(page, text=hint, style="Muted.TLabel", wraplength=340,
+                      justify="left").grid(
                 row=row + 1, column=1, columnspan=2, sticky="w", pady=(0, 6))
         return error
 
@@ -192,6 +200,14 @@ class SettingsTab(ttk.Frame):
                    lambda code: self.currency_var.set(self._currency_label(code)))
         self.currency_var.trace_add("write", lambda *_: self._currency_changed())
 
+        self._section(page, 9, "Points ledger")
+        ledger = self.engine.db.url.render_as_string(hide_password=True)
+        ttk.Label(page, text=ledger.removeprefix("sqlite:///"), style="Muted.TLabel").grid(
+            row=10, column=0, columnspan=3, sticky="w")
+        ttk.Label(page, text="Where every customer's points are kept (set with --ledger or "
+                  "LOYALTY_LEDGER). Back this file up.", style="Muted.TLabel").grid(
+            row=11, column=0, columnspan=3, sticky="w")
+
     def _currency_label(self, code: str) -> str:
         currency = self.currencies.get(code)
         return f"{code}  {currency.symbol}  {currency.name}" if currency else code
@@ -227,7 +243,12 @@ class SettingsTab(ttk.Frame):
     # ---- Rules ------------------------------------------------------------------------------
 
     def _build_rules(self) -> None:
-        page = self.rules
+        page = ttk.Frame(self.rules)
+        page.grid(row=0, column=0, sticky="nw")
+        page.columnconfigure(2, weight=1)
+        self.rules.columnconfigure(1, weight=1)
+        rating = ttk.Frame(self.rules, padding=(36, 0, 0, 0))
+        rating.grid(row=0, column=1, sticky="nw")
         self.earn_label = tk.StringVar(value="Points per 1")
         self.threshold_label = tk.StringVar(value="Payment threshold")
         self.worth_label = tk.StringVar(value="Points worth 1")
@@ -242,11 +263,15 @@ class SettingsTab(ttk.Frame):
         self._entry(page, 8, "redemption.minimum_balance", "Minimum balance to pay",
                     hint="A customer needs at least this many points before paying with them.")
 
-        self._section(page, 10, "Customer rating (stars)")
+        page = rating
+        self._section(page, 0, "Customer rating (stars)")
+        ttk.Label(page, text="Lifetime points earned give a customer stars; each level can "
+                  "add bonus points to every sale.", style="Muted.TLabel", wraplength=420,
+                  justify="left").grid(row=1, column=0, columnspan=3, sticky="w", pady=(0, 8))
         self.tiers_frame = ttk.Frame(page)
         self.tiers_frame.grid(row=11, column=0, columnspan=3, sticky="w")
         buttons = ttk.Frame(page)
-        buttons.grid(row=12, column=0, columnspan=3, sticky="w", pady=(6, 0))
+        buttons.grid(row=12, column=0, columnspan=3, sticky="w", pady=(8, 0))
         ttk.Button(buttons, text="Add a level", command=self.add_tier).pack(side="left")
         ttk.Button(buttons, text="Remove the top level", command=self.remove_tier).pack(
             side="left", padx=(6, 0))
@@ -264,14 +289,15 @@ class SettingsTab(ttk.Frame):
         for column, heading in enumerate(("Level", "Points for X stars", "Points to add")):
             ttk.Label(self.tiers_frame, text=heading, style="Muted.TLabel").grid(
                 row=0, column=column, sticky="w", padx=(0, 14))
+        maximum = max((tier["stars"] for tier in tiers), default=0)
         for tier in tiers:
-            self._add_tier_row(tier["stars"], tier["threshold"], tier["points_to_add"])
+            self._add_tier_row(tier["stars"], tier["threshold"], tier["points_to_add"], maximum)
 
-    def _add_tier_row(self, stars: int, threshold: object, points_to_add: object) -> None:
+    def _add_tier_row(self, stars: int, threshold: object, points_to_add: object,
+                      maximum: int) -> None:
         row = len(self.tier_rows) + 1
-        maximum = max([stars] + [r[0] for r in self.tier_rows])
-        ttk.Label(self.tiers_frame, text=f"{'★' * stars}{'☆' * (maximum - stars)}  {stars}",
-                  foreground="#e0a100").grid(row=row, column=0, sticky="w", padx=(0, 14))
+        ttk.Label(self.tiers_frame, text=f"{'★' * stars}{'☆' * (maximum - stars)}",
+                  style="TierStars.TLabel").grid(row=row, column=0, sticky="w", padx=(0, 14))
         threshold_var = tk.StringVar(value=str(threshold))
         add_var = tk.StringVar(value=str(points_to_add))
         threshold_entry = ttk.Entry(self.tiers_frame, textvariable=threshold_var, width=12)
@@ -324,7 +350,7 @@ class SettingsTab(ttk.Frame):
             cell.columnconfigure(0, weight=1)
             ttk.Label(cell, text=TEMPLATE_TITLES.get(name, name), style="Section.TLabel").grid(
                 row=0, column=0, columnspan=2, sticky="w")
-            text = tk.Text(cell, height=4, width=40, wrap="word", relief="flat",
+            text = tk.Text(cell, height=3, width=40, wrap="word", relief="flat",
                            highlightthickness=1, padx=6, pady=4, undo=True, font="TkTextFont")
             text.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(3, 3))
             menu_button = ttk.Menubutton(cell, text="⬇ Insert Placeholder")
@@ -369,7 +395,7 @@ class SettingsTab(ttk.Frame):
         self._entry(page, 3, "draw.time", "Time of the draw", width=8,
                     hint="Shop time, like 18:00.")
         self._entry(page, 5, "draw.prize_points", "Prize (points)")
-        self._entry(page, 6, "draw.eligible_days", "Eligible customers",
+        self._entry(page, 6, "draw.eligible_days", "Bought within (days)",
                     hint="Only customers who bought in the last this many days can win.")
 
     # ---- Appearance -------------------------------------------------------------------------
@@ -384,13 +410,30 @@ class SettingsTab(ttk.Frame):
         self._bind("appearance.theme", theme, page, error, self.theme_var.get,
                    self.theme_var.set)
         theme.bind("<<ComboboxSelected>>", lambda e: self.on_theme(self.theme_var.get()))
-        self._section(page, 2, "Payments")
-        self._check(page, 3, "pos.keyboard_emulation",
+        swatches = ttk.Frame(page)
+        swatches.grid(row=2, column=0, columnspan=3, sticky="w", pady=(10, 0))
+        for column, name in enumerate(THEMES):
+            self._swatch(swatches, name).grid(row=0, column=column, padx=(0, 12))
+        self._section(page, 3, "Payments")
+        self._check(page, 4, "pos.keyboard_emulation",
                     "Enable keyboard emulation for payments")
         ttk.Label(page, text="After a points payment is confirmed, the amount is typed into "
                   "the POS. Make sure the POS payment field is active before confirming.",
                   style="Muted.TLabel", wraplength=640, justify="left").grid(
-            row=4, column=0, columnspan=3, sticky="w")
+            row=5, column=0, columnspan=3, sticky="w")
+
+    def _swatch(self, parent: tk.Misc, name: str) -> tk.Canvas:
+        """A small picture of a theme; clicking it chooses the theme."""
+        p = palette(name)
+        canvas = tk.Canvas(parent, width=128, height=84, highlightthickness=0, cursor="hand2")
+        canvas.create_rectangle(0, 0, 127, 83, fill=p.background, outline=p.border)
+        canvas.create_rectangle(0, 0, 127, 18, fill=p.accent, outline=p.accent)
+        canvas.create_rectangle(10, 26, 118, 58, fill=p.surface, outline=p.border)
+        canvas.create_line(18, 36, 90, 36, fill=p.text, width=3)
+        canvas.create_line(18, 48, 70, 48, fill=p.muted, width=3)
+        canvas.create_text(64, 72, text=name, fill=p.text, font="LoyaltyBold")
+        canvas.bind("<Button-1>", lambda e: self.theme_chosen(name))
+        return canvas
 
     # ---- load and save ----------------------------------------------------------------------
 
@@ -439,18 +482,16 @@ class SettingsTab(ttk.Frame):
         self.errors = dict(errors)
         for binding in self.bindings.values():
             binding.error.configure(text="")
-            if isinstance(binding.widget, ttk.Entry):
-                binding.widget.configure(style="TEntry")
+            _mark(binding.widget, invalid=False)
         for _, _, _, threshold, add, error in self.tier_rows:
             error.configure(text="")
-            threshold.configure(style="TEntry")
-            add.configure(style="TEntry")
+            _mark(threshold, invalid=False)
+            _mark(add, invalid=False)
         first_page = None
         for path, problem in errors.items():
             widget, label, page = self.error_target(path)
             label.configure(text=problem)
-            if isinstance(widget, ttk.Entry):
-                widget.configure(style="Invalid.TEntry")
+            _mark(widget, invalid=True)
             first_page = first_page or page
         if first_page is not None:
             self.pages.select(first_page)
@@ -479,3 +520,10 @@ class SettingsTab(ttk.Frame):
     def _clear_status(self) -> None:
         self._confirm_after = None
         self.status.configure(text="")
+
+
+def _mark(widget: tk.Widget, *, invalid: bool) -> None:
+    """Give an entry or dropdown a red border (``Invalid.TEntry``), or take it away."""
+    if isinstance(widget, ttk.Entry):  # a Combobox is an Entry too
+        kind = widget.winfo_class()
+        widget.configure(style=f"Invalid.{kind}" if invalid else kind)

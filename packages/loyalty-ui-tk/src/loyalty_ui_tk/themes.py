@@ -82,12 +82,12 @@ def setup_fonts(root: tk.Misc) -> None:
     for name in ("TkTextFont", "TkMenuFont", "TkHeadingFont"):
         tkfont.nametofont(name, root=root).configure(family=base.actual("family"), size=10)
     family = base.actual("family")
-    for name, size, weight in (("LoyaltyTitle", 15, "bold"), ("LoyaltyBig", 20, "bold"),
-                               ("LoyaltyBold", 10, "bold"), ("LoyaltySmall", 9, "normal")):
-        if name in tkfont.names(root=root):
-            tkfont.nametofont(name, root=root).configure(family=family, size=size, weight=weight)
-        else:
-            tkfont.Font(root=root, name=name, family=family, size=size, weight=weight)
+    # tkinter deletes a named font when its Python object goes: keep them with the window.
+    root.loyalty_fonts = [  # type: ignore[attr-defined]
+        tkfont.Font(root=root, name=name, family=family, size=size, weight=weight)
+        for name, size, weight in (("LoyaltyTitle", 15, "bold"), ("LoyaltyBig", 20, "bold"),
+                                   ("LoyaltyBold", 10, "bold"), ("LoyaltySmall", 9, "normal"))
+    ]
 
 
 def apply_theme(root: tk.Misc, name: str) -> Palette:
@@ -116,6 +116,7 @@ def apply_theme(root: tk.Misc, name: str) -> Palette:
     style.configure("Title.TLabel", font="LoyaltyTitle")
     style.configure("Section.TLabel", font="LoyaltyBold")
     style.configure("Big.TLabel", background=p.surface, font="LoyaltyBig")
+    style.configure("TierStars.TLabel", foreground=p.star)
     style.configure("Stars.TLabel", background=p.surface, foreground=p.star, font="LoyaltyTitle")
     style.configure("HeaderTitle.TLabel", background=p.accent, foreground=p.accent_text,
                     font="LoyaltyTitle")
@@ -140,18 +141,21 @@ def apply_theme(root: tk.Misc, name: str) -> Palette:
     for widget in ("TEntry", "TCombobox", "TSpinbox"):
         style.configure(widget, fieldbackground=p.surface, foreground=p.text,
                         background=p.surface, bordercolor=p.border, lightcolor=p.surface,
-                        darkcolor=p.surface, padding=4, arrowcolor=p.text)
+                        darkcolor=p.surface, padding=4, arrowcolor=p.text, arrowsize=13)
         style.map(widget, bordercolor=[("focus", p.accent)], lightcolor=[("focus", p.accent)],
                   fieldbackground=[("readonly", p.surface), ("disabled", p.background)],
                   foreground=[("disabled", p.muted)],
                   selectbackground=[("readonly", p.surface)],
                   selectforeground=[("readonly", p.text)])
-    style.configure("Invalid.TEntry", bordercolor=p.error, lightcolor=p.error, darkcolor=p.error)
+    for kind in ("TEntry", "TCombobox"):
+        style.configure(f"Invalid.{kind}", bordercolor=p.error, lightcolor=p.error,
+                        darkcolor=p.error)
     style.configure("Search.TEntry", padding=6)
     for widget in ("TCheckbutton", "TRadiobutton"):
         style.configure(widget, background=p.background, foreground=p.text,
                         indicatorbackground=p.surface, indicatorforeground=p.accent,
-                        upperbordercolor=p.border, lowerbordercolor=p.border)
+                        upperbordercolor=p.muted, lowerbordercolor=p.muted, indicatorsize=14,
+                        indicatormargin=(0, 0, 6, 0))
         style.map(widget, background=[("active", p.background)],
                   indicatorbackground=[("selected", p.surface), ("active", p.selection)])
     style.configure("Card.TRadiobutton", background=p.surface)
@@ -210,8 +214,6 @@ def recolour(widget: tk.Misc, p: Palette) -> None:
     elif isinstance(widget, tk.Menu):
         widget.configure(background=p.surface, foreground=p.text,
                          activebackground=p.selection, activeforeground=p.selection_text)
-    elif isinstance(widget, tk.Canvas):
-        widget.configure(background=p.background, highlightthickness=0)
     hook = getattr(widget, "apply_palette", None)
     if callable(hook):
         hook(p)
