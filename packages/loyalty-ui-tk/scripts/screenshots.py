@@ -9,7 +9,6 @@ Needs Xvfb and ImageMagick.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,17 +20,6 @@ import attrs
 
 ROOT = Path(__file__).resolve().parents[3]
 WIDTH, HEIGHT = 1120, 740
-
-
-def start_xvfb() -> subprocess.Popen:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
-         "-nolisten", "tcp"], pass_fds=[write_end], stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        os.environ["DISPLAY"] = f":{pipe.readline().strip()}"
-    return server
 
 
 @attrs.define
@@ -132,8 +120,7 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    server = start_xvfb()
-    try:
+    from loyalty_ui_tk.xvfb import virtual_display
+
+    with virtual_display(WIDTH, HEIGHT):
         main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images")
-    finally:
-        server.terminate()

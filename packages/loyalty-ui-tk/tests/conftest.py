@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from loyalty.plugins import Plugins
 from loyalty.pos import PosAdapterType
 from loyalty.settings import Settings
 from loyalty_ui_tk.app import LoyaltyApp
+from loyalty_ui_tk.xvfb import virtual_display
 
 
 @pytest.fixture(scope="session")
@@ -31,26 +30,8 @@ def display() -> Iterator[str]:
     """A private X display from ``Xvfb -displayfd`` (it picks a free number itself)."""
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed; .ci/run installs it (apt-get install xvfb xdotool)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=[write_end], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not start")
-    previous = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{number}"
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
-    if previous is None:
-        os.environ.pop("DISPLAY", None)
-    else:
-        os.environ["DISPLAY"] = previous
+    with virtual_display() as name:
+        yield name
 
 
 @attrs.define
