@@ -81,6 +81,10 @@ def main(out: Path) -> None:
         print(f"saved {out / name}.png")
 
     shoot("customers")
+    editor = app.customers.edit_platform(3, open_list=True)
+    shoot("customers-platform")
+    editor.tk.call("ttk::combobox::Unpost", editor)
+    app.customers.tree.focus_set()
     app.customers.search_var.set("sh")
     shoot("customers-search")
     app.customers.clear_search()

@@ -69,6 +69,7 @@ class LoyaltyApp:
         self.apply_theme(engine.settings.appearance.theme)
         signals.settings_changed.connect(self._on_settings, weak=False)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
+        self.customers.search.focus_set()  # the cashier can type a name at once
         self.start_background_tasks()
 
     # ---- layout -----------------------------------------------------------------------------

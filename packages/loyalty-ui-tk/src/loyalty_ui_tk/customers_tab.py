@@ -311,7 +311,7 @@ class CustomersTab(ttk.Frame):
         if not iid:
             return
         if column == "platform":
-            self.edit_platform(int(iid))
+            self.edit_platform(int(iid), open_list=True)
         elif column == "action":
             self.on_pay(int(iid))
 
@@ -348,8 +348,8 @@ class CustomersTab(ttk.Frame):
             self.tree.focus(children[0])
         return "break"
 
-    def edit_platform(self, customer_id: int) -> ttk.Combobox:
-        """Open the platform dropdown over the customer's Platform cell."""
+    def edit_platform(self, customer_id: int, *, open_list: bool = False) -> ttk.Combobox:
+        """Put the platform dropdown over the customer's Platform cell (and drop its list)."""
         self._close_editor()
         iid = str(customer_id)
         self.tree.see(iid)
@@ -365,11 +365,15 @@ class CustomersTab(ttk.Frame):
         editor.bind("<FocusOut>", lambda e: self.after_idle(self._close_editor_unless_open))
         editor.focus_set()
         self._editor = editor
+        if open_list:
+            editor.update_idletasks()
+            editor.tk.call("ttk::combobox::Post", editor)
         return editor
 
     def _close_editor_unless_open(self) -> None:
         editor = self._editor
-        if editor is not None and str(self.focus_get() or "").startswith(str(editor)):
+        # The dropped list is Tk's own widget inside the editor: ask Tk, not tkinter.
+        if editor is not None and str(self.tk.call("focus")).startswith(str(editor)):
             return
         self._close_editor()
 
