@@ -152,3 +152,22 @@ def test_changing_the_database_path_reloads_the_customers(app, demo, tmp_path, u
     until(app, lambda: started == ["sync"] and not app.customers.loading)
     assert app.customers.generation > generation
     assert "customers reloaded" in app.footer.cget("text")
+
+
+def test_saving_a_new_currency_redraws_the_values_in_the_table(app, demo, until):
+    app.settings.currency_var.set(app.settings._currency_label("NGN"))
+    assert app.settings.update_settings()
+    until(app, lambda: app.customers.cell(12, "value") == demo.account(12).value_text
+          and app.customers.cell(12, "value").startswith("₦"))
+    assert "₦" in app.rules_label.cget("text")
+
+
+def test_settings_changed_elsewhere_show_in_the_form_and_are_not_overwritten(app, demo, until):
+    from loyalty.settings import with_setting
+
+    demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
+    until(app, lambda: app.settings.adapter_var.get() == "Fake POS")
+    set_entry(app, "shop.name", "Renamed")
+    assert app.settings.update_settings()
+    assert demo.settings.pos.adapter == "fakepos"
+    assert demo.settings.shop.name == "Renamed"

@@ -129,6 +129,7 @@ class LoyaltyApp:
 
     def _settings_changed(self) -> None:
         self._show_header()
+        self.settings.load(self.engine.settings)  # changed elsewhere: never save stale values
         self.apply_theme(self.engine.settings.appearance.theme)
 
     def _saved(self, old: Settings, new: Settings) -> None:

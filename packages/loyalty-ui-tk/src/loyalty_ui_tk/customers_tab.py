@@ -19,6 +19,7 @@ from loyalty import signals
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty.errors import LoyaltyError
+from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.ui_queue import UiQueue
 from loyalty_ui_tk.ui_queue import Worker
@@ -98,22 +99,12 @@ class CustomersTab(ttk.Frame):
         self.pay_button.pack(side="right", padx=(0, 8))
         self.search_var.trace_add("write", lambda *_: self._search_soon())
 
-        table = ttk.Frame(self)
-        table.pack(fill="both", expand=True)
-        self.tree = ttk.Treeview(table, columns=[c[0] for c in COLUMNS], show="headings",
-                                 selectmode="browse")
-        for name, heading, width, anchor, stretch in COLUMNS:
-            self.tree.heading(name, text=heading, anchor=anchor)
-            self.tree.column(name, width=width, minwidth=50, anchor=anchor, stretch=stretch)
-        self.scrollbar = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
+        self.status = ttk.Label(self, text="Loading customers…", style="Muted.TLabel")
+        self.status.pack(fill="x", pady=(8, 0), side="bottom")
+        self.tree, self.scrollbar = make_table(self, COLUMNS, selectmode="browse")
         self.tree.configure(yscrollcommand=self._scrolled)
-        self.tree.pack(side="left", fill="both", expand=True)
-        self.scrollbar.pack(side="right", fill="y")
         self.empty = ttk.Label(self.tree, text="", style="CardMuted.TLabel", anchor="center",
                                justify="center")
-
-        self.status = ttk.Label(self, text="Loading customers…", style="Muted.TLabel")
-        self.status.pack(fill="x", pady=(8, 0))
 
         self.tree.bind("<ButtonRelease-1>", self._clicked)
         self.tree.bind("<Double-1>", self._double_clicked)
@@ -327,18 +318,17 @@ class CustomersTab(ttk.Frame):
         return int(selection[0]) if selection else None
 
     def _pay_selected(self) -> None:
-        customer_id = self._selected()
-        if customer_id is None:
-            self.status.configure(text="Select a customer first, then press Pay.")
-        else:
-            self.on_pay(customer_id)
+        self._for_selected(self.on_pay, "Select a customer first, then press Pay.")
 
     def _history_selected(self) -> None:
+        self._for_selected(self.on_history, "Select a customer first to see their points log.")
+
+    def _for_selected(self, action: Callable[[int], object], hint: str) -> None:
         customer_id = self._selected()
         if customer_id is None:
-            self.status.configure(text="Select a customer first to see their points log.")
+            self.status.configure(text=hint)
         else:
-            self.on_history(customer_id)
+            action(customer_id)
 
     def _focus_table(self, _: tk.Event) -> str:
         children = self.tree.get_children()

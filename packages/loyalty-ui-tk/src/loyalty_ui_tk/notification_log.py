@@ -17,6 +17,8 @@ from typing import Any
 
 from loyalty import signals
 from loyalty.engine import Engine
+from loyalty_ui_tk.tables import make_table
+from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.ui_queue import UiQueue
 from loyalty_ui_tk.ui_queue import Worker
@@ -31,12 +33,12 @@ NOT_INSTALLED = (
 )
 
 COLUMNS = (
-    ("when", "When", 140, "w"),
-    ("customer", "Customer", 170, "w"),
-    ("platform", "Platform", 130, "w"),
-    ("status", "Status", 90, "w"),
-    ("attempts", "Tries", 50, "e"),
-    ("text", "Message", 420, "w"),
+    ("when", "When", 140, "w", False),
+    ("customer", "Customer", 170, "w", False),
+    ("platform", "Platform", 130, "w", False),
+    ("status", "Status", 90, "w", False),
+    ("attempts", "Tries", 50, "e", False),
+    ("text", "Message", 420, "w", True),
 )
 
 
@@ -81,18 +83,9 @@ class NotificationLog(ttk.Frame):
         ttk.Label(bar, text="Messages to customers, newest first",
                   style="Section.TLabel").pack(side="left")
         ttk.Button(bar, text="Refresh", command=self.reload).pack(side="right")
-        table = ttk.Frame(self)
-        table.pack(fill="both", expand=True)
-        self.tree = ttk.Treeview(table, columns=[c[0] for c in COLUMNS], show="headings")
-        for name, heading, width, anchor in COLUMNS:
-            self.tree.heading(name, text=heading, anchor=anchor)
-            self.tree.column(name, width=width, anchor=anchor, stretch=name == "text")
-        scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=scroll.set)
-        self.tree.pack(side="left", fill="both", expand=True)
-        scroll.pack(side="right", fill="y")
         self.status = ttk.Label(self, style="Muted.TLabel")
-        self.status.pack(fill="x", pady=(8, 0))
+        self.status.pack(fill="x", pady=(8, 0), side="bottom")
+        self.tree, _ = make_table(self, COLUMNS)
         signals.event_published.connect(self._on_event, weak=False)
         self.reload()
 
@@ -133,10 +126,7 @@ class NotificationLog(ttk.Frame):
             if messages else "No messages yet.")
 
     def rows(self) -> list[tuple[str, ...]]:
-        if self.tree is None:
-            return []
-        return [tuple(str(v) for v in self.tree.item(i, "values"))
-                for i in self.tree.get_children()]
+        return [] if self.tree is None else row_texts(self.tree)
 
     def _on_event(self, sender: type, *, engine: Engine, **_: object) -> None:
         if engine is self.engine:

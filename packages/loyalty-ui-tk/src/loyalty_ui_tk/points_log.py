@@ -11,6 +11,8 @@ from babel.numbers import format_decimal
 from loyalty import signals
 from loyalty.engine import Engine
 from loyalty.ledger.records import Entry
+from loyalty_ui_tk.tables import make_table
+from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.ui_queue import UiQueue
 
@@ -25,13 +27,13 @@ KINDS = {
 }
 
 COLUMNS = (
-    ("date", "Date", 140, "w"),
-    ("kind", "Type", 130, "w"),
-    ("points", "Points", 90, "e"),
-    ("reason", "Reason", 300, "w"),
-    ("source", "Document", 110, "w"),
-    ("actor", "By", 90, "w"),
-    ("expires", "Expires", 100, "w"),
+    ("date", "Date", 140, "w", False),
+    ("kind", "Type", 130, "w", False),
+    ("points", "Points", 90, "e", False),
+    ("reason", "Reason", 300, "w", True),
+    ("source", "Document", 110, "w", False),
+    ("actor", "By", 90, "w", False),
+    ("expires", "Expires", 100, "w", False),
 )
 
 
@@ -65,18 +67,11 @@ class PointsLog(tk.Toplevel):
         self.next_label = ttk.Label(head, style="CardMuted.TLabel")
         self.next_label.grid(row=1, column=1, sticky="e")
 
+        self.footer = ttk.Label(outer, style="Muted.TLabel")
+        self.footer.pack(fill="x", pady=(8, 0), side="bottom")
         table = ttk.Frame(outer, padding=(0, 12, 0, 0))
         table.pack(fill="both", expand=True)
-        self.tree = ttk.Treeview(table, columns=[c[0] for c in COLUMNS], show="headings")
-        for name, heading, width, anchor in COLUMNS:
-            self.tree.heading(name, text=heading, anchor=anchor)
-            self.tree.column(name, width=width, anchor=anchor, stretch=name == "reason")
-        bar = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
-        self.tree.configure(yscrollcommand=bar.set)
-        self.tree.pack(side="left", fill="both", expand=True)
-        bar.pack(side="right", fill="y")
-        self.footer = ttk.Label(outer, style="Muted.TLabel")
-        self.footer.pack(fill="x", pady=(8, 0))
+        self.tree, _ = make_table(table, COLUMNS)
 
     def apply_palette(self, p: Palette) -> None:
         self.tree.tag_configure("debit", foreground=p.error)
@@ -122,8 +117,7 @@ class PointsLog(tk.Toplevel):
         )
 
     def rows(self) -> list[tuple[str, ...]]:
-        return [tuple(str(v) for v in self.tree.item(i, "values"))
-                for i in self.tree.get_children()]
+        return row_texts(self.tree)
 
     def _on_event(self, sender: type, *, event: object, engine: Engine, **_: object) -> None:
         if engine is self.engine and getattr(event, "customer_id", None) == self.customer_id:
