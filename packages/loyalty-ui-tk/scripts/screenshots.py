@@ -112,6 +112,12 @@ def main(out: Path) -> None:
     app.settings.update_settings()
     shoot("settings-invalid")
     app.settings.load(engine.settings)
+    app.settings.pages.select(app.settings.notifications)
+    text = app.settings.template_texts["points_spent"]
+    text.insert("end", " See you {soon}!")
+    app.settings.update_settings()
+    shoot("settings-invalid-template")
+    app.settings.load(engine.settings)
 
     app.notebook.select(app.messages)
     shoot("notification-log")

@@ -30,7 +30,7 @@ COLUMNS = (
     ("date", "Date", 140, "w", False),
     ("kind", "Type", 130, "w", False),
     ("points", "Points", 90, "e", False),
-    ("reason", "Reason", 300, "w", True),
+    ("reason", "Reason", 240, "w", True),
     ("source", "Document", 110, "w", False),
     ("actor", "By", 90, "w", False),
     ("expires", "Expires", 100, "w", False),

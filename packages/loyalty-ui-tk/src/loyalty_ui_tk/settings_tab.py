@@ -26,6 +26,8 @@ from loyalty.settings import WEEKDAYS
 from loyalty.settings import Settings
 from loyalty.settings import get_setting
 from loyalty.settings import with_setting
+from loyalty_ui_tk.scrolling import ScrollingFrame
+from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.themes import palette
 
 
@@ -72,6 +74,7 @@ class SettingsTab(ttk.Frame):
         self.errors: dict[str, str] = {}
         """The problems shown now, by setting path."""
         self._confirm_after: str | None = None
+        self.palette = palette(engine.settings.appearance.theme)
         self.currencies = engine.plugins.currencies()
         self.adapters = engine.plugins.pos_adapters()
 
@@ -332,10 +335,12 @@ class SettingsTab(ttk.Frame):
     # ---- Notifications ----------------------------------------------------------------------
 
     def _build_notifications(self) -> None:
-        page = self.notifications
+        scrolling = ScrollingFrame(self.notifications)
+        scrolling.pack(fill="both", expand=True)
+        self.notifications.configure(padding=(18, 16, 4, 4))
+        page = scrolling.content
         page.columnconfigure(0, weight=1, uniform="template")
         page.columnconfigure(1, weight=1, uniform="template")
-        page.columnconfigure(2, weight=0)
         var = tk.BooleanVar()
         check = ttk.Checkbutton(page, text="Send messages to customers (by the platform chosen "
                                 "for each customer in 'All Customers')", variable=var)
@@ -345,9 +350,9 @@ class SettingsTab(ttk.Frame):
                    lambda value: var.set(bool(value)))
         self.template_texts: dict[str, tk.Text] = {}
         for index, name in enumerate(PLACEHOLDERS):
-            cell = ttk.Frame(page, padding=(0, 0, 14 if index % 2 == 0 else 0, 10))
+            cell = ttk.Frame(page, padding=(0, 0, 14 if index % 2 == 0 else 0, 8))
             cell.grid(row=1 + index // 2, column=index % 2, sticky="nsew")
-            cell.columnconfigure(0, weight=1)
+            cell.columnconfigure(1, weight=1)
             ttk.Label(cell, text=TEMPLATE_TITLES.get(name, name), style="Section.TLabel").grid(
                 row=0, column=0, columnspan=2, sticky="w")
             text = tk.Text(cell, height=3, width=40, wrap="word", relief="flat",
@@ -360,10 +365,10 @@ class SettingsTab(ttk.Frame):
                     label=f"{{{placeholder}}}  {DESCRIPTIONS.get(placeholder, '')}",
                     command=lambda t=text, p=placeholder: self.insert_placeholder(t, p))
             menu_button["menu"] = menu
-            menu_button.grid(row=2, column=0, sticky="w")
+            menu_button.grid(row=2, column=0, sticky="nw")
             error = self._error_label(cell)
-            error.configure(wraplength=330)
-            error.grid(row=3, column=0, columnspan=2, sticky="w")
+            error.configure(wraplength=300)
+            error.grid(row=2, column=1, sticky="w", padx=(10, 0))
             self.template_texts[name] = text
             self._bind(f"notifications.templates.{name}", text, page, error,
                        lambda t=text: t.get("1.0", "end-1c"),
@@ -435,6 +440,19 @@ class SettingsTab(ttk.Frame):
         canvas.bind("<Button-1>", lambda e: self.theme_chosen(name))
         return canvas
 
+    def apply_palette(self, p: Palette) -> None:
+        self.palette = p
+
+    def _mark(self, widget: tk.Widget, *, invalid: bool) -> None:
+        """Give an input a red border (``Invalid.TEntry``, a red frame on text), or take it away."""
+        if isinstance(widget, ttk.Entry):  # a Combobox is an Entry too
+            kind = widget.winfo_class()
+            widget.configure(style=f"Invalid.{kind}" if invalid else kind)
+        elif isinstance(widget, tk.Text):
+            widget.configure(highlightthickness=2 if invalid else 1,
+                             highlightbackground=self.palette.error if invalid
+                             else self.palette.border)
+
     # ---- load and save ----------------------------------------------------------------------
 
     def load(self, settings: Settings) -> None:
@@ -482,16 +500,16 @@ class SettingsTab(ttk.Frame):
         self.errors = dict(errors)
         for binding in self.bindings.values():
             binding.error.configure(text="")
-            _mark(binding.widget, invalid=False)
+            self._mark(binding.widget, invalid=False)
         for _, _, _, threshold, add, error in self.tier_rows:
             error.configure(text="")
-            _mark(threshold, invalid=False)
-            _mark(add, invalid=False)
+            self._mark(threshold, invalid=False)
+            self._mark(add, invalid=False)
         first_page = None
         for path, problem in errors.items():
             widget, label, page = self.error_target(path)
             label.configure(text=problem)
-            _mark(widget, invalid=True)
+            self._mark(widget, invalid=True)
             first_page = first_page or page
         if first_page is not None:
             self.pages.select(first_page)
@@ -521,9 +539,3 @@ class SettingsTab(ttk.Frame):
         self._confirm_after = None
         self.status.configure(text="")
 
-
-def _mark(widget: tk.Widget, *, invalid: bool) -> None:
-    """Give an entry or dropdown a red border (``Invalid.TEntry``), or take it away."""
-    if isinstance(widget, ttk.Entry):  # a Combobox is an Entry too
-        kind = widget.winfo_class()
-        widget.configure(style=f"Invalid.{kind}" if invalid else kind)
