@@ -57,3 +57,13 @@ def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
     finally:
         window.terminate()
         window.wait(10)
+
+
+def test_without_a_display_loyalty_ui_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    code = main(["--ledger", str(tmp_path / "ledger.db"), "--settings",
+                 str(tmp_path / "settings.toml"), "ui"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1
+    assert err[0].startswith("Error: Cannot open the window: no display name")

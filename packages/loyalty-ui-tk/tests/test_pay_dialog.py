@@ -102,3 +102,11 @@ def test_without_keyboard_emulation_nothing_is_typed(app, demo, shop_plugin, pum
     pump(app, 0.6)
     assert shop_plugin.typed == []
     assert dialog.winfo_exists()
+
+
+def test_confirming_an_empty_dialog_asks_for_the_amount(app, demo):
+    before = demo.balance(12)
+    dialog = app.open_pay(12)
+    assert not dialog.confirm()
+    assert dialog.error_label.cget("text") == "Enter the bill amount first."
+    assert demo.balance(12) == before

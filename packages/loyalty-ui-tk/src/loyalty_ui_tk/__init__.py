@@ -7,14 +7,26 @@ it when the package is installed.
 from __future__ import annotations
 
 from loyalty.engine import Engine
+from loyalty.errors import LoyaltyError
 from loyalty.frontends import Frontend
 from loyalty.hookspecs import hookimpl
 
 
 def _run(engine: Engine) -> None:
+    import tkinter
+
     from loyalty_ui_tk.app import run
 
-    run(engine)
+    try:
+        run(engine)
+    except tkinter.TclError as error:
+        if "display" not in str(error):
+            raise
+        raise LoyaltyError(
+            f"Cannot open the window: {error}.",
+            hint="Start it on the computer's desktop (on Linux, with DISPLAY set), or use the "
+                 "'loyalty' commands instead.",
+        ) from None
 
 
 @hookimpl

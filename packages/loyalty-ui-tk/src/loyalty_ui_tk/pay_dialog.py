@@ -177,9 +177,14 @@ class PayDialog(tk.Toplevel):
         """Record the payment; True when it is recorded (now or by an earlier click)."""
         if self.paid:
             return True
+        by_amount = self.mode.get() == "amount"
+        if not (self.amount_var if by_amount else self.points_var).get().strip():
+            self.error_label.configure(text="Enter the bill amount first." if by_amount
+                                       else "Enter how many points to use first.")
+            return False
         try:
-            if self.mode.get() == "amount":
-                bill = to_minor(self.amount_var.get().strip() or "0", self.engine.currency)
+            if by_amount:
+                bill = to_minor(self.amount_var.get().strip(), self.engine.currency)
                 covered = self.engine.pay(self.customer_id, bill, actor="ui", key=self.key
                                           ).plan.covered_minor
             else:
