@@ -6,6 +6,8 @@ import subprocess
 from datetime import datetime
 from datetime import timezone
 
+import pytest
+
 
 
 def test_double_clicking_a_customer_opens_their_points_log(app, demo, until):
@@ -54,7 +56,7 @@ def test_the_notification_log_lists_the_outbox_and_follows_new_events(demo, make
                "attempts": 1, "text": "Hi Nimal"}]
     app = make_app(demo, list_messages=lambda: list(outbox))
     until(app, lambda: len(app.messages.rows()) == 1)
-    assert app.messages.rows()[0][1:5] == ("Nimal Perera", "whatsapp", "sent", "1")
+    assert app.messages.rows()[0][1:5] == ("Nimal Perera", "WhatsApp", "sent", "1")
     outbox.append({"created_at": datetime(2026, 1, 5, 11, tzinfo=timezone.utc),
                    "customer_name": "Ayesha Khan", "platform": "messenger", "status": "failed",
                    "attempts": 3, "error": "key rejected", "text": "Hi Ayesha"})
@@ -62,3 +64,17 @@ def test_the_notification_log_lists_the_outbox_and_follows_new_events(demo, make
     until(app, lambda: len(app.messages.rows()) == 2)
     assert app.messages.rows()[1][5] == "Hi Ayesha  ⚠ key rejected"
     assert app.messages.status.cget("text") == "2 messages, 1 failed"
+
+
+def test_the_notification_log_shows_what_the_outbox_queued(demo, make_app, until):
+    """Runs where the core has its outbox (loyalty.notifications.outbox)."""
+    pytest.importorskip("loyalty.notifications.outbox")
+    from loyalty_ui_tk.notification_log import message_source
+
+    demo.update_customer(1, platform="whatsapp", messaging_key="123456")
+    app = make_app(demo, list_messages=message_source(demo))
+    demo.redeem(1, 10)
+    until(app, lambda: any(row[1] == "Nimal Perera" for row in app.messages.rows()))
+    row = next(row for row in app.messages.rows() if row[1] == "Nimal Perera")
+    assert row[2] == "WhatsApp"
+    assert "Nimal Perera" in row[5]

@@ -1,6 +1,6 @@
 """The notification log: what was sent to customers, what is waiting and what failed.
 
-The messages come from a ``list_messages()`` callable (the notifications package's outbox);
+The messages come from a ``list_messages()`` callable (``message_source``: the core's outbox);
 without one the tab says how to get notifications instead of showing an empty table.
 Messages may be attrs objects or dicts; the columns read the usual field names.
 """
@@ -42,16 +42,25 @@ COLUMNS = (
 )
 
 
+SHOWN = 500
+"""Newest messages listed."""
+
+
 def message_source(engine: Engine) -> ListMessages | None:
-    """The outbox listing of ``loyalty.notifications.outbox``, if that module is installed."""
+    """The newest messages of the outbox (``loyalty.notifications.outbox``), if installed."""
     try:
         outbox = importlib.import_module("loyalty.notifications.outbox")
     except ImportError:
         return None
-    list_messages = getattr(outbox, "list_messages", None)
-    if not callable(list_messages):
+    listing = getattr(outbox, "listing", None)
+    if not callable(listing):
         return None
-    return lambda: list_messages(engine)
+
+    def newest_first() -> list[Any]:
+        with engine.db.connect() as connection:
+            return listing(connection, None)[::-1][:SHOWN]
+
+    return newest_first
 
 
 def _field(message: Any, *names: str) -> Any:
@@ -112,10 +121,11 @@ class NotificationLog(ttk.Frame):
             status = str(_field(message, "status"))
             error = _field(message, "error", "last_error")
             text = str(_field(message, "text", "body"))
+            platform = str(_field(message, "channel", "platform"))
             self.tree.insert("", "end", values=(
                 when,
                 _field(message, "customer_name", "name", "customer_id"),
-                _field(message, "platform_title", "platform", "channel"),
+                self.engine.platforms().get(platform, platform),
                 status,
                 _field(message, "attempts"),
                 f"{text}  ⚠ {error}" if error else text,
