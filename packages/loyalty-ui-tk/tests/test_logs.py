@@ -78,3 +78,19 @@ def test_the_notification_log_shows_what_the_outbox_queued(demo, make_app, until
     row = next(row for row in app.messages.rows() if row[1] == "Nimal Perera")
     assert row[2] == "WhatsApp"
     assert "Nimal Perera" in row[5]
+
+
+def test_while_the_window_is_open_queued_messages_are_delivered(demo, make_app, until):
+    """Runs where the core has its outbox dispatcher (loyalty.notifications.dispatcher)."""
+    dispatcher = pytest.importorskip("loyalty.notifications.dispatcher")
+    from loyalty_ui_tk.app import default_background_tasks
+    from loyalty_ui_tk.notification_log import message_source
+
+    (task,) = default_background_tasks()
+    assert task.func is dispatcher.run_dispatcher
+    demo.update_customer(1, platform="whatsapp", messaging_key="123456")
+    app = make_app(demo, list_messages=message_source(demo),
+                   background_tasks=[lambda engine, stop: task.func(engine, stop, interval=0.1)])
+    demo.redeem(1, 10)
+    until(app, lambda: any(row[1] == "Nimal Perera" and row[3] == "sent"
+                           for row in app.messages.rows()))

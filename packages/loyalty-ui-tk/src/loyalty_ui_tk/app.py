@@ -7,6 +7,8 @@ background sync thread) reach the widgets through the ``UiQueue``.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import logging
 import threading
 import tkinter as tk
@@ -223,15 +225,36 @@ class LoyaltyApp:
         self.root.destroy()
 
 
+DELIVERY_INTERVAL = 10.0
+"""Seconds between rounds of sending queued messages while the window is open."""
+
+
+def default_background_tasks() -> list[BackgroundTask]:
+    """What runs while the window is open: the outbox's delivery, when the core has one.
+
+    A POS sync joins here as another ``task(engine, stop_event)``.
+    """
+    tasks: list[BackgroundTask] = []
+    try:
+        dispatcher = importlib.import_module("loyalty.notifications.dispatcher")
+    except ImportError:
+        return tasks
+    run_dispatcher = getattr(dispatcher, "run_dispatcher", None)
+    if callable(run_dispatcher):
+        tasks.append(functools.partial(run_dispatcher, interval=DELIVERY_INTERVAL))
+    return tasks
+
+
 def run(engine: Engine, *, list_messages: ListMessages | None = None,
-        background_tasks: Sequence[BackgroundTask] = ()) -> None:
+        background_tasks: Sequence[BackgroundTask] | None = None) -> None:
     """Open the window on ``engine`` and return when the shop owner closes it."""
     from loyalty_ui_tk.notification_log import message_source
 
     app = LoyaltyApp(
         engine,
         list_messages=list_messages if list_messages is not None else message_source(engine),
-        background_tasks=background_tasks,
+        background_tasks=(background_tasks if background_tasks is not None
+                          else default_background_tasks()),
     )
     app.mainloop()
     app.close()
