@@ -107,3 +107,25 @@ def test_a_large_ledger_loads_one_page_then_more_as_you_scroll(engine: Engine, m
     app.customers.tree.yview_moveto(1.0)
     until(app, lambda: len(app.customers.visible_ids()) == 450)
     assert app.customers.visible_ids() == sorted(app.customers.visible_ids())
+
+
+def test_enter_in_the_search_box_pays_for_the_only_customer_found(app, until):
+    opened: list[int] = []
+    app.customers.on_pay = opened.append
+    app.customers.search_var.set("Okafor")
+    until(app, lambda: names(app) == ["Chinedu Okafor"] and app.customers._search_after is None)
+    app.customers.search.event_generate("<Return>")
+    assert opened == [4]
+
+
+def test_a_refresh_keeps_the_place_the_cashier_scrolled_to(engine, make_app, until):
+    engine.record([], customers=[PosCustomer(str(i), f"Customer {i}") for i in range(150)],
+                  origin="test")
+    app = make_app(engine)
+    app.customers.tree.yview_moveto(0.5)
+    app.pump()
+    top = app.customers.tree.yview()[0]
+    generation = app.customers.generation
+    engine.add_customer("Late Arrival")
+    until(app, lambda: app.customers.generation > generation and not app.customers.loading)
+    assert abs(app.customers.tree.yview()[0] - top) < 0.02

@@ -74,6 +74,7 @@ class CustomersTab(ttk.Frame):
         self._changed_ids: set[int] = set()
         self._platforms = engine.platforms()
         self._editor: ttk.Combobox | None = None
+        self._view_fractions = ("0.0", "1.0")
 
         self._build()
         self._connect()
@@ -110,6 +111,7 @@ class CustomersTab(ttk.Frame):
         self.tree.bind("<Double-1>", self._double_clicked)
         self.tree.bind("<Return>", lambda e: self._pay_selected())
         self.search.bind("<Down>", self._focus_table)
+        self.search.bind("<Return>", self._search_entered)
         self.search.bind("<Escape>", lambda e: self.clear_search())
 
     def apply_palette(self, p: Palette) -> None:
@@ -158,6 +160,7 @@ class CustomersTab(ttk.Frame):
         self.loading = False
         if replace:
             selected = self.tree.selection()
+            top = self.tree.yview()[0] if self.views else 0.0
             self._close_editor()
             self.tree.delete(*self.tree.get_children())
             self.views.clear()
@@ -169,8 +172,10 @@ class CustomersTab(ttk.Frame):
             tag = "odd" if len(self.views) % 2 else "even"
             self.tree.insert("", "end", iid=iid, values=self._cells(view), tags=(tag,))
         self.has_more = len(rows) == limit
-        if replace and selected and self.tree.exists(selected[0]):
-            self.tree.selection_set(selected[0])
+        if replace:
+            if selected and self.tree.exists(selected[0]):
+                self.tree.selection_set(selected[0])
+            self.tree.yview_moveto(top)  # a refresh keeps the cashier's place
         self._show_status()
 
     def _show_status(self) -> None:
@@ -192,7 +197,9 @@ class CustomersTab(ttk.Frame):
 
     def _scrolled(self, first: str, last: str) -> None:
         self.scrollbar.set(first, last)
-        self._close_editor()
+        if (first, last) != self._view_fractions:  # the rows moved under the dropdown
+            self._view_fractions = (first, last)
+            self._close_editor()
         if float(last) > 0.9:
             self.load_more()
 
@@ -329,6 +336,17 @@ class CustomersTab(ttk.Frame):
             self.status.configure(text=hint)
         else:
             action(customer_id)
+
+    def _search_entered(self, event: tk.Event) -> str:
+        """Enter in the search box: pay for the one customer found, or go to the table."""
+        if self._search_after is not None or self.loading:
+            return "break"  # the rows are not yet those of the text typed
+        ids = self.visible_ids()
+        if len(ids) == 1:
+            self.tree.selection_set(str(ids[0]))
+            self.on_pay(ids[0])
+            return "break"
+        return self._focus_table(event)
 
     def _focus_table(self, _: tk.Event) -> str:
         children = self.tree.get_children()
