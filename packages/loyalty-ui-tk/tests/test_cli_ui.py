@@ -46,7 +46,7 @@ def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
             time.sleep(0.2)
             found = subprocess.run(
                 ["xdotool", "search", "--name", "Loyalty Points Manager"],
-                capture_output=True, text=True, env=env,
+                capture_output=True, text=True, env=env, check=False,
             ).stdout.strip()
         assert found, f"no window appeared: {window.stderr.read() if window.poll() else ''}"
         with Engine(str(ledger)) as engine:

@@ -6,6 +6,7 @@ import subprocess
 import threading
 
 from loyalty.engine import Engine
+from loyalty.ledger.database import create_database_engine
 from loyalty.pos import PosCustomer
 from loyalty.testing import Till
 from loyalty_ui_tk.customers_tab import PAGE
@@ -129,3 +130,18 @@ def test_a_refresh_keeps_the_place_the_cashier_scrolled_to(engine, make_app, unt
     engine.add_customer("Late Arrival")
     until(app, lambda: app.customers.generation > generation and not app.customers.loading)
     assert abs(app.customers.tree.yview()[0] - top) < 0.02
+
+
+def test_a_search_that_cannot_read_the_ledger_says_so_and_the_next_one_works(app, demo,
+                                                                            tmp_path, until):
+    ledger = demo.db
+    demo.db = create_database_engine(str(tmp_path / "no such folder" / "ledger.db"))
+    try:
+        app.customers.search_var.set("perera")
+        until(app, lambda: "Could not read the customers" in app.customers.status.cget("text"))
+        assert not app.customers.loading
+    finally:
+        demo.db.dispose()
+        demo.db = ledger
+    app.customers.search_var.set("perer")
+    until(app, lambda: names(app) == ["Nimal Perera"])

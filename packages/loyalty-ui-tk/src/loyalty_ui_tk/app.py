@@ -191,7 +191,7 @@ class LoyaltyApp:
         try:
             task(self.engine, stop)
         except Exception as error:  # noqa: BLE001 - shown in the window, never a crash
-            self.ui.post(lambda: self.show_error(error))
+            self.ui.post(functools.partial(self.show_error, error))
 
     def stop_background_tasks(self, timeout: float = 5.0) -> None:
         self._stop.set()

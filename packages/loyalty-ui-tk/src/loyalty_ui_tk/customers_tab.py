@@ -140,6 +140,7 @@ class CustomersTab(ttk.Frame):
         self.worker.submit(
             lambda: self.engine.accounts(search, limit=limit),
             lambda rows: self._show(generation, rows, limit, replace=True),
+            self._failed,
         )
 
     def load_more(self) -> None:
@@ -152,7 +153,14 @@ class CustomersTab(ttk.Frame):
         self.worker.submit(
             lambda: self.engine.accounts(search, limit=PAGE, offset=offset),
             lambda rows: self._show(generation, rows, PAGE, replace=False),
+            self._failed,
         )
+
+    def _failed(self, error: BaseException) -> None:
+        """A search that failed (the ledger unreachable): say so; the next keystroke retries."""
+        self.loading = False
+        self.status.configure(text=f"Could not read the customers: {error}",
+                              style="Error.TLabel")
 
     def _show(self, generation: int, rows: list[AccountView], limit: int, *, replace: bool) -> None:
         if generation != self.generation:
@@ -189,6 +197,7 @@ class CustomersTab(ttk.Frame):
             self.status.configure(text="")
             return
         self.empty.place_forget()
+        self.status.configure(style="Muted.TLabel")
         noun = "customer" if count == 1 else "customers"
         matching = f" matching “{search}”" if search else ""
         more = " (scroll down for more)" if self.has_more else ""

@@ -197,12 +197,11 @@ class PayDialog(tk.Toplevel):
             return False
         self.paid = True
         self.view = self.engine.account(self.customer_id)
-        locale = self.engine.settings.shop.locale
+        points = f"{format_decimal(self.view.points, locale=self.engine.settings.shop.locale)}"
         summary = (f"Paid {self.engine.format_money(covered)} with points. "
-                   f"{self.view.customer.name} has "
-                   f"{format_decimal(self.view.points, locale=locale)} points left "
+                   f"{self.view.customer.name} has {points} points left "
                    f"({self.view.value_text}).")
-        self.balance_label.configure(text=f"{format_decimal(self.view.points, locale=locale)} points")
+        self.balance_label.configure(text=f"{points} points")
         self.value_label.configure(text=self.view.value_text)
         self.plan_label.configure(text=summary, style="Success.TLabel")
         self.error_label.configure(text="")

@@ -7,6 +7,7 @@ its signals in whichever thread committed (a background sync, a query worker). T
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import tkinter as tk
@@ -82,16 +83,20 @@ class Worker:
     def busy(self) -> bool:
         return self._pending > 0
 
-    def submit(self, job: Callable[[], object], then: Callable[[object], object]) -> None:
+    def submit(self, job: Callable[[], object], then: Callable[[object], object],
+               on_error: Callable[[BaseException], object] | None = None) -> None:
+        """Run ``job`` off the Tk thread; ``on_error`` replaces the worker's error handler."""
         self._pending += 1
+        failed = on_error or self._on_error
 
         def run() -> None:
             try:
                 result = job()
             except BaseException as error:  # noqa: BLE001 - reported in the window
-                self._ui.post(lambda: self._done(self._on_error, error))
+                # partial, not a lambda: ``error`` is unbound when the except block ends
+                self._ui.post(functools.partial(self._done, failed, error))
             else:
-                self._ui.post(lambda: self._done(then, result))
+                self._ui.post(functools.partial(self._done, then, result))
 
         self._pool.submit(run)
 
