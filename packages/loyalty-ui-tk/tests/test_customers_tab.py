@@ -145,3 +145,13 @@ def test_a_search_that_cannot_read_the_ledger_says_so_and_the_next_one_works(app
         demo.db = ledger
     app.customers.search_var.set("perer")
     until(app, lambda: names(app) == ["Nimal Perera"])
+
+
+def test_a_new_search_starts_at_the_top(engine, make_app, until):
+    engine.record([], customers=[PosCustomer(str(i), f"Customer {i}") for i in range(150)],
+                  origin="test")
+    app = make_app(engine)
+    app.customers.tree.yview_moveto(0.5)
+    app.customers.search_var.set("Customer 1")
+    until(app, lambda: app.customers.generation > 1 and not app.customers.loading)
+    assert app.customers.tree.yview()[0] == 0.0

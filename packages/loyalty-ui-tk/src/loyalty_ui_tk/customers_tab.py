@@ -130,8 +130,10 @@ class CustomersTab(ttk.Frame):
         self.search.focus_set()
 
     def reload(self, *, keep: bool = False) -> None:
-        """Run the current search again; ``keep`` reloads as many rows as are loaded now."""
-        self._search_after = None
+        """Run the current search again; ``keep`` reloads as many rows (and the place) as now."""
+        if self._search_after is not None:
+            self.after_cancel(self._search_after)
+            self._search_after = None
         self.generation += 1
         generation = self.generation
         search = self.search_var.get().strip() or None
@@ -139,7 +141,7 @@ class CustomersTab(ttk.Frame):
         self.loading = True
         self.worker.submit(
             lambda: self.engine.accounts(search, limit=limit),
-            lambda rows: self._show(generation, rows, limit, replace=True),
+            lambda rows: self._show(generation, rows, limit, replace=True, keep_place=keep),
             self._failed,
         )
 
@@ -162,13 +164,14 @@ class CustomersTab(ttk.Frame):
         self.status.configure(text=f"Could not read the customers: {error}",
                               style="Error.TLabel")
 
-    def _show(self, generation: int, rows: list[AccountView], limit: int, *, replace: bool) -> None:
+    def _show(self, generation: int, rows: list[AccountView], limit: int, *, replace: bool,
+              keep_place: bool = False) -> None:
         if generation != self.generation:
             return  # an older search; a newer one is on its way
         self.loading = False
         if replace:
             selected = self.tree.selection()
-            top = self.tree.yview()[0] if self.views else 0.0
+            top = self.tree.yview()[0] if keep_place else 0.0
             self._close_editor()
             self.tree.delete(*self.tree.get_children())
             self.views.clear()
