@@ -11,10 +11,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from typing import TYPE_CHECKING
 
 from loyalty.events import SaleRecorded
 from loyalty.events import SaleRefunded
 from loyalty.pos import PosCustomer
+
+
+if TYPE_CHECKING:
+    from loyalty.engine import Engine
+    from loyalty.engine import Outcome
 
 
 DEMO_NAMES = (
@@ -57,3 +63,13 @@ def demo_facts(
                     till_id=till_id, document_id=f"DEMO-R{number:06d}",
                     original_document_id=document, amount_minor=total // 2, currency=currency,
                 )
+
+
+def record_demo(engine: Engine, count: int = len(DEMO_NAMES)) -> list[Outcome]:
+    """Record the demo customers and their sales in ``engine``'s ledger (safe to repeat)."""
+    customers = demo_customers(count)
+    facts = list(demo_facts(
+        customers, currency=engine.currency.code, shop_id=engine.settings.shop.id,
+        till_id=engine.settings.shop.till, now=engine.clock(),
+    ))
+    return engine.record(facts, customers=customers, origin="demo")

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "loyalty.cli.ask",
     "loyalty.cli.coupon",
     "loyalty.cli.membership",
+    "loyalty.cli.ui",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 

@@ -10,8 +10,7 @@ from loyalty.cli.customers import account_row
 from loyalty.cli.customers import print_accounts
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
-from loyalty.demo import demo_customers
-from loyalty.demo import demo_facts
+from loyalty.demo import record_demo
 
 
 @cli.command("demo")
@@ -25,12 +24,7 @@ def demo_command(app: App, count: int, as_json: bool) -> None:
     Running it again changes nothing: the demo's documents are already recorded.
     """
     engine = app.engine
-    customers = demo_customers(count)
-    facts = list(demo_facts(
-        customers, currency=engine.currency.code, shop_id=engine.settings.shop.id,
-        till_id=engine.settings.shop.till, now=engine.clock(),
-    ))
-    outcomes = engine.record(facts, customers=customers, origin="demo")
+    outcomes = record_demo(engine, count)
     recorded = sum(o.status == "recorded" for o in outcomes)
     views = [v for v in engine.accounts() if v.customer.origin == "demo"]
     if not as_json:

@@ -1,0 +1,69 @@
+"""``loyalty ui`` and ``loyalty-manager``: find the frontend, start on a demo ledger."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from loyalty.cli import main
+from loyalty.engine import Engine
+from loyalty.plugins import Plugins
+from loyalty_ui_tk import loyalty_frontends
+
+
+def test_the_tk_frontend_is_registered_through_the_frontend_hook():
+    assert Plugins().frontends()["tk"] == loyalty_frontends()[0]
+
+
+def test_without_a_frontend_loyalty_ui_says_what_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LOYALTY_DISABLED_PLUGINS", "tk")
+    code = main(["--ledger", str(tmp_path / "ledger.db"), "--settings",
+                 str(tmp_path / "settings.toml"), "ui"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "Error: No user interface is installed. Install one: pip install loyalty-ui-tk"]
+
+
+def test_an_unknown_frontend_name_lists_the_installed_ones(tmp_path, capsys):
+    code = main(["--ledger", str(tmp_path / "ledger.db"), "ui", "--frontend", "web"])
+    assert code == 1
+    assert "No frontend named 'web' is installed. Choose one of tk." in capsys.readouterr().err
+
+
+def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
+    ledger = tmp_path / "ledger.db"
+    env = os.environ | {"LOYALTY_LEDGER": str(ledger),
+                        "LOYALTY_SETTINGS": str(tmp_path / "settings.toml")}
+    window = subprocess.Popen([sys.executable, "-m", "loyalty_ui_tk"], env=env,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        found = ""
+        while not found and time.monotonic() < deadline and window.poll() is None:
+            time.sleep(0.2)
+            found = subprocess.run(
+                ["xdotool", "search", "--name", "Loyalty Points Manager"],
+                capture_output=True, text=True, env=env, check=False,
+            ).stdout.strip()
+        assert found, f"no window appeared: {window.stderr.read() if window.poll() else ''}"
+        with Engine(str(ledger)) as engine:
+            customers = engine.customers()
+        assert len(customers) == 20
+        assert {c.customer.origin for c in customers} == {"demo"}
+        assert sum(c.balance.points for c in customers) > 0
+    finally:
+        window.terminate()
+        window.wait(10)
+
+
+def test_without_a_display_loyalty_ui_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    code = main(["--ledger", str(tmp_path / "ledger.db"), "--settings",
+                 str(tmp_path / "settings.toml"), "ui"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1
+    assert err[0].startswith("Error: Cannot open the window: no display name")
