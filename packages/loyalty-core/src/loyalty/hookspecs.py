@@ -72,6 +72,8 @@ def loyalty_channels(settings: Settings | None) -> Iterable[Channel]:
 
     Called when a message is delivered and when a frontend lists the platforms a customer
     can choose. A customer's ``platform`` names a channel; ``none`` means no messages.
+    A name offered by two plugins resolves to the one registered last (a plugin registered
+    in code overrides an installed one).
 
     :param settings: the shop's settings when delivering (read your options from
         ``settings.plugins[NAME]``); None when only the names and titles are wanted.

@@ -98,15 +98,17 @@ class Plugins:
     # ---- typed access -----------------------------------------------------------------------
 
     def _collect(self, hook: Any, **kwargs: Any) -> list:
-        return [item for result in hook(**kwargs) if result for item in result]
+        """Every item the implementations return, in registration order (first registered first).
+
+        pluggy calls the last registered plugin first; reversing puts a later plugin's items
+        after an earlier one's, so when items are keyed by name the later plugin wins: an
+        explicitly registered plugin overrides an installed one, and an installed plugin can
+        override a built-in.
+        """
+        return [item for result in reversed(hook(**kwargs)) if result for item in result]
 
     def currencies(self) -> dict[str, Currency]:
-        # pluggy calls the last registered first; reverse so later plugins override earlier.
-        found: dict[str, Currency] = {}
-        for result in reversed(self.manager.hook.loyalty_currencies()):
-            for currency in result or ():
-                found[currency.code] = currency
-        return found
+        return {c.code: c for c in self._collect(self.manager.hook.loyalty_currencies)}
 
     def currency(self, code: str) -> Currency:
         try:

@@ -158,3 +158,24 @@ def watch(
             if on_report is not None and (report.changed or report.skipped_count):
                 on_report(report)
         stop_event.wait(interval)
+
+
+def watch_configured_pos(
+    engine: Engine,
+    stop_event: threading.Event,
+    *,
+    interval: float = 2.0,
+    on_error: Callable[[LoyaltyError], None] | None = None,
+) -> None:
+    """Follow the POS the settings name until ``stop_event`` is set; do nothing without one.
+
+    For a frontend's background thread: the desktop window runs this so every sale earns
+    points while it is open. A POS that cannot be opened raises ``LoyaltyError`` at once.
+    """
+    if not engine.settings.pos.adapter:
+        return
+    adapter = open_adapter(engine)
+    try:
+        watch(engine, adapter, interval=interval, stop_event=stop_event, on_error=on_error)
+    finally:
+        adapter.close()

@@ -8,7 +8,6 @@ background sync thread) reach the widgets through the ``UiQueue``.
 from __future__ import annotations
 
 import functools
-import importlib
 import logging
 import threading
 import tkinter as tk
@@ -19,7 +18,9 @@ from tkinter import ttk
 from loyalty import signals
 from loyalty.engine import Engine
 from loyalty.errors import LoyaltyError
+from loyalty.notifications.dispatcher import run_dispatcher
 from loyalty.settings import Settings
+from loyalty.sync import watch_configured_pos
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
 from loyalty_ui_tk.notification_log import ListMessages
@@ -227,22 +228,17 @@ class LoyaltyApp:
 
 DELIVERY_INTERVAL = 10.0
 """Seconds between rounds of sending queued messages while the window is open."""
+SYNC_INTERVAL = 1.0
+"""Seconds between looks at the POS for new sales while the window is open."""
 
 
 def default_background_tasks() -> list[BackgroundTask]:
-    """What runs while the window is open: the outbox's delivery, when the core has one.
-
-    A POS sync joins here as another ``task(engine, stop_event)``.
-    """
-    tasks: list[BackgroundTask] = []
-    try:
-        dispatcher = importlib.import_module("loyalty.notifications.dispatcher")
-    except ImportError:
-        return tasks
-    run_dispatcher = getattr(dispatcher, "run_dispatcher", None)
-    if callable(run_dispatcher):
-        tasks.append(functools.partial(run_dispatcher, interval=DELIVERY_INTERVAL))
-    return tasks
+    """What runs while the window is open: the POS sync named by the settings (so every sale
+    earns points by itself) and the delivery of queued messages."""
+    return [
+        functools.partial(watch_configured_pos, interval=SYNC_INTERVAL),
+        functools.partial(run_dispatcher, interval=DELIVERY_INTERVAL),
+    ]
 
 
 def run(engine: Engine, *, list_messages: ListMessages | None = None,

@@ -7,7 +7,6 @@ Messages may be attrs objects or dicts; the columns read the usual field names.
 
 from __future__ import annotations
 
-import importlib
 import tkinter as tk
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 from loyalty import signals
 from loyalty.engine import Engine
+from loyalty.notifications import outbox
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette
@@ -46,19 +46,12 @@ SHOWN = 500
 """Newest messages listed."""
 
 
-def message_source(engine: Engine) -> ListMessages | None:
-    """The newest messages of the outbox (``loyalty.notifications.outbox``), if installed."""
-    try:
-        outbox = importlib.import_module("loyalty.notifications.outbox")
-    except ImportError:
-        return None
-    listing = getattr(outbox, "listing", None)
-    if not callable(listing):
-        return None
+def message_source(engine: Engine) -> ListMessages:
+    """The newest messages of the engine's outbox."""
 
     def newest_first() -> list[Any]:
         with engine.db.connect() as connection:
-            return listing(connection, None)[::-1][:SHOWN]
+            return outbox.listing(connection, None)[::-1][:SHOWN]
 
     return newest_first
 
