@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import tomllib
+import typing
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -315,16 +316,29 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         raise SettingsError(field or "settings", problem) from None
 
 
-def _unknown_keys(data: Any, cls: type, prefix: str = "") -> list[str]:
-    if not isinstance(data, dict) or not attrs.has(cls):
+def _section_type(tp: Any) -> Any:
+    """The attrs class a field holds: itself, or the items of a tuple of them (``tiers``)."""
+    if typing.get_origin(tp) is tuple and typing.get_args(tp):
+        return typing.get_args(tp)[0]
+    return tp
+
+
+def _unknown_keys(data: Any, cls: Any, prefix: str = "") -> list[str]:
+    # Field types are strings until resolved (``from __future__ import annotations``); resolve
+    # them here, or a misspelt key is silently dropped on the first load of a process.
+    if not isinstance(cls, type) or not attrs.has(cls):
         return []
-    fields = {f.name: f for f in attrs.fields(cls)}
+    if isinstance(data, list):
+        return [k for i, item in enumerate(data) for k in _unknown_keys(item, cls, f"{prefix}{i}.")]
+    if not isinstance(data, dict):
+        return []
+    fields = {f.name: f for f in attrs.fields(attrs.resolve_types(cls))}
     found = []
     for key, value in data.items():
         if key not in fields:
             found.append(f"{prefix}{key}")
-        elif attrs.has(fields[key].type if isinstance(fields[key].type, type) else type(None)):
-            found += _unknown_keys(value, fields[key].type, f"{prefix}{key}.")
+        else:
+            found += _unknown_keys(value, _section_type(fields[key].type), f"{prefix}{key}.")
     return found
 
 
@@ -332,7 +346,12 @@ def _known_hint(path: str) -> str:
     section = path.rsplit(".", 1)[0] if "." in path else ""
     cls: type = Settings
     for part in section.split(".") if section else []:
-        cls = {f.name: f.type for f in attrs.fields(cls)}.get(part, Settings)
+        if part.isdigit():
+            continue
+        fields = {f.name: f.type for f in attrs.fields(attrs.resolve_types(cls))}
+        cls = _section_type(fields.get(part, Settings))
+        if not (isinstance(cls, type) and attrs.has(cls)):
+            return f"{section} has no settings of its own."
     names = ", ".join(f"{section + '.' if section else ''}{f.name}" for f in attrs.fields(cls))
     return f"Known settings here: {names}."
 
