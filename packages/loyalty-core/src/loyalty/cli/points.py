@@ -151,7 +151,7 @@ def pay_command(app: App, customer_id: int, amount: Decimal, points: int | None,
         f"{payment.event.balance} points left."))
 
 
-@cli.command("adjust")
+@cli.command("adjust", context_settings={"ignore_unknown_options": True})  # 'adjust 7 -50'
 @click.argument("customer_id", type=int)
 @click.argument("points", type=int)
 @click.option("--reason", required=True, help="Why (kept in the points log).")
