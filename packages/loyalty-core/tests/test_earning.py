@@ -61,6 +61,10 @@ def test_a_sale_exactly_at_the_threshold_earns():
     assert [(a.rule_id, a.points) for a in awards] == [("base", 5)]
 
 
+def test_a_sale_of_nothing_earns_nothing_not_even_the_tier_bonus():
+    assert awards_for_sale(sale(0), EarningSettings(), DEFAULT_TIERS, 5, USD) == []
+
+
 def test_the_bonus_is_that_of_the_level_held_before_the_sale():
     rules = EarningSettings(points_per_unit=Decimal(1))
     tiers = (Tier(1, 100, 0), Tier(2, 500, 5), Tier(3, 1000, 10))

@@ -212,6 +212,28 @@ def test_an_edited_document_earns_the_difference(engine, till, customer):
     assert engine.record_sale(till.sale(customer, 5_000, document="D")).status == "duplicate"
 
 
+def test_editing_a_refunded_document_never_takes_back_twice(engine, till, customer):
+    engine.record_sale(till.sale(customer, 10_000, document="D"))  # 100
+    engine.refund(till.refund("D", 10_000))  # -100: the whole sale went back
+    edited = engine.record_sale(till.sale(customer, 5_000, document="D"))
+    assert (edited.status, edited.points) == ("revised", 0)  # still fully refunded
+    account = engine.account(customer)
+    assert (account.points, account.lifetime_earned) == (0, 0)
+    engine.record_sale(till.sale(customer, 20_000, document="E"))
+    assert engine.account(customer).lifetime_earned == 200
+
+
+def test_editing_a_partly_refunded_document_keeps_the_refunded_money_refunded(
+    engine, till, customer
+):
+    engine.record_sale(till.sale(customer, 10_000, document="D"))  # 100
+    engine.refund(till.refund("D", 2_000))  # -20
+    edited = engine.record_sale(till.sale(customer, 20_000, document="D"))  # 200, 20 of it refunded
+    assert edited.points == 100  # from 80 net to 180 net
+    assert engine.balance(customer) == 180
+    assert engine.refund(till.refund("D", 18_000)).points == -180
+
+
 def test_an_edit_in_the_same_batch_as_the_sale_is_a_revision(engine, till, customer):
     outcomes = engine.record([till.sale(customer, 10_000, document="D"),
                               till.sale(customer, 12_000, document="D")])

@@ -647,7 +647,13 @@ class _Batch:
             self.engine.currency,
         )
         new_total = sum(a.points for a in awards)
-        delta = new_total - earlier.points_earned
+        # Money already refunded stays refunded: it takes back its share of the new total, so a
+        # revision moves only the difference in what the sale is worth net of its refunds (and
+        # never takes back again what a refund took).
+        new_reversed = earning.reversal_for_refund(
+            new_total, sale.total_minor, 0, earlier.refunded_minor, 0
+        )
+        delta = (new_total - new_reversed) - (earlier.points_earned - earlier.points_reversed)
         revision = earlier.revision + 1
         key = f"{sale.sale_key}#rev:{revision}"
         business_date = self.engine.business_date(sale.occurred_at)
@@ -666,11 +672,14 @@ class _Batch:
         s = schema.sales
         self.conn.execute(s.update().where(s.c.id == earlier.id).values(
             total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
         ))
         self.sales[sale.sale_key] = attrs.evolve(
-            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision
+            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
         )
-        return Outcome(sale, "revised", events=tuple(events), points=delta,
+        net = sum(getattr(e, "points", 0) for e in events)
+        return Outcome(sale, "revised", events=tuple(events), points=net,
                        reason=f"total changed to {sale.total_minor}")
 
     def _take_back(
