@@ -617,7 +617,7 @@ class _Batch:
         events: list[Event] = [PointsEarned(
             occurred_at=sale.occurred_at, customer_id=account.customer_id,
             points=sum(a.points for a in awards), balance=account.points,
-            idempotency_key=key, business_date=business_date,
+            idempotency_key=key, business_date=business_date, event_id=event_id,
             reason=f"Sale {sale.document_id}", breakdown={a.rule_id: a.points for a in awards},
             source_id=sale.document_id, stars=account.stars, max_stars=self.engine.max_stars,
         )]
