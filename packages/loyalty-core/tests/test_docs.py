@@ -47,3 +47,35 @@ def test_every_hook_says_when_it_is_called():
     for signature in specs().values():
         section = text.split(f"### `{signature}`", 1)[1].split("\n### ", 1)[0]
         assert "**When:**" in section, signature
+
+
+CORE_COMMAND_MODULES = ("loyalty.cli.customers", "loyalty.cli.points", "loyalty.cli.settings",
+                        "loyalty.cli.plugins", "loyalty.cli.demo")
+
+
+def core_commands() -> list[str]:
+    """``customers``, ``customer add``, ... for every command these core modules define."""
+    import click
+
+    from loyalty.cli.app import _load_commands
+    from loyalty.cli.app import cli
+
+    _load_commands()
+    found = []
+    for name, command in cli.commands.items():
+        subcommands = command.commands.items() if isinstance(command, click.Group) else []
+        for sub_name, sub in subcommands:
+            if sub.callback.__module__ in CORE_COMMAND_MODULES:
+                found.append(f"{name} {sub_name}")
+        if not subcommands and command.callback.__module__ in CORE_COMMAND_MODULES:
+            found.append(name)
+    return found
+
+
+def test_every_core_command_is_documented_with_an_example():
+    text = (DOC.parent / "cli.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.*)$", text, flags=re.MULTILINE)
+    commands = core_commands()
+    assert "customer add" in commands and "rebuild-balances" in commands
+    missing = [c for c in commands if not any(f"`loyalty {c}" in h for h in headings)]
+    assert missing == []

@@ -45,7 +45,7 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
 @click.pass_obj
 def sale_command(app: App, customer_id: int, total: Decimal, document: str | None,
                  as_json: bool) -> None:
-    """Record a sale of TOTAL (e.g. 12.50) for a customer and award points."""
+    """Record a sale of TOTAL for a customer and award points; TOTAL like 12.50."""
     engine = app.engine
     shop = engine.settings.shop
     sale = SaleRecorded(
