@@ -33,6 +33,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from loyalty.engine import Engine
+from loyalty.events import PointsEarned
 from loyalty.events import SaleRecorded
 from loyalty.ledger import schema
 from loyalty.plugins import Plugins
@@ -121,6 +122,7 @@ def run_bare(path: Path, sales: list, customers: int, batch_size: int) -> Timer:
             stars = stars_for(lifetime[cid], settings.tiers)
             awards = awards_for_sale(fact, settings.earning, settings.tiers, stars, currency)
             day = fact.occurred_at.date()
+            earned_id = PointsEarned.id_for(f"{fact.sale_key}#earn")
             sale_rows.append({
                 "id": sale_id, "sale_key": fact.sale_key, "customer_id": cid, "source": "bench",
                 "shop_id": "main", "till_id": "till-1", "document_id": fact.document_id,
@@ -138,7 +140,7 @@ def run_bare(path: Path, sales: list, customers: int, batch_size: int) -> Timer:
                     "source_type": "sale", "source_id": fact.document_id, "sale_id": sale_id,
                     "rule_id": award.rule_id, "reverses_entry_id": None, "reason": award.reason,
                     "actor": "pos:bench", "shop_id": "main", "till_id": "till-1",
-                    "event_id": fact.event_id})
+                    "event_id": earned_id})
                 lot_rows.append({"entry_id": entry_id, "customer_id": cid,
                                  "original": award.points, "remaining": award.points,
                                  "earned_on": day, "expires_on": None})
