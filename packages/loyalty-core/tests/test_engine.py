@@ -3,6 +3,7 @@ tiers, and when events are published."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import attrs
@@ -20,6 +21,7 @@ from loyalty.events import RedemptionReversed
 from loyalty.events import TierRaised
 from loyalty.ledger import schema
 from loyalty.settings import EarningSettings
+from loyalty.settings import ExpirySettings
 from loyalty.settings import RedemptionSettings
 from loyalty.settings import Settings
 from loyalty.settings import Tier
@@ -354,3 +356,32 @@ def test_a_failing_receiver_does_not_undo_or_break_the_call(engine, till, custom
     finally:
         signals.event_published.disconnect(broken)
     assert outcome.status == "recorded" and engine.balance(customer) == 100
+
+
+# ---- business dates and lots ----------------------------------------------------------------
+
+
+def test_the_business_date_is_the_shops_local_day(engine, till, customer, clock):
+    engine.update_settings(attrs.evolve(engine.settings, shop=attrs.evolve(
+        engine.settings.shop, timezone="Asia/Colombo")))
+    clock.now = clock.now.replace(hour=19, minute=0)  # 00:30 the next day in Colombo
+    engine.record_sale(till.sale(customer, 10_000))
+    (entry,) = engine.history(customer)
+    assert entry.occurred_at == clock.now
+    assert entry.business_date == clock.now.date() + timedelta(days=1)
+
+
+def test_each_lot_expires_by_the_policy_and_the_soonest_is_spent_first(
+    engine, till, customer, clock
+):
+    engine.update_settings(attrs.evolve(engine.settings,
+                                        expiry=ExpirySettings(mode="days", days=30)))
+    engine.adjust(customer, 50, reason="opening balance")  # lot 1: expires in 30 days
+    clock.advance(days=10)
+    engine.record_sale(till.sale(customer, 10_000))  # lot 2: 100 points, 10 days later
+    engine.redeem(customer, 70)
+    lots = [(e.kind, e.expires_on, e.remaining) for e in engine.history(customer)
+            if e.points > 0]
+    first_day = clock.now.date() - timedelta(days=10)
+    assert lots == [("adjust", first_day + timedelta(days=30), 0),
+                    ("earn", clock.now.date() + timedelta(days=30), 80)]
