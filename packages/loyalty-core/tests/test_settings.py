@@ -4,6 +4,8 @@ is saved (TOML or JSON) loads back the same."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -161,3 +163,16 @@ def test_a_json_settings_file_is_plain_json_with_decimals_as_text(tmp_path):
 def test_tiers_can_be_set_as_attrs_records():
     tiers = (Tier(1, 10), Tier(3, 20, 4))
     assert Settings(tiers=tiers).tiers == tiers
+
+
+def test_a_misspelt_key_is_refused_on_the_first_load_of_a_fresh_process(tmp_path):
+    """Field types are strings until resolved; the first load must still see nested sections."""
+    path = tmp_path / "settings.toml"
+    path.write_text("[earning]\npionts_per_unit = 5\n", encoding="utf-8")
+    code = ("import sys\nfrom loyalty.settings import load_settings\n"
+            "from loyalty.errors import SettingsError\n"
+            f"try:\n    load_settings({str(path)!r})\nexcept SettingsError as e:\n"
+            "    print(e.field)\nelse:\n    print('accepted')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "earning.pionts_per_unit", result.stderr
