@@ -1,4 +1,4 @@
-"""How many points a sale earns: floor of the total times the rate, the threshold, the tier bonus."""
+"""How many points a sale earns: floor of total times rate, the threshold, the tier bonus."""
 
 from __future__ import annotations
 

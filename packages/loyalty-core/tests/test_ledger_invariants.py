@@ -43,7 +43,7 @@ PLUGINS = Plugins(load_installed=False)
 
 
 def _template() -> Path:
-    """A migrated ledger with the customers, copied for each example (migrating is the slow part)."""
+    """A migrated ledger with the customers, copied for each example (migrating is slow)."""
     folder = Path(tempfile.mkdtemp(prefix="loyalty-invariants-"))
     path = folder / "template.db"
     with Engine(path, SETTINGS, plugins=PLUGINS, clock=FakeClock()) as engine:
@@ -174,8 +174,9 @@ class LedgerMachine(RuleBasedStateMachine):
                                      .group_by(e.c.customer_id)).all())
             tier_sums = dict(conn.execute(sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
                                           .group_by(e.c.customer_id)).all())
-            open_lots = dict(conn.execute(sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
-                                          .group_by(lots.c.customer_id)).all())
+            open_lots = dict(conn.execute(
+                sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
+                .group_by(lots.c.customer_id)).all())
             for row in conn.execute(sa.select(b)):
                 cid = row.customer_id
                 assert row.points >= 0
