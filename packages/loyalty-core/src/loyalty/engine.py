@@ -287,18 +287,32 @@ class Engine:
     def account(self, customer_id: int) -> AccountView:
         def work(conn: sa.Connection) -> AccountView:
             customer = repo.get_customer(conn, customer_id)
-            return self._view(customer, repo.get_balance(conn, customer_id))
+            return self._views(conn, [(customer, repo.get_balance(conn, customer_id))])[0]
 
         return self._read(work)
 
     def balance(self, customer_id: int) -> int:
-        return self._read(lambda conn: repo.get_balance(conn, customer_id).points)
+        """Points the customer can spend now.
 
-    def _view(self, customer: Customer, balance: repo.Balance) -> AccountView:
-        value = self.value_of(balance.points)
+        Points past their last day are left out even before ``loyalty expire`` posts them,
+        so the balance shown is never more than a redemption would allow.
+        """
+        return self.account(customer_id).points
+
+    def _views(
+        self, conn: sa.Connection, rows: list[tuple[Customer, repo.Balance]]
+    ) -> list[AccountView]:
+        lapsed = repo.lapsed_points(conn, [customer.id for customer, _ in rows],
+                                    today=self.business_date(self.clock()))
+        return [self._view(customer, balance, lapsed.get(customer.id, 0))
+                for customer, balance in rows]
+
+    def _view(self, customer: Customer, balance: repo.Balance, lapsed: int) -> AccountView:
+        points = balance.points - lapsed
+        value = self.value_of(points)
         upcoming = tier_rules.next_tier(balance.lifetime_earned, self.settings.tiers)
         return AccountView(
-            customer=customer, points=balance.points, value_minor=value,
+            customer=customer, points=points, value_minor=value,
             value_text=self.format_money(value), stars=balance.stars, max_stars=self.max_stars,
             lifetime_earned=balance.lifetime_earned,
             next_stars=upcoming[0].stars if upcoming else None,
@@ -309,8 +323,12 @@ class Engine:
         self, search: str | None = None, *, limit: int | None = None, offset: int = 0
     ) -> list[AccountView]:
         """Customers with points, value and rating: the rows of 'All Customers'."""
-        return [self._view(s.customer, s.balance)
-                for s in self.customers(search, limit=limit, offset=offset)]
+
+        def work(conn: sa.Connection) -> list[AccountView]:
+            found = repo.list_customers(conn, search=search, limit=limit, offset=offset)
+            return self._views(conn, [(s.customer, s.balance) for s in found])
+
+        return self._read(work)
 
     def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
         return self._read(lambda conn: repo.history(conn, customer_id, limit=limit))
@@ -625,7 +643,7 @@ class _Batch:
         events: list[Event] = [PointsEarned(
             occurred_at=sale.occurred_at, customer_id=account.customer_id,
             points=sum(a.points for a in awards), balance=account.points,
-            idempotency_key=key, business_date=business_date,
+            idempotency_key=key, business_date=business_date, event_id=event_id,
             reason=f"Sale {sale.document_id}", breakdown={a.rule_id: a.points for a in awards},
             source_id=sale.document_id, stars=account.stars, max_stars=self.engine.max_stars,
         )]
@@ -656,7 +674,13 @@ class _Batch:
         )
         awards += self.campaigns.awards_for(sale, customer_id, awards)
         new_total = sum(a.points for a in awards)
-        delta = new_total - earlier.points_earned
+        # Money already refunded stays refunded: it takes back its share of the new total, so a
+        # revision moves only the difference in what the sale is worth net of its refunds (and
+        # never takes back again what a refund took).
+        new_reversed = earning.reversal_for_refund(
+            new_total, sale.total_minor, 0, earlier.refunded_minor, 0
+        )
+        delta = (new_total - new_reversed) - (earlier.points_earned - earlier.points_reversed)
         revision = earlier.revision + 1
         key = f"{sale.sale_key}#rev:{revision}"
         business_date = self.engine.business_date(sale.occurred_at)
@@ -675,11 +699,14 @@ class _Batch:
         s = schema.sales
         self.conn.execute(s.update().where(s.c.id == earlier.id).values(
             total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
         ))
         self.sales[sale.sale_key] = attrs.evolve(
-            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision
+            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
         )
-        return Outcome(sale, "revised", events=tuple(events), points=delta,
+        net = sum(getattr(e, "points", 0) for e in events)
+        return Outcome(sale, "revised", events=tuple(events), points=net,
                        reason=f"total changed to {sale.total_minor}")
 
     def _take_back(

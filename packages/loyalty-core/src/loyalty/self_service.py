@@ -70,12 +70,12 @@ def standing(engine: Engine, customer_id: int) -> Standing:
     view = engine.account(customer_id)
     today = engine.business_date(engine.clock())
     lots = open_lots_of(engine, customer_id)
-    points = view.points - sum(lot.remaining for lot in expiry.due_for_expiry(lots, today))
-    value = engine.value_of(points)
+    points = view.points  # already leaves out points past their last day
+    value = view.value_minor
     held = membership_of(engine, customer_id)
     return Standing(
         customer_id=customer_id, name=view.customer.name, points=points, value_minor=value,
-        value_text=engine.format_money(value), stars=view.stars, max_stars=view.max_stars,
+        value_text=view.value_text, stars=view.stars, max_stars=view.max_stars,
         rating=view.rating, next_stars=view.next_stars, points_to_next=view.points_to_next,
         rewards=[RewardInReach(s.reward.id, s.reward.name, s.reward.points, s.missing)
                  for s in rewards.within_reach(points, engine.settings.rewards.catalogue)],

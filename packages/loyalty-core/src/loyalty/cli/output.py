@@ -12,6 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from loyalty.events import Event
+from loyalty.serialization import event_to_dict
 from loyalty.serialization import get_converter
 
 
@@ -19,9 +21,16 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 
 
 def to_plain(value: Any) -> Any:
-    """Records and events as JSON-ready data (dates as ISO text, decimals as text)."""
+    """Records and events as JSON-ready data (dates as ISO text, decimals as text).
+
+    Events go through ``event_to_dict`` (tagged with their ``kind``, all their fields) even
+    inside another record: unstructuring by the declared type would print an ``Outcome``'s
+    events as bare ``Event``s with only a time and an id.
+    """
+    if isinstance(value, Event):
+        return event_to_dict(value)
     if attrs.has(type(value)):
-        return get_converter().unstructure(value)
+        return {f.name: to_plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):

@@ -45,7 +45,7 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
 @click.pass_obj
 def sale_command(app: App, customer_id: int, total: Decimal, document: str | None,
                  as_json: bool) -> None:
-    """Record a sale of TOTAL (e.g. 12.50) for a customer and award points."""
+    """Record a sale of TOTAL for a customer and award points; TOTAL like 12.50."""
     engine = app.engine
     shop = engine.settings.shop
     sale = SaleRecorded(
@@ -151,7 +151,7 @@ def pay_command(app: App, customer_id: int, amount: Decimal, points: int | None,
         f"{payment.event.balance} points left."))
 
 
-@cli.command("adjust")
+@cli.command("adjust", context_settings={"ignore_unknown_options": True})  # 'adjust 7 -50'
 @click.argument("customer_id", type=int)
 @click.argument("points", type=int)
 @click.option("--reason", required=True, help="Why (kept in the points log).")

@@ -36,7 +36,7 @@ def settings_show(app: App, key: str | None, as_json: bool) -> None:
         click.echo("" if value is None else value)
 
 
-@settings_group.command("set")
+@settings_group.command("set", context_settings={"ignore_unknown_options": True})  # 'set K -1'
 @click.argument("key")
 @click.argument("value")
 @click.pass_obj

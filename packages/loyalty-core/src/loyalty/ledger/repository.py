@@ -6,6 +6,7 @@ Functions take an open connection, so the engine decides what shares one transac
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -165,6 +166,20 @@ def get_balance(conn: sa.Connection, customer_id: int) -> Balance:
     if row is None:
         raise UnknownCustomer(customer_id)
     return _balance(row)
+
+
+def lapsed_points(conn: sa.Connection, customer_ids: list[int], *, today: date) -> dict[int, int]:
+    """Points in lots past their last day that no ``expire`` entry has taken yet, by customer."""
+    lots = schema.point_lots
+    found: dict[int, int] = {}
+    for chunk in chunks(sorted(set(customer_ids))):
+        found.update(conn.execute(
+            sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
+            .where(lots.c.customer_id.in_(chunk), lots.c.remaining > 0,
+                   lots.c.expires_on < today)
+            .group_by(lots.c.customer_id)
+        ).all())
+    return {cid: int(points) for cid, points in found.items()}
 
 
 # ---- History and sales ----------------------------------------------------------------------

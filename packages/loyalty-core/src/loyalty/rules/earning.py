@@ -31,8 +31,12 @@ class Award:
 
 
 def qualifies(total_minor: int, rules: EarningSettings, currency: Currency) -> bool:
-    """A sale at or above the payment threshold qualifies; below it earns nothing."""
-    return Decimal(total_minor) >= rules.payment_threshold * currency.scale
+    """A sale at or above the payment threshold qualifies; below it earns nothing.
+
+    A sale of nothing (a voided document) never qualifies, even with no threshold, so it
+    cannot collect the tier bonus.
+    """
+    return total_minor > 0 and Decimal(total_minor) >= rules.payment_threshold * currency.scale
 
 
 def base_points(total_minor: int, rules: EarningSettings, currency: Currency) -> int:

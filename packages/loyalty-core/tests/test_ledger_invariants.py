@@ -1,0 +1,218 @@
+"""Ledger invariants under any sequence of sales, refunds, redemptions and adjustments, on a real
+SQLite ledger: the balance equals the sum of the entries and of the open lots, never goes
+negative, every lot agrees with its allocations, the rebuild finds nothing to correct, and
+replaying every sale changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis.stateful import initialize
+from hypothesis.stateful import invariant
+from hypothesis.stateful import precondition
+from hypothesis.stateful import rule
+
+from loyalty.engine import Engine
+from loyalty.errors import InsufficientPoints
+from loyalty.expiry_job import run_expiry
+from loyalty.ledger import schema
+from loyalty.plugins import Plugins
+from loyalty.rules.tiers import stars_for
+from loyalty.settings import EarningSettings
+from loyalty.settings import ExpirySettings
+from loyalty.settings import Settings
+from loyalty.settings import Tier
+from loyalty.testing import FakeClock
+from loyalty.testing import Till
+
+
+SETTINGS = Settings(
+    earning=EarningSettings(points_per_unit=Decimal(1), payment_threshold=Decimal(2)),
+    tiers=(Tier(1, 50, 1), Tier(2, 200, 3), Tier(3, 600, 7)),
+    expiry=ExpirySettings(mode="days", days=20),
+)
+CUSTOMERS = 3
+PLUGINS = Plugins(load_installed=False)
+
+
+def _template() -> Path:
+    """A migrated ledger with the customers, copied for each example (migrating is slow)."""
+    folder = Path(tempfile.mkdtemp(prefix="loyalty-invariants-"))
+    path = folder / "template.db"
+    with Engine(path, SETTINGS, plugins=PLUGINS, clock=FakeClock()) as engine:
+        for n in range(CUSTOMERS):
+            engine.add_customer(f"Customer {n + 1}")
+    assert not path.with_name(path.name + "-wal").exists()  # closing checkpointed the WAL
+    return path
+
+
+TEMPLATE = _template()
+
+customer_ids = st.integers(1, CUSTOMERS)
+totals = st.integers(0, 40_000)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    @initialize()
+    def open_ledger(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="loyalty-ledger-"))
+        shutil.copy(TEMPLATE, self.folder / "ledger.db")
+        self.clock = FakeClock()
+        self.engine = Engine(self.folder / "ledger.db", SETTINGS, plugins=PLUGINS,
+                             clock=self.clock)
+        self.till = Till(self.engine)
+        self.sales: dict[str, object] = {}  # document -> the latest version recorded
+
+    def teardown(self) -> None:
+        if hasattr(self, "engine"):
+            self.engine.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    # ---- operations ---------------------------------------------------------------------------
+
+    @rule(customer=customer_ids, total=totals)
+    def sale(self, customer: int, total: int) -> None:
+        before = self.engine.balance(customer)
+        sale = self.till.sale(customer, total)
+        outcome = self.engine.record_sale(sale)
+        assert outcome.status == "recorded"
+        assert self.engine.balance(customer) - before == outcome.points >= 0
+        self.sales[sale.document_id] = sale
+
+    @precondition(lambda self: self.sales)
+    @rule(data=st.data(), total=totals)
+    def edit_a_sale(self, data: st.DataObject, total: int) -> None:
+        document = data.draw(st.sampled_from(sorted(self.sales)))
+        old = self.sales[document]
+        edited = attrs.evolve(old, total_minor=total, occurred_at=self.clock(), event_id="")
+        before = self.engine.balance(old.customer_id)
+        outcome = self.engine.record_sale(edited)
+        assert outcome.status == ("duplicate" if total == old.total_minor else "revised")
+        assert self.engine.balance(old.customer_id) - before == outcome.points
+        self.sales[document] = edited
+
+    @precondition(lambda self: self.sales)
+    @rule(data=st.data(), amount=st.integers(1, 40_000))
+    def refund(self, data: st.DataObject, amount: int) -> None:
+        document = data.draw(st.sampled_from(sorted(self.sales)))
+        customer = self.sales[document].customer_id
+        before = self.engine.balance(customer)
+        outcome = self.engine.refund(self.till.refund(document, amount))
+        assert outcome.status == "recorded"
+        assert self.engine.balance(customer) - before == outcome.points
+
+    @rule(customer=customer_ids, points=st.integers(1, 1_000),
+          document=st.none() | st.sampled_from(["S1", "S2", "S3", "S4"]))
+    def redeem(self, customer: int, points: int, document: str | None) -> None:
+        balance = self.engine.balance(customer)
+        try:
+            event = self.engine.redeem(customer, points, document=document)
+        except InsufficientPoints:
+            assert points > balance
+        else:
+            assert event.balance == balance - points
+
+    @rule(customer=customer_ids, points=st.integers(-500, 500).filter(bool))
+    def adjust(self, customer: int, points: int) -> None:
+        balance = self.engine.balance(customer)
+        try:
+            self.engine.adjust(customer, points, reason="stock-take correction")
+        except InsufficientPoints:
+            assert -points > balance
+
+    @precondition(lambda self: self.sales)
+    @rule(data=st.data())
+    def batch_of_sales_and_refunds(self, data: st.DataObject) -> None:
+        facts = []
+        for _ in range(data.draw(st.integers(1, 4))):
+            if data.draw(st.booleans()) or not self.sales:
+                sale = self.till.sale(data.draw(customer_ids), data.draw(totals))
+                self.sales[sale.document_id] = sale
+                facts.append(sale)
+            else:
+                document = data.draw(st.sampled_from(sorted(self.sales)))
+                facts.append(self.till.refund(document, data.draw(st.integers(1, 40_000))))
+        outcomes = self.engine.record(facts)
+        assert all(o.status == "recorded" for o in outcomes)
+
+    @rule(days=st.integers(1, 40))
+    def a_day_passes(self, days: int) -> None:
+        self.clock.advance(days=days)
+
+    @precondition(lambda self: self.sales)
+    @rule()
+    def replaying_every_sale_changes_nothing(self) -> None:
+        run_expiry(self.engine)  # what time alone takes away is not the replay's doing
+        before = self._snapshot()
+        outcomes = self.engine.record(list(self.sales.values()))
+        assert {o.status for o in outcomes} == {"duplicate"}
+        assert self._snapshot() == before
+
+    @rule()
+    def expiry_runs(self) -> None:
+        before = {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)}
+        run_expiry(self.engine)
+        assert {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)} == before  # already left out
+
+    # ---- invariants ---------------------------------------------------------------------------
+
+    def _snapshot(self) -> tuple:
+        with self.engine.db.connect() as conn:
+            return (
+                conn.execute(sa.select(schema.balances).order_by("customer_id")).all(),
+                conn.execute(sa.select(sa.func.count()).select_from(schema.ledger_entries))
+                .scalar_one(),
+            )
+
+    @invariant()
+    def balances_agree_with_entries_and_lots(self) -> None:
+        if not hasattr(self, "engine"):
+            return
+        e, lots, b = schema.ledger_entries, schema.point_lots, schema.balances
+        with self.engine.db.connect() as conn:
+            sums = dict(conn.execute(sa.select(e.c.customer_id, sa.func.sum(e.c.points))
+                                     .group_by(e.c.customer_id)).all())
+            tier_sums = dict(conn.execute(sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
+                                          .group_by(e.c.customer_id)).all())
+            open_lots = dict(conn.execute(
+                sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
+                .group_by(lots.c.customer_id)).all())
+            for row in conn.execute(sa.select(b)):
+                cid = row.customer_id
+                assert row.points >= 0
+                assert row.points == (sums.get(cid) or 0) == (open_lots.get(cid) or 0)
+                assert row.lifetime_earned == max(0, tier_sums.get(cid) or 0)
+                assert row.stars == stars_for(row.lifetime_earned, SETTINGS.tiers)
+
+    @invariant()
+    def every_lot_is_its_original_less_its_allocations(self) -> None:
+        if not hasattr(self, "engine"):
+            return
+        lots, alloc = schema.point_lots, schema.lot_allocations
+        used = (sa.select(alloc.c.lot_entry_id, sa.func.sum(alloc.c.points).label("used"))
+                .group_by(alloc.c.lot_entry_id).subquery())
+        with self.engine.db.connect() as conn:
+            for lot in conn.execute(sa.select(lots, used.c.used)
+                                    .outerjoin(used, used.c.lot_entry_id == lots.c.entry_id)):
+                assert 0 <= lot.remaining == lot.original - (lot.used or 0)
+
+    @invariant()
+    def the_rebuild_corrects_nothing(self) -> None:
+        if not hasattr(self, "engine"):
+            return
+        report = self.engine.rebuild_balances()
+        assert (report.corrected, report.problems) == ([], [])
+
+
+LedgerMachine.TestCase.settings = hypothesis_settings(
+    max_examples=40, stateful_step_count=20, deadline=None,
+)
+test_ledger_invariants = LedgerMachine.TestCase
