@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+import tenacity
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -117,15 +118,37 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(_alembic_config(connection), "head")
 
 
+# PostgreSQL gives up one transaction of two that wait for each other (deadlock_detected,
+# serialization_failure); a unique_violation means another till committed the same key between
+# this transaction's read and its insert. Run again, each is resolved: the retry waits its turn
+# or sees the other till's row as a duplicate.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "23505"})
+WRITE_ATTEMPTS = 5
+
+
+def is_transient(error: BaseException) -> bool:
+    return isinstance(error, sa.exc.DBAPIError) and \
+        getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
+def retry_transient() -> tenacity.Retrying:
+    """Attempts for one write transaction: ``for attempt in retry_transient(): with attempt: ...``."""
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient),
+        stop=tenacity.stop_after_attempt(WRITE_ATTEMPTS),
+        wait=tenacity.wait_random_exponential(multiplier=0.05, max=1.0),
+        reraise=True,
+    )
+
+
 @contextmanager
 def translate_errors(engine: sa.Engine) -> Iterator[None]:
     """Turn driver errors into ``LedgerError`` that say what is wrong with which database."""
     try:
         yield
-    except sa.exc.OperationalError as exc:
-        raise LedgerError(*_explain(engine, exc)) from None
     except sa.exc.DatabaseError as exc:
-        raise LedgerError(*_explain(engine, exc)) from None
+        message, hint = _explain(engine, exc)
+        raise LedgerError(message, hint=hint or None) from None
 
 
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
