@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "loyalty.cli.settings",
     "loyalty.cli.plugins",
     "loyalty.cli.demo",
+    "loyalty.cli.migrate",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 

@@ -153,7 +153,7 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
 
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
     where = engine.url.render_as_string(hide_password=True)
-    text = str(exc.orig)
+    text = " ".join(str(exc.orig).split())  # one line: the CLI prints errors as one
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return (
