@@ -16,6 +16,7 @@ from loyalty.errors import InsufficientPoints
 from loyalty.errors import LedgerError
 from loyalty.ledger import schema
 from loyalty.ledger.records import PointsSummary
+from loyalty.pos import PosCustomer
 from loyalty.settings import Settings
 from loyalty.settings import with_setting
 from loyalty.testing import FakeClock
@@ -143,6 +144,15 @@ def test_every_entry_carries_the_shop_and_till_that_wrote_it(engine: Engine) -> 
         ("earn", "colombo", "c-2"), ("redeem", "kandy", "k-1"), ("adjust", "kandy", "k-1"),
         ("reverse_earn", "colombo", "c-2"), ("reverse_redeem", "colombo", "c-2"),
     ]
+
+
+def test_customers_added_or_imported_at_a_till_belong_to_its_shop(engine: Engine) -> None:
+    engine.update_settings(with_setting(engine.settings, "shop.id", "kandy"))
+    added = engine.add_customer("Sita")
+    engine.record([], customers=[PosCustomer(external_id="7", name="Tunde")], origin="pos")
+
+    assert [(a.customer.name, a.customer.shop_id) for a in engine.accounts()] == [
+        (added.name, "kandy"), ("Tunde", "kandy")]
 
 
 def test_points_summary_totals_each_shop_and_filters_by_shop(engine: Engine) -> None:

@@ -355,7 +355,8 @@ class Engine:
                     raise ValueError("customers from a POS need the POS's origin name")
                 batch.external.update({
                     (origin, ext): cid for ext, cid in repo.upsert_external_customers(
-                        conn, origin, [attrs.asdict(c) for c in customers],
+                        conn, origin,
+                        [{**attrs.asdict(c), "shop_id": self.settings.shop.id} for c in customers],
                         created_at=self.clock(),
                     ).items()
                 })

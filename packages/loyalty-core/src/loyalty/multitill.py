@@ -11,6 +11,7 @@ adapter's sync of its own database elsewhere).
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import time
 import traceback
 from collections.abc import Callable
@@ -70,7 +71,7 @@ def run_tills(tills: Sequence[TillProcess], *, timeout: float = 300) -> list[Til
             break
         try:
             index, result = results.get(timeout=min(remaining, 1.0))
-        except Exception:  # noqa: BLE001 - queue.Empty: check whether a till died silently
+        except queue.Empty:  # has a till died without reporting?
             if all(not p.is_alive() for p in processes) and results.empty():
                 break
             continue

@@ -132,7 +132,7 @@ def is_transient(error: BaseException) -> bool:
 
 
 def retry_transient() -> tenacity.Retrying:
-    """Attempts for one write transaction: ``for attempt in retry_transient(): with attempt: ...``."""
+    """Attempts of one write transaction: ``for attempt in retry_transient(): with attempt:``."""
     return tenacity.Retrying(
         retry=tenacity.retry_if_exception(is_transient),
         stop=tenacity.stop_after_attempt(WRITE_ATTEMPTS),
