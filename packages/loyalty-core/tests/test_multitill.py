@@ -7,6 +7,9 @@ way no sale earns twice, no entry is lost and no balance goes below zero.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from loyalty.engine import Engine
@@ -16,25 +19,7 @@ from loyalty.multitill import Redemptions
 from loyalty.multitill import SaleDocuments
 from loyalty.multitill import TillProcess
 from loyalty.multitill import run_tills
-
-
-def ledger_agrees_with_itself(engine: Engine) -> dict[int, int]:
-    """Check balances == Σ entries == Σ open lots for every customer; return the balances."""
-    e, lots, b = schema.ledger_entries, schema.point_lots, schema.balances
-    with engine.db.connect() as conn:
-        by_entries = dict(conn.execute(
-            sa.select(e.c.customer_id, sa.func.sum(e.c.points)).group_by(e.c.customer_id)).all())
-        by_lots = dict(conn.execute(
-            sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
-            .group_by(lots.c.customer_id)).all())
-        cached = dict(conn.execute(sa.select(b.c.customer_id, b.c.points)).all())
-    assert all(points >= 0 for points in cached.values())
-    for customer_id, points in cached.items():
-        assert by_entries.get(customer_id, 0) == points, customer_id
-        assert by_lots.get(customer_id, 0) == points, customer_id
-    report = engine.rebuild_balances()
-    assert (report.corrected, report.problems) == ([], [])
-    return cached
+from loyalty.testing import assert_ledger_consistent
 
 
 def count(engine: Engine, table: sa.Table) -> int:
@@ -77,7 +62,7 @@ def test_four_tills_syncing_at_once_record_every_sale_exactly_once(
     assert len(earned) == count(engine, schema.ledger_entries)
     sale_keys = {k.split("#")[0] for k in earned}
     assert len(sale_keys) == 4 * 40 + 30  # no sale without its earn entry, none earned twice
-    balances = ledger_agrees_with_itself(engine)
+    balances = assert_ledger_consistent(engine)
     with engine.db.connect() as conn:
         sold = dict(conn.execute(
             sa.select(schema.sales.c.customer_id, sa.func.sum(schema.sales.c.points_earned))
@@ -103,8 +88,23 @@ def test_two_tills_redeeming_one_balance_at_the_same_moment_cannot_overspend_it(
     outcomes = list(zip(first.result, second.result[::-1], strict=True))
     for outcome in outcomes:
         assert sorted(outcome, key=str) == [40, "InsufficientPoints"]
-    assert ledger_agrees_with_itself(engine) == dict.fromkeys(customers, 40)
+    assert assert_ledger_consistent(engine) == dict.fromkeys(customers, 40)
     tills_that_redeemed = {
         e.till_id for cid in customers for e in engine.history(cid) if e.kind == "redeem"
     }
     assert tills_that_redeemed <= {"till-1", "till-2"}
+
+
+def test_a_till_that_cannot_open_the_ledger_reports_why_and_holds_up_no_other(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "folder.db").mkdir()
+    tills = [TillProcess(str(tmp_path / "shop.db"), SaleDocuments([]), till_id="till-1"),
+             TillProcess(str(tmp_path / "folder.db"), SaleDocuments([]), till_id="till-2")]
+
+    started = time.monotonic()
+    good, bad = run_tills(tills, timeout=60)
+
+    assert time.monotonic() - started < 50
+    assert bad.error is not None and "is a folder" in bad.error
+    assert good.error in (None, "BrokenBarrierError: ")

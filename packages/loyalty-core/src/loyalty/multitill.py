@@ -95,10 +95,10 @@ def _till_main(index: int, till: TillProcess, barrier: Any, results: Any) -> Non
             outcome = till.source(engine)
             seconds = time.perf_counter() - start
         results.put((index, TillResult(till.till_id, outcome, seconds=seconds)))
-    except LoyaltyError as error:
-        results.put((index, TillResult(till.till_id, error=f"{type(error).__name__}: {error}")))
     except BaseException as error:  # noqa: BLE001 - report it to the parent, never hang it
-        traceback.print_exc()
+        barrier.abort()  # a till that cannot start must not leave the others waiting for it
+        if not isinstance(error, LoyaltyError):
+            traceback.print_exc()
         results.put((index, TillResult(till.till_id, error=f"{type(error).__name__}: {error}")))
 
 

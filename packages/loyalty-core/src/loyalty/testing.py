@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from loyalty.engine import Engine
 from loyalty.events import SaleRecorded
 from loyalty.events import SaleRefunded
+from loyalty.ledger import schema
 from loyalty.plugins import Plugins
 from loyalty.settings import Settings
 
@@ -54,6 +55,29 @@ def clock() -> FakeClock:
 def ledger_url(tmp_path: Path) -> str:
     """A fresh SQLite ledger file."""
     return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+def assert_ledger_consistent(engine: Engine) -> dict[int, int]:
+    """Assert that no balance is negative and every balance equals both the sum of the
+    customer's entries and the points left in their lots; return the balances.
+
+    What must hold after any number of tills wrote at once.
+    """
+    e, lots, b = schema.ledger_entries, schema.point_lots, schema.balances
+    with engine.db.connect() as conn:
+        by_entries = dict(conn.execute(
+            sa.select(e.c.customer_id, sa.func.sum(e.c.points)).group_by(e.c.customer_id)).all())
+        by_lots = dict(conn.execute(
+            sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
+            .group_by(lots.c.customer_id)).all())
+        cached = dict(conn.execute(sa.select(b.c.customer_id, b.c.points)).all())
+    assert all(points >= 0 for points in cached.values())
+    for customer_id, points in cached.items():
+        assert by_entries.get(customer_id, 0) == points, customer_id
+        assert by_lots.get(customer_id, 0) == points, customer_id
+    report = engine.rebuild_balances()
+    assert (report.corrected, report.problems) == ([], [])
+    return cached
 
 
 # ---- PostgreSQL -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ writers serialise at the start of a transaction instead of deadlocking half-way.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from alembic.script import ScriptDirectory
 
 from loyalty.errors import LedgerError
 
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -137,6 +140,7 @@ def retry_transient() -> tenacity.Retrying:
         retry=tenacity.retry_if_exception(is_transient),
         stop=tenacity.stop_after_attempt(WRITE_ATTEMPTS),
         wait=tenacity.wait_random_exponential(multiplier=0.05, max=1.0),
+        before_sleep=tenacity.before_sleep_log(log, logging.INFO),
         reraise=True,
     )
 
