@@ -7,6 +7,7 @@ way no sale earns twice, no entry is lost and no balance goes below zero.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -108,3 +109,26 @@ def test_a_till_that_cannot_open_the_ledger_reports_why_and_holds_up_no_other(
     assert time.monotonic() - started < 50
     assert bad.error is not None and "is a folder" in bad.error
     assert good.error in (None, "BrokenBarrierError: ")
+
+
+def test_tills_opening_a_new_ledger_together_create_it_once(ledger_url: str) -> None:
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_ledger() -> None:
+        start.wait()
+        try:
+            Engine(ledger_url).close()
+        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            errors.append(error)
+
+    openers = [threading.Thread(target=open_ledger, daemon=True) for _ in range(4)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join(timeout=60)
+
+    assert not any(opener.is_alive() for opener in openers), "the openers deadlocked"
+    assert errors == []
+    with Engine(ledger_url) as engine:
+        assert count(engine, schema.customers) == 0

@@ -26,6 +26,7 @@ from loyalty.errors import LedgerError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+MIGRATION_LOCK = 0x10_7A17  # PostgreSQL advisory lock key held while migrating
 
 
 def ledger_url(value: str | Path) -> str:
@@ -118,6 +119,10 @@ def migrate(engine: sa.Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Tills started together: one migrates, the others wait here and then find the
+            # schema at head (SQLite's BEGIN IMMEDIATE already makes them take turns).
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         command.upgrade(_alembic_config(connection), "head")
 
 
