@@ -7,6 +7,11 @@ shared, so tills also wait for each other's row locks on the same customers.
     uv run python bench/postgres_writers.py                # 200,000 sales, 20,000 customers
     uv run python bench/postgres_writers.py --sales 20000 --customers 2000 --writers 4
 
+Each transaction locks the balance rows of all its customers until it commits, so bigger
+batches (``--batch``) overlap more between tills and wait more. On a 2-CPU machine that also
+runs the server, the writers mostly compete for CPU (building the batched INSERTs costs the
+client as much as the server's work); the ratio says more on a machine with a core per till.
+
 Needs a PostgreSQL server (``--server`` or LOYALTY_TEST_POSTGRES_URL); every run uses fresh
 schemas and drops them afterwards.
 """
