@@ -1,4 +1,9 @@
-"""Fixtures of loyalty-core's own tests (the shared ones come from ``loyalty.testing``)."""
+"""Fixtures of loyalty-core's own tests (the shared ones come from ``loyalty.testing``).
+
+The ledger's tests run on every backend: ``ledger_url`` (and so ``engine``) is parametrized
+here, SQLite always and PostgreSQL when a server is given, for the core's tests only; other
+packages' tests keep the plain SQLite file from ``loyalty.testing``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,13 @@ import pytest
 from loyalty.cli.app import main
 from loyalty.engine import Engine
 from loyalty.settings import save_settings
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    return request.getfixturevalue("postgres_ledger_url")
 
 
 @attrs.frozen
@@ -36,8 +48,8 @@ def loyalty_cli(engine: Engine, tmp_path: Path,
 
     def run(*args: object) -> CliResult:
         save_settings(engine.settings, settings_file)
-        code = main(["--ledger", str(engine.db.url), "--settings", str(settings_file),
-                     *map(str, args)])
+        code = main(["--ledger", engine.db.url.render_as_string(hide_password=False),
+                     "--settings", str(settings_file), *map(str, args)])
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
 

@@ -41,6 +41,7 @@ from loyalty.ledger import repository as repo
 from loyalty.ledger import schema
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
+from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import translate_errors
 from loyalty.ledger.posting import Account as PostingAccount
 from loyalty.ledger.posting import PendingRow
@@ -48,6 +49,7 @@ from loyalty.ledger.posting import Posting
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
 from loyalty.ledger.records import Entry
+from loyalty.ledger.records import PointsSummary
 from loyalty.ledger.records import RebuildReport
 from loyalty.ledger.records import Sale
 from loyalty.money import Currency
@@ -184,14 +186,17 @@ class Engine:
     # ---- transactions -----------------------------------------------------------------------
 
     def _write(self, work: Callable[[sa.Connection, Posting, list[Event]], T]) -> T:
-        events: list[Event] = []
-        with translate_errors(self.db), self.db.begin() as connection:
-            posting = Posting(connection, recorded_at=self.clock())
-            expiry_job.expire_when_loaded(self, posting, events)
-            result = work(connection, posting, events)
-            posting.finish()
-            for hook in self._transaction_hooks:
-                hook(connection, events)
+        with translate_errors(self.db):
+            for attempt in retry_transient():  # PostgreSQL: a deadlock victim runs again
+                with attempt:
+                    events: list[Event] = []
+                    with self.db.begin() as connection:
+                        posting = Posting(connection, recorded_at=self.clock())
+                        expiry_job.expire_when_loaded(self, posting, events)
+                        result = work(connection, posting, events)
+                        posting.finish()
+                        for hook in self._transaction_hooks:
+                            hook(connection, events)
         self._publish(events)
         return result
 
@@ -333,6 +338,10 @@ class Engine:
     def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
         return self._read(lambda conn: repo.history(conn, customer_id, limit=limit))
 
+    def points_summary(self, shop: str | None = None) -> list[PointsSummary]:
+        """Points issued, redeemed and outstanding per shop of a chain (or of one ``shop``)."""
+        return self._read(lambda conn: repo.points_summary(conn, shop_id=shop))
+
     def rebuild_balances(self) -> RebuildReport:
         """Recompute every cached balance from the ledger entries."""
         return self._write(
@@ -370,7 +379,8 @@ class Engine:
                     raise ValueError("customers from a POS need the POS's origin name")
                 batch.external.update({
                     (origin, ext): cid for ext, cid in repo.upsert_external_customers(
-                        conn, origin, [attrs.asdict(c) for c in customers],
+                        conn, origin,
+                        [{**attrs.asdict(c), "shop_id": self.settings.shop.id} for c in customers],
                         created_at=self.clock(),
                     ).items()
                 })
@@ -556,6 +566,15 @@ class _Batch:
         for origin, ids in wanted.items():
             found = repo.find_external_ids(self.conn, origin, ids)
             self.external.update({(origin, ext): cid for ext, cid in found.items()})
+        refunded_sales = repo.sales_by_key(
+            self.conn, [f.sale_key for f in facts if isinstance(f, SaleRefunded)]
+        )
+        self.posting.load_accounts(
+            {self._customer_of(f) for f in facts if isinstance(f, SaleRecorded)} - {None}
+            | {s.customer_id for s in refunded_sales.values()}
+        )
+        # Read sales and refunds only once their customers are locked: what another till
+        # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
         self.sales.update(repo.sales_by_key(self.conn, [f.sale_key for f in facts]))
         refunds = schema.refunds
         keys = [f.refund_key for f in facts if isinstance(f, SaleRefunded)]
@@ -563,10 +582,6 @@ class _Batch:
             self.refunded.update(self.conn.execute(
                 sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
             ).scalars())
-        self.posting.load_accounts(
-            {self._customer_of(f) for f in facts if isinstance(f, SaleRecorded)} - {None}
-            | {s.customer_id for s in self.sales.values()}
-        )
 
     def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
         if isinstance(fact, SaleRefunded):

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "loyalty.cli.coupon",
     "loyalty.cli.membership",
     "loyalty.cli.ui",
+    "loyalty.cli.migrate",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 

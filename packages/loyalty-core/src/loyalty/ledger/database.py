@@ -7,12 +7,14 @@ writers serialise at the start of a transaction instead of deadlocking half-way.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+import tenacity
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -21,7 +23,10 @@ from alembic.script import ScriptDirectory
 from loyalty.errors import LedgerError
 
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 15_000
+MIGRATION_LOCK = 0x10_7A17  # PostgreSQL advisory lock key held while migrating
 
 
 def ledger_url(value: str | Path) -> str:
@@ -114,7 +119,35 @@ def migrate(engine: sa.Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Tills started together: one migrates, the others wait here and then find the
+            # schema at head (SQLite's BEGIN IMMEDIATE already makes them take turns).
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         command.upgrade(_alembic_config(connection), "head")
+
+
+# PostgreSQL gives up one transaction of two that wait for each other (deadlock_detected,
+# serialization_failure); a unique_violation means another till committed the same key between
+# this transaction's read and its insert. Run again, each is resolved: the retry waits its turn
+# or sees the other till's row as a duplicate.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "23505"})
+WRITE_ATTEMPTS = 5
+
+
+def is_transient(error: BaseException) -> bool:
+    return isinstance(error, sa.exc.DBAPIError) and \
+        getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+
+
+def retry_transient() -> tenacity.Retrying:
+    """Attempts of one write transaction: ``for attempt in retry_transient(): with attempt:``."""
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(is_transient),
+        stop=tenacity.stop_after_attempt(WRITE_ATTEMPTS),
+        wait=tenacity.wait_random_exponential(multiplier=0.05, max=1.0),
+        before_sleep=tenacity.before_sleep_log(log, logging.INFO),
+        reraise=True,
+    )
 
 
 @contextmanager
@@ -129,7 +162,7 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
 
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
     where = engine.url.render_as_string(hide_password=True)
-    text = str(exc.orig)
+    text = " ".join(str(exc.orig).split())  # one line: the CLI prints errors as one
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return (

@@ -86,3 +86,19 @@ class RebuildReport:
     """Customers whose cached balance disagreed with their entries and was rewritten."""
     problems: list[str]
     """Inconsistencies the cache cannot fix (a lot whose remaining disagrees with allocations)."""
+
+
+@attrs.frozen
+class PointsSummary:
+    """Points one shop's entries moved: what a chain's owner compares shop by shop."""
+
+    shop_id: str
+    issued: int
+    """Points credited: earned by sales, given back by refunds, added by hand."""
+    redeemed: int
+    """Points spent on purchases (points a refund gave back count under ``issued``)."""
+    removed: int
+    """Points taken otherwise: refund reversals, expiry, corrections."""
+    outstanding: int
+    """issued − redeemed − removed: the points the shop's entries still owe customers."""
+    entries: int

@@ -18,6 +18,7 @@ from loyalty.ledger.records import Balance
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
 from loyalty.ledger.records import Entry
+from loyalty.ledger.records import PointsSummary
 from loyalty.ledger.records import RebuildReport
 from loyalty.ledger.records import Sale
 from loyalty.rules.tiers import stars_for
@@ -246,6 +247,26 @@ def entry_by_key(conn: sa.Connection, key: str) -> Entry | None:
     if row is None:
         return None
     return next(x for x in history(conn, row.customer_id) if x.idempotency_key == key)
+
+
+# ---- Reports --------------------------------------------------------------------------------
+
+
+def points_summary(conn: sa.Connection, shop_id: str | None = None) -> list[PointsSummary]:
+    """Issued, redeemed, removed and outstanding points per shop (one shop with ``shop_id``)."""
+    e = schema.ledger_entries
+    credit = sa.case((e.c.points > 0, e.c.points), else_=0)
+    redeem = sa.case((e.c.kind == "redeem", -e.c.points), else_=0)
+    other = sa.case(((e.c.points < 0) & (e.c.kind != "redeem"), -e.c.points), else_=0)
+    query = (
+        sa.select(e.c.shop_id, sa.func.sum(credit), sa.func.sum(redeem), sa.func.sum(other),
+                  sa.func.sum(e.c.points), sa.func.count())
+        .group_by(e.c.shop_id).order_by(e.c.shop_id)
+    )
+    if shop_id is not None:
+        query = query.where(e.c.shop_id == shop_id)
+    return [PointsSummary(shop, *(int(v) for v in totals))
+            for shop, *totals in conn.execute(query)]
 
 
 # ---- Sync cursors ---------------------------------------------------------------------------
