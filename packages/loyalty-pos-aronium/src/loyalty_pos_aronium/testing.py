@@ -20,7 +20,12 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
+from loyalty.engine import Engine
+from loyalty.sync import SyncReport
+from loyalty.sync import open_adapter
+from loyalty.sync import sync_once
 
 
 ARONIUM_DDL = """
@@ -223,12 +228,13 @@ class AroniumFixture:
     # ---- customers -------------------------------------------------------------------------
 
     def customer(self, name: str, *, code: str | None = None, phone: str | None = None,
-                 is_customer: bool = True) -> int:
+                 is_customer: bool = True, id: int | None = None) -> int:  # noqa: A002
+        """Add a customer; ``id`` picks the Aronium Id (else the next one, as Aronium does)."""
         stamp = self.tick(seconds=1)
         return self.connection.execute(
-            "INSERT INTO Customer (Code, Name, PhoneNumber, IsCustomer, IsSupplier, DateCreated, "
-            "DateUpdated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (code, name, phone, int(is_customer), int(not is_customer), stamp, stamp),
+            "INSERT INTO Customer (Id, Code, Name, PhoneNumber, IsCustomer, IsSupplier, "
+            "DateCreated, DateUpdated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (id, code, name, phone, int(is_customer), int(not is_customer), stamp, stamp),
         ).lastrowid
 
     def edit_customer(self, customer_id: int, **values: object) -> None:
@@ -304,6 +310,28 @@ class AroniumFixture:
             "UPDATE Document SET Total = ?, DateUpdated = ? WHERE Number = ?",
             (_money(Decimal(total)), self.tick(), number),
         )
+
+
+# ---- a till syncing its own pos.db (for loyalty.multitill) ----------------------------------
+
+
+@attrs.frozen
+class AroniumSync:
+    """A source for ``loyalty.multitill.TillProcess``: sync this ``pos.db`` once, as the till's
+    ``loyalty sync --pos-db PATH`` would (the engine's shop and till name the documents).
+
+    Picklable, so each till process opens its own adapter; returns the ``SyncReport``.
+    """
+
+    database: str = attrs.field(converter=str)
+    batch_size: int = 7
+
+    def __call__(self, engine: Engine) -> SyncReport:
+        adapter = open_adapter(engine, self.database)
+        try:
+            return sync_once(engine, adapter, batch_size=self.batch_size)
+        finally:
+            adapter.close()
 
 
 # ---- benchmark size -----------------------------------------------------------------------
