@@ -23,7 +23,7 @@ def plugins() -> Plugins:
 def shop(engine: Engine, till, tmp_path, monkeypatch) -> Engine:
     customer = engine.add_customer("Bilal", platform="inbox", messaging_key="secret-990").id
     engine.record_sale(till.sale(customer, 2500))
-    monkeypatch.setenv("LOYALTY_LEDGER", str(engine.db.url.database))
+    monkeypatch.setenv("LOYALTY_LEDGER", engine.db.url.render_as_string(hide_password=False))
     monkeypatch.setenv("LOYALTY_SETTINGS", str(tmp_path / "settings.toml"))
     return engine
 
