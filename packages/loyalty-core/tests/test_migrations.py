@@ -87,3 +87,36 @@ def test_upgrading_a_postgresql_ledger_builds_exactly_the_schema():
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA loyalty_migration_test CASCADE")
         engine.dispose()
+
+
+def test_customers_imported_before_0004_take_the_till_of_their_first_sale(ledger_url):
+    from datetime import date
+    from datetime import datetime
+    from datetime import timezone
+
+    from alembic import command
+
+    from loyalty.ledger.database import _alembic_config
+
+    engine = create_database_engine(ledger_url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0003")
+    now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    with engine.begin() as conn:
+        for cid, origin in ((1, "aronium"), (2, None)):
+            conn.execute(sa.text(
+                "INSERT INTO customers (id, name, platform, origin, external_id, shop_id, "
+                "created_at) VALUES (:id, 'x', 'none', :origin, :ext, 'main', :now)"),
+                {"id": cid, "origin": origin, "ext": str(cid) if origin else None, "now": now})
+        conn.execute(sa.text(
+            "INSERT INTO sales (sale_key, customer_id, source, shop_id, till_id, document_id, "
+            "total_minor, currency, stars_before, points_earned, refunded_minor, "
+            "points_reversed, revision, occurred_at, business_date, event_id) VALUES "
+            "('k', 1, 'aronium', 'main', 'till-3', 'D1', 100, 'USD', 0, 1, 0, 0, 0, :now, "
+            ":day, 'e')"), {"now": now, "day": date(2026, 1, 5)})
+    migrate(engine)
+    with engine.connect() as conn:
+        tills = dict(conn.execute(sa.text("SELECT id, till_id FROM customers")).all())
+    assert tills == {1: "till-3", 2: None}
+    assert differences(engine) == []
+    engine.dispose()

@@ -98,15 +98,16 @@ def test_tills_syncing_their_own_aronium_files_at_once_record_every_sale_exactly
         assert earned_per_sale == points_earned and all(p > 0 for p in points_earned.values())
         balances = assert_ledger_consistent(engine)
         assert {cid: p for cid, p in balances.items() if p} == {c: p for c, p in kept.items() if p}
-        externals = [s.customer.external_id for s in engine.customers()]
-        assert len(set(externals)) == len(externals) == 4 * 6 + 6 + 1  # + Aronium's "Unknown"
+        identities = [(s.customer.till_id, s.customer.external_id) for s in engine.customers()]
+        # each file's own customers plus its Aronium "Unknown", once each
+        assert len(set(identities)) == len(identities) == 4 * (6 + 1) + (6 + 1)
 
 
-def test_the_same_aronium_customer_id_on_two_tills_is_one_ledger_customer(
+def test_the_same_aronium_customer_id_on_two_tills_is_two_ledger_customers(
     postgres_ledger_url: str, tmp_path: Path
 ) -> None:
-    """The design as it stands (docs/deploying.md warns): customers are matched on
-    (origin 'aronium', Customer.Id), so two files that both number from 2 share customers."""
+    """Each till's Aronium numbers its own customers from 2: customer 2 of till-1 and customer 2
+    of till-2 are different people, and each keeps their own points."""
     files = {}
     for till, name in (("till-1", "Nimal"), ("till-2", "Sunil")):
         pos = AroniumFixture(tmp_path / f"{till}.db")
@@ -120,8 +121,9 @@ def test_the_same_aronium_customer_id_on_two_tills_is_one_ledger_customer(
 
     assert [r.error for r in results] == [None, None]
     with Engine(postgres_ledger_url) as engine:
-        shared = [c for c in (s.customer for s in engine.customers()) if c.external_id == "2"]
-        assert len(shared) == 1  # Nimal and Sunil are one account, named by whichever synced last
-        assert shared[0].name in {"Nimal", "Sunil"}
-        assert engine.balance(shared[0].id) == 12 + 12
+        twos = {c.till_id: c for c in (s.customer for s in engine.customers())
+                if c.external_id == "2"}
+        assert {till: c.name for till, c in twos.items()} == {"till-1": "Nimal",
+                                                              "till-2": "Sunil"}
+        assert [engine.balance(c.id) for c in twos.values()] == [12, 12]
         assert_ledger_consistent(engine)

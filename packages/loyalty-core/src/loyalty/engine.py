@@ -50,6 +50,7 @@ from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
 from loyalty.ledger.records import Entry
 from loyalty.ledger.records import PointsSummary
+from loyalty.ledger.records import PosOrigin
 from loyalty.ledger.records import RebuildReport
 from loyalty.ledger.records import Sale
 from loyalty.money import Currency
@@ -361,13 +362,14 @@ class Engine:
         facts: Iterable[SaleRecorded | SaleRefunded],
         *,
         customers: Sequence[PosCustomer] = (),
-        origin: str | None = None,
+        origin: str | PosOrigin | None = None,
         cursor: tuple[str, str] | None = None,
     ) -> list[Outcome]:
         """Record sales and refunds in one transaction, in order; safe to repeat.
 
         ``customers`` (from POS ``origin``) are created or updated first, so facts can name
-        them by ``external_customer_id``. ``cursor`` (name, value) is stored in the same
+        them by ``external_customer_id``. ``origin`` is the POS database they are numbered in:
+        a ``PosOrigin``, or just the POS's name for this engine's own shop and till. ``cursor`` (name, value) is stored in the same
         transaction, so a sync that crashes resumes exactly where its last commit ended.
         """
         facts = list(facts)
@@ -377,10 +379,11 @@ class Engine:
             if customers:
                 if origin is None:
                     raise ValueError("customers from a POS need the POS's origin name")
+                source = origin if isinstance(origin, PosOrigin) else PosOrigin(
+                    origin, self.settings.shop.id, self.settings.shop.till)
                 batch.external.update({
-                    (origin, ext): cid for ext, cid in repo.upsert_external_customers(
-                        conn, origin,
-                        [{**attrs.asdict(c), "shop_id": self.settings.shop.id} for c in customers],
+                    (source, ext): cid for ext, cid in repo.upsert_external_customers(
+                        conn, source, [attrs.asdict(c) for c in customers],
                         created_at=self.clock(),
                     ).items()
                 })
@@ -539,7 +542,7 @@ class _Batch:
         self.conn = conn
         self.posting = posting
         self.events = events
-        self.external: dict[tuple[str, str], int] = {}
+        self.external: dict[tuple[PosOrigin, str], int] = {}
         self.sales: dict[str, Sale | _NewSale] = {}
         self.refunded: set[str] = set()
         self.campaigns = SaleCampaigns(engine, conn)
@@ -557,12 +560,12 @@ class _Batch:
 
     def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> None:
         """Read what the batch needs in a few queries, not one per fact."""
-        wanted: dict[str, set[str]] = {}
+        wanted: dict[PosOrigin, set[str]] = {}
         for fact in facts:
             if isinstance(fact, SaleRecorded) and fact.customer_id is None and \
                     fact.external_customer_id is not None:
-                if (fact.source, fact.external_customer_id) not in self.external:
-                    wanted.setdefault(fact.source, set()).add(fact.external_customer_id)
+                if (_origin_of(fact), fact.external_customer_id) not in self.external:
+                    wanted.setdefault(_origin_of(fact), set()).add(fact.external_customer_id)
         for origin, ids in wanted.items():
             found = repo.find_external_ids(self.conn, origin, ids)
             self.external.update({(origin, ext): cid for ext, cid in found.items()})
@@ -588,7 +591,7 @@ class _Batch:
             return None
         if fact.customer_id is not None:
             return fact.customer_id
-        return self.external.get((fact.source, fact.external_customer_id or ""))
+        return self.external.get((_origin_of(fact), fact.external_customer_id or ""))
 
     def _common(self, fact: Event, account: PostingAccount, key: str, event_id: str) -> dict:
         shop_id = getattr(fact, "shop_id", self.settings.shop.id)
@@ -833,6 +836,11 @@ class _Batch:
         )
         self.events.append(event)
         return event
+
+
+def _origin_of(sale: SaleRecorded) -> PosOrigin:
+    """The POS database a sale's ``external_customer_id`` is numbered in."""
+    return PosOrigin(sale.source, sale.shop_id, sale.till_id)
 
 
 @attrs.define

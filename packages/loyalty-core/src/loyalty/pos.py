@@ -55,6 +55,10 @@ class PosAdapter(Protocol):
 
     name: str
     """Equals the ``PosAdapterType.name`` and the ``source`` of the events it produces."""
+    shop_id: str
+    till_id: str
+    """The shop and till whose database this is, as its events name them. The customers it
+    returns are numbered within this database, so they are matched within it."""
 
     def read(self, cursor: str | None, *, limit: int) -> PosBatch:
         """Read up to ``limit`` documents after ``cursor`` (None: from the beginning).

@@ -19,6 +19,7 @@ import attrs
 from loyalty.errors import LoyaltyError
 from loyalty.events import PointsEarned
 from loyalty.events import SaleRecorded
+from loyalty.ledger.records import PosOrigin
 from loyalty.pos import PosAdapter
 from loyalty.pos import PosBatch
 from loyalty.pos import SkippedDocument
@@ -85,6 +86,12 @@ class SyncReport:
                     or self.customers_imported)
 
 
+def origin_of(engine: Engine, adapter: PosAdapter) -> PosOrigin:
+    """The POS database the adapter reads: its customers are numbered within it."""
+    return PosOrigin(adapter.name, getattr(adapter, "shop_id", engine.settings.shop.id),
+                     getattr(adapter, "till_id", engine.settings.shop.till))
+
+
 def cursor_name(engine: Engine, adapter: PosAdapter) -> str:
     """One position per adapter and till, so tills sharing a ledger never share a cursor."""
     shop = engine.settings.shop
@@ -106,7 +113,7 @@ def sync_once(
         batch = adapter.read(cursor, limit=batch_size)
         if batch.cursor != cursor or batch.events or batch.customers:
             outcomes = engine.record(batch.events, customers=batch.customers,
-                                     origin=adapter.name, cursor=(name, batch.cursor))
+                                     origin=origin_of(engine, adapter), cursor=(name, batch.cursor))
             report.add(batch, outcomes)
             cursor = batch.cursor
             if progress is not None:

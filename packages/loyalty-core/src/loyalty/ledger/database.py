@@ -118,12 +118,38 @@ def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest revision; a no-op when it is already there."""
     if current_revision(engine) == head_revision():
         return
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Tills started together: one migrates, the others wait here and then find the
-            # schema at head (SQLite's BEGIN IMMEDIATE already makes them take turns).
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        command.upgrade(_alembic_config(connection), "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite changes a table by copying it (Alembic's batch mode); with foreign keys
+            # enforced, dropping the old copy of a referenced table fails. The pragma only
+            # takes effect outside a transaction, so it goes straight to the driver.
+            _driver_execute(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Tills started together: one migrates, the others wait here and then
+                    # find the schema at head (SQLite's BEGIN IMMEDIATE makes them take turns).
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+                command.upgrade(_alembic_config(connection), "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise LedgerError(
+                        f"Upgrading the ledger {engine.url} would break links between its "
+                        "tables; nothing was changed.",
+                        hint="Report this with the ledger file; keep using the older version.",
+                    )
+        finally:
+            if sqlite:
+                _driver_execute(connection, "PRAGMA foreign_keys=ON")
+
+
+def _driver_execute(connection: sa.Connection, statement: str) -> None:
+    """Run a statement on the DB-API connection itself, outside any SQLAlchemy transaction."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 # PostgreSQL gives up one transaction of two that wait for each other (deadlock_detected,

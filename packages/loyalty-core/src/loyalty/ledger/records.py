@@ -9,6 +9,20 @@ import attrs
 
 
 @attrs.frozen
+class PosOrigin:
+    """Where imported customers come from: one POS database, at one till of one shop.
+
+    A POS's customer ids are unique only within its own database, so they are matched
+    within this origin.
+    """
+
+    name: str
+    """The POS adapter (``aronium``)."""
+    shop_id: str
+    till_id: str
+
+
+@attrs.frozen
 class Customer:
     id: int
     name: str
@@ -18,6 +32,7 @@ class Customer:
     origin: str | None = None
     external_id: str | None = None
     shop_id: str = "main"
+    till_id: str | None = None
     created_at: datetime | None = None
     removed_at: datetime | None = None
 

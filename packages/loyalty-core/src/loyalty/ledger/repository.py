@@ -18,6 +18,7 @@ from loyalty.ledger.records import Balance
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
 from loyalty.ledger.records import Entry
+from loyalty.ledger.records import PosOrigin
 from loyalty.ledger.records import PointsSummary
 from loyalty.ledger.records import RebuildReport
 from loyalty.ledger.records import Sale
@@ -32,7 +33,7 @@ def _customer(row: sa.Row) -> Customer:
     return Customer(
         id=row.id, name=row.name, phone=row.phone, platform=row.platform,
         messaging_key=row.messaging_key, origin=row.origin, external_id=row.external_id,
-        shop_id=row.shop_id, created_at=row.created_at, removed_at=row.removed_at,
+        shop_id=row.shop_id, till_id=row.till_id, created_at=row.created_at, removed_at=row.removed_at,
     )
 
 
@@ -56,7 +57,7 @@ def add_customer(conn: sa.Connection, *, created_at: datetime, **values: object)
 
 
 def upsert_external_customers(
-    conn: sa.Connection, origin: str, rows: Iterable[dict], *, created_at: datetime
+    conn: sa.Connection, origin: PosOrigin, rows: Iterable[dict], *, created_at: datetime
 ) -> dict[str, int]:
     """Create or update customers imported from a POS; returns external id → ledger id.
 
@@ -83,16 +84,19 @@ def upsert_external_customers(
             continue
         try:
             with conn.begin_nested():
-                known[ext] = add_customer(
-                    conn, created_at=created_at, origin=origin, **row
-                ).id
+                known[ext] = add_customer(conn, created_at=created_at, **row,
+                                          **_origin_values(origin)).id
         except sa.exc.IntegrityError:
             known.update(find_external_ids(conn, origin, [ext]))
     return known
 
 
+def _origin_values(origin: PosOrigin) -> dict[str, str]:
+    return {"origin": origin.name, "shop_id": origin.shop_id, "till_id": origin.till_id}
+
+
 def _insert_customers(
-    conn: sa.Connection, origin: str, rows: list[dict], created_at: datetime
+    conn: sa.Connection, origin: PosOrigin, rows: list[dict], created_at: datetime
 ) -> dict[str, int]:
     """Many new customers in two multi-row inserts (a POS import brings thousands at once).
 
@@ -102,7 +106,7 @@ def _insert_customers(
     try:
         with conn.begin_nested():
             for chunk in chunks(rows):
-                conn.execute(c.insert(), [{"platform": "none", **row, "origin": origin,
+                conn.execute(c.insert(), [{"platform": "none", **row, **_origin_values(origin),
                                            "created_at": created_at} for row in chunk])
             ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
             conn.execute(b.insert(), [{"customer_id": cid, "points": 0, "lifetime_earned": 0,
@@ -112,11 +116,15 @@ def _insert_customers(
         return {}
 
 
-def find_external_ids(conn: sa.Connection, origin: str, external_ids: Iterable[str]) -> dict[str, int]:
+def find_external_ids(
+    conn: sa.Connection, origin: PosOrigin, external_ids: Iterable[str]
+) -> dict[str, int]:
+    """Ledger ids of the customers ``origin`` knows by these ids."""
     found: dict[str, int] = {}
     for chunk in chunks(sorted(set(external_ids))):
         query = sa.select(c.c.external_id, c.c.id).where(
-            c.c.origin == origin, c.c.external_id.in_(chunk)
+            c.c.origin == origin.name, c.c.shop_id == origin.shop_id,
+            c.c.till_id == origin.till_id, c.c.external_id.in_(chunk),
         )
         found.update({ext: cid for ext, cid in conn.execute(query)})
     return found

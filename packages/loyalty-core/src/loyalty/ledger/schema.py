@@ -72,10 +72,14 @@ customers = sa.Table(
     sa.Column("origin", sa.String(32)),
     sa.Column("external_id", sa.String(64)),
     sa.Column("shop_id", sa.String(64), nullable=False, server_default="main"),
+    # The till whose POS database the customer came from: each till's POS numbers its own
+    # customers, so customer 2 of one till and customer 2 of another are different people.
+    sa.Column("till_id", sa.String(64)),
     sa.Column("created_at", UTCDateTime, nullable=False),
     # Removed customers keep their ledger history; they just stop being listed.
     sa.Column("removed_at", UTCDateTime),
-    sa.UniqueConstraint("origin", "external_id", name="uq_customers_origin_external_id"),
+    sa.UniqueConstraint("origin", "shop_id", "till_id", "external_id",
+                        name="uq_customers_pos_identity"),
 )
 
 # The balance cache: one row per customer, locked (FOR UPDATE) by every write to that customer.
