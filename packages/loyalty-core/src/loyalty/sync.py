@@ -86,10 +86,9 @@ class SyncReport:
                     or self.customers_imported)
 
 
-def origin_of(engine: Engine, adapter: PosAdapter) -> PosOrigin:
+def origin_of(adapter: PosAdapter) -> PosOrigin:
     """The POS database the adapter reads: its customers are numbered within it."""
-    return PosOrigin(adapter.name, getattr(adapter, "shop_id", engine.settings.shop.id),
-                     getattr(adapter, "till_id", engine.settings.shop.till))
+    return PosOrigin(adapter.name, adapter.shop_id, adapter.till_id)
 
 
 def cursor_name(engine: Engine, adapter: PosAdapter) -> str:
@@ -113,7 +112,7 @@ def sync_once(
         batch = adapter.read(cursor, limit=batch_size)
         if batch.cursor != cursor or batch.events or batch.customers:
             outcomes = engine.record(batch.events, customers=batch.customers,
-                                     origin=origin_of(engine, adapter), cursor=(name, batch.cursor))
+                                     origin=origin_of(adapter), cursor=(name, batch.cursor))
             report.add(batch, outcomes)
             cursor = batch.cursor
             if progress is not None:

@@ -51,7 +51,7 @@ def message_source(engine: Engine) -> ListMessages:
 
     def newest_first() -> list[Any]:
         with engine.db.connect() as connection:
-            return outbox.listing(connection, None)[::-1][:SHOWN]
+            return outbox.listing(connection, None, limit=SHOWN, newest_first=True)
 
     return newest_first
 

@@ -98,14 +98,14 @@ def enqueue(
 
 def listing(
     connection: sa.Connection, statuses: Iterable[str] | None = ("pending", "sending", "failed"),
-    *, limit: int | None = None,
+    *, limit: int | None = None, newest_first: bool = False,
 ) -> list[OutboxMessage]:
-    """Messages with the given statuses (all when None), oldest first."""
+    """Messages with the given statuses (all when None), oldest first (or newest first)."""
     c = schema.customers
     query = (
         sa.select(o, c.c.name.label("customer_name"))
         .join(c, c.c.id == o.c.customer_id)
-        .order_by(o.c.id)
+        .order_by(o.c.id.desc() if newest_first else o.c.id)
     )
     if statuses is not None:
         query = query.where(o.c.status.in_(list(statuses)))
