@@ -26,6 +26,7 @@ from pathlib import Path
 
 from loyalty.engine import Engine
 from loyalty.settings import Settings
+from loyalty.sync import DEFAULT_BATCH_SIZE
 from loyalty.sync import sync_once
 from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
@@ -36,7 +37,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help="Documents per ledger transaction (what 'loyalty sync' uses).")
     parser.add_argument("--lines", action="store_true",
                         help="Read document items too (as when product or category points are set).")
     parser.add_argument("--folder", type=Path, default=None, help="Keep the files here.")

@@ -4,6 +4,7 @@ same fact read twice gets the same stable id."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
@@ -190,3 +191,8 @@ def test_a_registered_event_type_round_trips(monkeypatch):
     monkeypatch.setattr("loyalty.serialization.EVENT_TYPES", events.EVENT_TYPES)
     event = BirthdayGreeted(occurred_at=datetime(2026, 3, 1, tzinfo=timezone.utc), customer_id=4)
     assert event_from_dict(json.loads(json.dumps(event_to_dict(event)))) == event
+
+
+@given(st.text())
+def test_stable_ids_are_the_name_based_uuids_of_their_keys(key: str) -> None:
+    assert events.stable_id(key) == str(uuid.uuid5(events._NAMESPACE, key))

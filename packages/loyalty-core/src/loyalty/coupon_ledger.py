@@ -90,7 +90,7 @@ def issue_coupon(
         today = engine.business_date(now)
         shop = engine.settings.shop
         value = engine.format_money(value_minor)
-        row = posting.debit(
+        entry_id = posting.debit(
             account, points, kind="redeem", business_date=today, occurred_at=now,
             idempotency_key=entry_key, source_type="coupon", source_id=code,
             reason=f"Coupon {code} worth {value}", actor=actor, shop_id=shop.id,
@@ -98,8 +98,9 @@ def issue_coupon(
         )
         coupon = Coupon(code, customer_id, value_minor, engine.currency.code, points, now,
                         coupons.last_day(today, rules), None, None)
+        posting.flush()  # the coupon row refers to its ledger entry
         conn.execute(c.insert(), {
-            **attrs.asdict(coupon), "entry_id": row.id,
+            **attrs.asdict(coupon), "entry_id": entry_id,
             "event_id": CouponIssued.id_for(entry_key),
         })
         event = _issued_event(engine, coupon, entry_key, today, account.points)

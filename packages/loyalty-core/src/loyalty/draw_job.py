@@ -144,6 +144,7 @@ def run_draw(engine: Engine, *, seed_source: Callable[[], int] | None = None) ->
         if winner is not None:
             event, entry_id = _credit_prize(engine, posting, slot, winner, rules.prize_points)
             events.append(event)
+        posting.flush()  # the draw row refers to the prize's ledger entry
         conn.execute(schema.draws.insert(), {
             "slot": slot, "shop_id": shop_id, "scheduled_for": scheduled_for,
             "drawn_at": posting.recorded_at, "seed": str(seed), "eligible": json.dumps(eligible),
@@ -171,17 +172,16 @@ def _credit_prize(
     account = posting.account(winner)
     key = f"draw/{slot}"
     shop = engine.settings.shop
-    row = posting.credit(
+    entry_id = posting.credit(
         account, prize, kind="earn", business_date=business_date,
         expires_on=expiry_date(business_date, engine.settings.expiry), occurred_at=now,
         idempotency_key=key, source_type="draw", source_id=slot, rule_id="draw",
         reason=f"Won the lucky draw of {slot}", actor="system", shop_id=shop.id,
         till_id=shop.till, event_id=DrawWon.id_for(key),
     )
-    posting.flush()
     event = DrawWon(occurred_at=now, customer_id=winner, draw_id=slot, prize_points=prize,
                     balance=account.points)
-    return event, row.id
+    return event, entry_id
 
 
 def draw_history(engine: Engine, *, limit: int | None = None) -> list[DrawRecord]:

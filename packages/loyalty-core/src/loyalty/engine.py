@@ -43,8 +43,8 @@ from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
 from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import translate_errors
+from loyalty.ledger.posting import chunks
 from loyalty.ledger.posting import Account as PostingAccount
-from loyalty.ledger.posting import PendingRow
 from loyalty.ledger.posting import Posting
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
@@ -152,6 +152,7 @@ class Engine:
     def _apply_settings(self, settings: Settings) -> None:
         self.currency: Currency = self.plugins.currency(settings.shop.currency)
         self._zone = ZoneInfo(settings.shop.timezone) if settings.shop.timezone else None
+        self._max_stars = tier_rules.max_stars(settings.tiers)
         self.settings = settings
 
     def update_settings(self, settings: Settings) -> None:
@@ -182,7 +183,7 @@ class Engine:
 
     @property
     def max_stars(self) -> int:
-        return tier_rules.max_stars(self.settings.tiers)
+        return self._max_stars
 
     # ---- transactions -----------------------------------------------------------------------
 
@@ -543,8 +544,12 @@ class _Batch:
         self.posting = posting
         self.events = events
         self.external: dict[tuple[PosOrigin, str], int] = {}
-        self.sales: dict[str, Sale | _NewSale] = {}
+        self.sales: dict[str, Sale] = {}
         self.refunded: set[str] = set()
+        self.redeemed: dict[tuple[int, str], int] = {}
+        """Points redeemed for a POS document, by (customer, document), for refunds."""
+        self.restored: dict[tuple[int, str], int] = {}
+        """Of those, points refunds already gave back."""
         self.campaigns = SaleCampaigns(engine, conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
@@ -585,6 +590,28 @@ class _Batch:
             self.refunded.update(self.conn.execute(
                 sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
             ).scalars())
+            refunded_keys = {f.sale_key for f in facts if isinstance(f, SaleRefunded)}
+            refunders = {s.customer_id for s in refunded_sales.values()} | {
+                self._customer_of(f) for f in facts
+                if isinstance(f, SaleRecorded) and f.sale_key in refunded_keys} - {None}
+            self.posting.load_open_lots(refunders)
+            self._preload_redemptions(refunders)
+
+    def _preload_redemptions(self, customer_ids: set[int]) -> None:
+        """Points these customers paid for POS documents with, and got back by refunds."""
+        e = schema.ledger_entries
+        for chunk in chunks(sorted(customer_ids)):
+            rows = self.conn.execute(
+                sa.select(e.c.customer_id, e.c.source_id, e.c.kind, sa.func.sum(e.c.points))
+                .where(e.c.customer_id.in_(chunk), e.c.kind.in_(("redeem", "reverse_redeem")),
+                       e.c.source_id.is_not(None))
+                .group_by(e.c.customer_id, e.c.source_id, e.c.kind)
+            )
+            for customer_id, document, kind, points in rows:
+                if kind == "redeem":
+                    self.redeemed[customer_id, document] = -int(points)
+                else:
+                    self.restored[customer_id, document] = int(points)
 
     def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
         if isinstance(fact, SaleRefunded):
@@ -620,15 +647,21 @@ class _Batch:
         awards += self.campaigns.awards_for(sale, customer_id, awards)
         total = sum(a.points for a in awards)
         business_date = self.engine.business_date(sale.occurred_at)
-        row = self.posting.add_sale({
+        sale_id = self.posting.add_sale({
             "sale_key": sale.sale_key, "customer_id": customer_id, "source": sale.source,
             "shop_id": sale.shop_id, "till_id": sale.till_id, "document_id": sale.document_id,
             "total_minor": sale.total_minor, "currency": sale.currency,
             "stars_before": stars_before, "points_earned": total, "occurred_at": sale.occurred_at,
             "business_date": business_date, "event_id": sale.event_id,
         })
-        self.sales[sale.sale_key] = _NewSale(row, customer_id, sale.total_minor, total)
-        events = self._earn(sale, account, awards, f"{sale.sale_key}#earn", business_date, row)
+        self.sales[sale.sale_key] = Sale(
+            id=sale_id, sale_key=sale.sale_key, customer_id=customer_id,
+            document_id=sale.document_id, total_minor=sale.total_minor,
+            stars_before=stars_before, points_earned=total, refunded_minor=0, points_reversed=0,
+            revision=0, occurred_at=sale.occurred_at, business_date=business_date,
+        )
+        events = self._earn(sale, account, awards, f"{sale.sale_key}#earn", business_date,
+                            sale_id)
         if not awards:
             threshold = self.settings.earning.payment_threshold
             return Outcome(sale, "recorded", reason=f"below the payment threshold {threshold}")
@@ -641,8 +674,7 @@ class _Batch:
         awards: list[earning.Award],
         key: str,
         business_date: date,
-        row: PendingRow | None,
-        sale_id: int | None = None,
+        sale_id: int,
     ) -> list[Event]:
         if not awards:
             return []
@@ -651,7 +683,7 @@ class _Batch:
         for award in awards:
             self.posting.credit(
                 account, award.points, kind="earn", business_date=business_date,
-                expires_on=expires_on, counts_toward_tier=True, sale=row,
+                expires_on=expires_on, counts_toward_tier=True,
                 source_type="sale", source_id=sale.document_id, rule_id=award.rule_id,
                 reason=award.reason, sale_id=sale_id,
                 **self._common(sale, account, f"{key}:{award.rule_id}", event_id),
@@ -674,7 +706,7 @@ class _Batch:
         self.events.extend(events)
         return events
 
-    def _revise(self, sale: SaleRecorded, customer_id: int, earlier: Sale | _NewSale) -> Outcome:
+    def _revise(self, sale: SaleRecorded, customer_id: int, earlier: Sale) -> Outcome:
         """The POS shows a recorded document again: the same is a duplicate, a new total a revision."""
         if earlier.customer_id != customer_id:
             return Outcome(sale, "skipped", reason=(
@@ -682,9 +714,6 @@ class _Batch:
                 "moving a sale to another customer is not done automatically"))
         if earlier.total_minor == sale.total_minor:
             return Outcome(sale, "duplicate", reason="already recorded")
-        self.posting.flush()
-        if isinstance(earlier, _NewSale):
-            earlier = repo.sales_by_key(self.conn, [sale.sale_key])[sale.sale_key]
         account = self.posting.account(customer_id)
         awards = earning.awards_for_sale(
             sale, self.settings.earning, self.settings.tiers, earlier.stars_before,
@@ -707,18 +736,17 @@ class _Batch:
             events = self._earn(
                 sale, account, [earning.Award("revision", delta,
                                               f"Document {sale.document_id} edited")],
-                key, business_date, None, sale_id=earlier.id,
+                key, business_date, earlier.id,
             )
         elif delta < 0:
             events = [self._take_back(
                 sale, account, -delta, key, business_date, earlier.id,
                 reason=f"Document {sale.document_id} edited",
             )]
-        s = schema.sales
-        self.conn.execute(s.update().where(s.c.id == earlier.id).values(
-            total_minor=sale.total_minor, points_earned=new_total, revision=revision,
-            points_reversed=new_reversed,
-        ))
+        self.posting.update_sale(
+            earlier.id, total_minor=sale.total_minor, points_earned=new_total,
+            revision=revision, points_reversed=new_reversed,
+        )
         self.sales[sale.sale_key] = attrs.evolve(
             earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
             points_reversed=new_reversed,
@@ -759,9 +787,6 @@ class _Batch:
             return Outcome(refund, "skipped", reason=(
                 f"refunds document {refund.original_document_id}, which earned no points here "
                 "(no customer, or never recorded)"))
-        self.posting.flush()
-        if isinstance(sale, _NewSale):
-            sale = repo.sales_by_key(self.conn, [refund.sale_key])[refund.sale_key]
         account = self.posting.account(sale.customer_id)
         business_date = self.engine.business_date(refund.occurred_at)
         reversal = earning.reversal_for_refund(
@@ -781,11 +806,11 @@ class _Batch:
         if restored is not None:
             events.append(restored)
         refunded_minor = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
-        s = schema.sales
-        self.conn.execute(s.update().where(s.c.id == sale.id).values(
-            refunded_minor=refunded_minor, points_reversed=sale.points_reversed + reversal,
-        ))
-        self.conn.execute(schema.refunds.insert(), {
+        self.posting.update_sale(
+            sale.id, refunded_minor=refunded_minor,
+            points_reversed=sale.points_reversed + reversal,
+        )
+        self.posting.add_refund({
             "refund_key": refund.refund_key, "sale_id": sale.id,
             "document_id": refund.document_id, "amount_minor": refund.amount_minor,
             "points_reversed": reversal, "points_unrecovered": reversal - taken,
@@ -803,19 +828,17 @@ class _Batch:
         self, refund: SaleRefunded, sale: Sale, account: PostingAccount, business_date: date
     ) -> RedemptionReversed | None:
         """Give back, in proportion, points that paid for the refunded sale."""
-        e, lots, alloc = schema.ledger_entries, schema.point_lots, schema.lot_allocations
-        linked = (e.c.customer_id == sale.customer_id) & (e.c.source_id == sale.document_id)
-        redeemed = -int(self.conn.execute(sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0))
-                                          .where(linked, e.c.kind == "redeem")).scalar_one())
+        paid_for = (sale.customer_id, sale.document_id)
+        redeemed = self.redeemed.get(paid_for, 0)
         if redeemed <= 0:
             return None
-        restored_before = int(self.conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0))
-            .where(linked, e.c.kind == "reverse_redeem")).scalar_one())
+        restored_before = self.restored.get(paid_for, 0)
         refunded = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
         restore = redeemed * refunded // sale.total_minor - restored_before
         if restore <= 0:
             return None
+        e, lots, alloc = schema.ledger_entries, schema.point_lots, schema.lot_allocations
+        linked = (e.c.customer_id == sale.customer_id) & (e.c.source_id == sale.document_id)
         expiries = self.conn.execute(
             sa.select(lots.c.expires_on).join(alloc, alloc.c.lot_entry_id == lots.c.entry_id)
             .join(e, e.c.id == alloc.c.debit_entry_id).where(linked, e.c.kind == "redeem")
@@ -829,6 +852,7 @@ class _Batch:
             sale_id=sale.id, reason=reason,
             **self._common(refund, account, key, RedemptionReversed.id_for(key)),
         )
+        self.restored[paid_for] = restored_before + restore
         event = RedemptionReversed(
             occurred_at=refund.occurred_at, customer_id=account.customer_id, points=restore,
             balance=account.points, idempotency_key=key, business_date=business_date,
@@ -841,13 +865,3 @@ class _Batch:
 def _origin_of(sale: SaleRecorded) -> PosOrigin:
     """The POS database a sale's ``external_customer_id`` is numbered in."""
     return PosOrigin(sale.source, sale.shop_id, sale.till_id)
-
-
-@attrs.define
-class _NewSale:
-    """A sale buffered in this batch, not yet flushed."""
-
-    row: PendingRow
-    customer_id: int
-    total_minor: int
-    points_earned: int

@@ -21,6 +21,7 @@ from loyalty.cli.output import json_option
 from loyalty.cli.output import to_plain
 from loyalty.errors import LoyaltyError
 from loyalty.pos import PosBatch
+from loyalty.sync import DEFAULT_BATCH_SIZE
 from loyalty.sync import SyncReport
 from loyalty.sync import cursor_name
 from loyalty.sync import open_adapter
@@ -57,7 +58,8 @@ def print_report(report: SyncReport) -> None:
 
 @cli.command("sync")
 @pos_db_option
-@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE,
+              show_default=True,
               help="Documents recorded per ledger transaction.")
 @json_option
 @click.pass_obj

@@ -1,15 +1,19 @@
-"""One write transaction on the ledger.
+"""One write transaction on the ledger: a unit of work over sales, entries, lots and refunds.
 
 Credits open lots; debits are allocated to lots (``loyalty.rules.lots.allocate``); the balance
-cache of every touched customer is written once at the end. Rows are buffered and inserted in
-batches (multi-row INSERT ... RETURNING), so recording a thousand sales costs a handful of
-statements, not thousands. Each customer's balance row is locked (``FOR UPDATE`` on
-PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers) before it is read, so two
-tills posting for the same customer wait for each other instead of both spending one balance.
+cache of every touched customer is written once at the end. Every row gets its id when it is
+buffered (``IdSource``), so a debit can be allocated to lots that are still in the buffer and
+nothing has to be written early: rows reach the database in one ``executemany`` per table at
+``flush``, and recording a thousand sales and refunds costs a handful of statements, not
+thousands. Each customer's balance row is locked (``FOR UPDATE`` on PostgreSQL; SQLite's
+``BEGIN IMMEDIATE`` already serialises writers) before it is read, so two tills posting for the
+same customer wait for each other instead of both spending one balance.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
@@ -28,6 +32,11 @@ from loyalty.rules.lots import allocate
 _CHUNK = 500  # keys per IN (...) query, well under every backend's parameter limit
 
 
+def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 @attrs.define
 class Account:
     """A customer's balance as this transaction sees it."""
@@ -41,30 +50,151 @@ class Account:
 
 
 @attrs.define(eq=False)
-class PendingRow:
-    """A row buffered for insertion; ``id`` is known after ``Posting.flush``."""
+class OpenLot:
+    """A lot as this transaction sees it: points taken in the transaction are already gone."""
 
-    values: dict[str, Any]
-    sale: PendingRow | None = None
-    lot: dict[str, Any] | None = None
-    id: int | None = None
-    takes_lot: tuple[int, int] | None = None
-    """For a debit of one known lot: (lot entry id, points), allocated when flushed."""
+    id: int
+    customer_id: int
+    original: int
+    remaining: int
+    expires_on: date | None
+    earned_on: date
+    sale_id: int | None
 
 
-def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+class IdSource:
+    """Ids for new rows, known before the rows are written.
+
+    SQLite: the transaction holds the database's write lock (``BEGIN IMMEDIATE``), so the ids
+    after ``max(id)`` are this transaction's. PostgreSQL: ids come from the column's own
+    sequence, drawn in growing blocks, which is safe with any number of writers (an unused id
+    leaves a harmless gap, as a rolled-back insert always has).
+    """
+
+    _MAX_BLOCK = 4096
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect.name
+        self._next: dict[str, int] = {}
+        self._pool: dict[str, list[int]] = {}
+        self._block: dict[str, int] = {}
+
+    def next(self, table: sa.Table) -> int:
+        name = table.name
+        if self.dialect == "sqlite":
+            if name not in self._next:
+                self._next[name] = self.connection.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))
+                ).scalar_one() + 1
+            new_id = self._next[name]
+            self._next[name] = new_id + 1
+            return new_id
+        pool = self._pool.setdefault(name, [])
+        if not pool:
+            block = self._block[name] = min(self._block.get(name, 8) * 2, self._MAX_BLOCK)
+            pool.extend(sorted(self.connection.execute(
+                sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                        "FROM generate_series(1, :n)"),
+                {"table": name, "n": block},
+            ).scalars(), reverse=True))
+        return pool.pop()
+
+
+_OPEN_LOTS = (
+    sa.select(schema.point_lots, schema.ledger_entries.c.sale_id)
+    .join(schema.ledger_entries, schema.ledger_entries.c.id == schema.point_lots.c.entry_id)
+    .where(schema.point_lots.c.customer_id.in_(sa.bindparam("customers", expanding=True)),
+           schema.point_lots.c.remaining > 0)
+)
+"""Built once: a sync asks it for many customers, and building it costs more than running it."""
+
+def execute_many(
+    connection: sa.Connection, statement: sa.Insert | sa.Update, rows: list[dict[str, Any]]
+) -> None:
+    """Run an INSERT (of the rows' keys) or an UPDATE (of its bind parameters) once per row;
+    the rows all have the same keys.
+
+    On SQLite the statement SQLAlchemy compiles and the bind processors of its own types go
+    straight to the driver's ``executemany``: SQLAlchemy's generic per-row parameter handling
+    costs more than SQLite's insert itself, and a POS sync writes a million rows. Other
+    backends take SQLAlchemy's batched multi-row statements.
+    """
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        connection.execute(statement, rows)
+        return
+    sql, names, processors = _driver_statement(statement, tuple(rows[0]), dialect)
+    values = operator.itemgetter(*names)
+    if len(names) == 1:
+        params = [(values(row),) for row in rows]
+    elif not processors:
+        params = [values(row) for row in rows]
+    else:
+        params = []
+        for row in rows:
+            param = list(values(row))
+            for index, process in processors:
+                param[index] = process(param[index])
+            params.append(tuple(param))
+    connection.exec_driver_sql(sql, params)
+
+
+@functools.lru_cache(maxsize=64)
+def _driver_statement(
+    statement: sa.Insert | sa.Update, keys: tuple[str, ...], dialect: sa.Dialect
+) -> tuple[str, tuple[str, ...], list[tuple[int, Callable[[Any], Any]]]]:
+    """The positional SQL, the parameter names in its order, and their type processors."""
+    inserting = isinstance(statement, sa.Insert)
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys) if inserting else None)
+    names = tuple(compiled.positiontup or ())
+    if set(names) != set(keys):
+        raise ValueError(f"parameters {sorted(keys)} do not fit {compiled.string!r}")
+    processors = []
+    for index, name in enumerate(names):
+        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((index, process))
+    return compiled.string, names, processors
+
+
+# Tables in the order their buffered rows are inserted: each refers only to those before it.
+_INSERT_ORDER = (schema.sales, schema.ledger_entries, schema.point_lots, schema.lot_allocations,
+                 schema.refunds)
+_INSERTS = {table: table.insert() for table in _INSERT_ORDER}
+_b = schema.balances
+_UPDATE_BALANCE = (
+    _b.update().where(_b.c.customer_id == sa.bindparam("cid"))
+    .values(points=sa.bindparam("points"), lifetime_earned=sa.bindparam("lifetime"),
+            stars=sa.bindparam("stars"), last_activity_at=sa.bindparam("activity"))
+)
+_l = schema.point_lots
+_TAKE_FROM_LOT = (
+    _l.update().where(_l.c.entry_id == sa.bindparam("lot"))
+    .values(remaining=_l.c.remaining - sa.bindparam("take"))
+)
 
 
 class Posting:
     def __init__(self, connection: sa.Connection, *, recorded_at: datetime) -> None:
         self.connection = connection
         self.recorded_at = recorded_at
+        self.ids = IdSource(connection)
         self._accounts: dict[int, Account] = {}
-        self._sales: list[PendingRow] = []
-        self._entries: list[PendingRow] = []
         self._locks = connection.dialect.name != "sqlite"
+        self._rows: dict[sa.Table, list[dict[str, Any]]] = {t: [] for t in _INSERT_ORDER}
+        self._new_sales: dict[int, dict[str, Any]] = {}
+        """Sales buffered and not yet written, by id: changing one changes its row."""
+        self._sale_updates: dict[int, dict[str, Any]] = {}
+        self._new_lots: dict[int, OpenLot] = {}
+        """Lots opened and not yet written: they are written with what remains at the flush."""
+        self._taken: dict[int, int] = {}
+        """Points taken from lots already in the database, not yet written, by lot id."""
+        self._lots: dict[int, OpenLot] = {}
+        """Every lot this transaction knows the remaining points of."""
+        self._created: dict[int, list[OpenLot]] = {}
+        self._open_lots: dict[int, dict[int, OpenLot]] = {}
+        """All open lots of a customer, read on the customer's first debit."""
         self.on_accounts_loaded: Callable[[list[Account]], None] | None = None
         """Called with the accounts each ``load_accounts`` locked and read, before any posting
         uses them: the expiry rule posts their due ``expire`` debits here, so no debit ever
@@ -98,12 +228,30 @@ class Posting:
         except KeyError:
             raise UnknownCustomer(customer_id) from None
 
-    # ---- buffered inserts -------------------------------------------------------------------
+    # ---- sales and refunds ------------------------------------------------------------------
 
-    def add_sale(self, values: dict[str, Any]) -> PendingRow:
-        row = PendingRow(values)
-        self._sales.append(row)
-        return row
+    def add_sale(self, values: dict[str, Any]) -> int:
+        """Buffer a sale row; returns its id."""
+        sale_id = self.ids.next(schema.sales)
+        # Every row of one INSERT has the same columns, whichever a refund or revision changes.
+        values = {"refunded_minor": 0, "points_reversed": 0, "revision": 0, **values,
+                  "id": sale_id}
+        self._rows[schema.sales].append(values)
+        self._new_sales[sale_id] = values
+        return sale_id
+
+    def update_sale(self, sale_id: int, **values: Any) -> None:
+        if sale_id in self._new_sales:
+            self._new_sales[sale_id].update(values)
+        else:
+            self._sale_updates.setdefault(sale_id, {}).update(values)
+
+    def add_refund(self, values: dict[str, Any]) -> int:
+        values["id"] = refund_id = self.ids.next(schema.refunds)
+        self._rows[schema.refunds].append(values)
+        return refund_id
+
+    # ---- credits and debits -----------------------------------------------------------------
 
     def credit(
         self,
@@ -114,23 +262,22 @@ class Posting:
         business_date: date,
         expires_on: date | None,
         counts_toward_tier: bool = False,
-        sale: PendingRow | None = None,
         **entry: Any,
-    ) -> PendingRow:
-        """Buffer a credit and the lot it opens; the account sees it at once."""
+    ) -> int:
+        """Buffer a credit and the lot it opens; the account sees it at once. Returns its id."""
         assert points > 0, points
         tier_points = points if counts_toward_tier else 0
-        row = PendingRow(
-            self._entry_values(account, points, kind, business_date,
-                               {"tier_points": tier_points, **entry}),
-            sale=sale,
-            lot={"original": points, "remaining": points, "earned_on": business_date,
-                 "expires_on": expires_on, "customer_id": account.customer_id},
-        )
-        self._entries.append(row)
+        entry_id = self._entry(account, points, kind, business_date,
+                               {"tier_points": tier_points, **entry})
+        lot = OpenLot(entry_id, account.customer_id, points, points, expires_on, business_date,
+                      entry.get("sale_id"))
+        self._new_lots[entry_id] = self._lots[entry_id] = lot
+        self._created.setdefault(account.customer_id, []).append(lot)
+        if account.customer_id in self._open_lots:
+            self._open_lots[account.customer_id][entry_id] = lot
         account.points += points
         account.lifetime_earned += tier_points
-        return row
+        return entry_id
 
     def debit(
         self,
@@ -140,85 +287,89 @@ class Posting:
         kind: str,
         business_date: date,
         prefer_sale_id: int | None = None,
-        sale: PendingRow | None = None,
         tier_points: int = 0,
         **entry: Any,
-    ) -> PendingRow:
-        """Write a debit now, allocated to the customer's lots; callers check the balance.
+    ) -> int:
+        """Buffer a debit allocated to the customer's lots; callers check the balance.
 
-        ``tier_points`` (zero or negative) lowers lifetime points, for refunds.
+        Takes from the lots of sale ``prefer_sale_id`` first (a refund takes back its own
+        sale's points). ``tier_points`` (zero or negative) lowers lifetime points, for refunds.
         """
         assert 0 <= points <= account.points, (points, account.points)
-        self.flush()
-        row = PendingRow(
-            self._entry_values(account, -points, kind, business_date,
-                               {"tier_points": tier_points, **entry}),
-            sale=sale,
-        )
-        self._entries.append(row)
-        self.flush()
+        entry_id = self._entry(account, -points, kind, business_date,
+                               {"tier_points": tier_points, **entry})
         account.lifetime_earned = max(0, account.lifetime_earned + tier_points)
         if points == 0:  # an entry that only lowers the tier (a refund of spent points)
-            return row
-        lots, preferred = self._open_lots(account.customer_id, prefer_sale_id)
-        allocations = allocate(lots, points, prefer=preferred)
-        self._allocate([(row.id, lot, take) for lot, take in allocations])
+            return entry_id
+        lots = [lot for lot in self.open_lots(account.customer_id).values() if lot.remaining]
+        preferred = {lot.id for lot in lots
+                     if prefer_sale_id is not None and lot.sale_id == prefer_sale_id}
+        chosen = allocate([Lot(lot.id, lot.remaining, lot.expires_on, lot.earned_on)
+                           for lot in lots], points, prefer=preferred)
+        for lot_id, take in chosen:
+            self._allocate(entry_id, lot_id, take)
         account.points -= points
-        return row
-
-    def _allocate(self, allocations: list[tuple[int, int, int]]) -> None:
-        """Record (debit entry, lot, points) allocations and take the points from the lots."""
-        self.connection.execute(
-            schema.lot_allocations.insert(),
-            [{"debit_entry_id": debit, "lot_entry_id": lot, "points": take}
-             for debit, lot, take in allocations],
-        )
-        lots_t = schema.point_lots
-        self.connection.execute(
-            lots_t.update()
-            .where(lots_t.c.entry_id == sa.bindparam("lot"))
-            .values(remaining=lots_t.c.remaining - sa.bindparam("take")),
-            [{"lot": lot, "take": take} for _, lot, take in allocations],
-        )
+        return entry_id
 
     def debit_lot(
         self, account: Account, lot_id: int, points: int, *, kind: str, business_date: date,
         **entry: Any,
-    ) -> PendingRow:
+    ) -> int:
         """Buffer a debit that takes ``points`` from one known lot (an expiry takes a whole
-        lot): no lot query, and many of them flush in a few batched statements."""
+        lot): no lot query, so expiring many lots costs a few batched statements."""
         assert 0 < points <= account.points, (points, account.points)
-        row = PendingRow(
-            self._entry_values(account, -points, kind, business_date, {"tier_points": 0, **entry}),
-            takes_lot=(lot_id, points),
-        )
-        self._entries.append(row)
+        entry_id = self._entry(account, -points, kind, business_date,
+                               {"tier_points": 0, **entry})
+        self._allocate(entry_id, lot_id, points)
         account.points -= points
-        return row
+        return entry_id
 
-    def _open_lots(self, customer_id: int, prefer_sale_id: int | None) -> tuple[list[Lot], set[int]]:
-        lots_t, entries = schema.point_lots, schema.ledger_entries
-        query = (
-            sa.select(lots_t.c.entry_id, lots_t.c.remaining, lots_t.c.expires_on,
-                      lots_t.c.earned_on, entries.c.sale_id)
-            .join(entries, entries.c.id == lots_t.c.entry_id)
-            .where(lots_t.c.customer_id == customer_id, lots_t.c.remaining > 0)
-        )
-        lots, preferred = [], set()
-        for row in self.connection.execute(query):
-            lots.append(Lot(row.entry_id, row.remaining, row.expires_on, row.earned_on))
-            if prefer_sale_id is not None and row.sale_id == prefer_sale_id:
-                preferred.add(row.entry_id)
-        return lots, preferred
+    def open_lots(self, customer_id: int) -> dict[int, OpenLot]:
+        """The customer's lots with points left (or taken in this transaction), by lot id."""
+        if customer_id not in self._open_lots:
+            self.load_open_lots([customer_id])
+        return self._open_lots[customer_id]
 
-    def _entry_values(
+    def load_open_lots(self, customer_ids: Iterable[int]) -> None:
+        """Read the open lots of many customers (those a batch's refunds debit) at once."""
+        missing = sorted({c for c in customer_ids if c not in self._open_lots})
+        for customer_id in missing:
+            self._open_lots[customer_id] = {}
+        for chunk in chunks(missing):
+            for row in self.connection.execute(_OPEN_LOTS, {"customers": chunk}):
+                lot = self._lots.get(row.entry_id)
+                if lot is None:
+                    lot = self._lots[row.entry_id] = OpenLot(
+                        row.entry_id, row.customer_id, row.original,
+                        row.remaining - self._taken.get(row.entry_id, 0), row.expires_on,
+                        row.earned_on, row.sale_id,
+                    )
+                self._open_lots[row.customer_id][lot.id] = lot
+        for customer_id in missing:
+            found = self._open_lots[customer_id]
+            for lot in self._created.get(customer_id, ()):
+                found.setdefault(lot.id, lot)
+
+    def _allocate(self, debit_id: int, lot_id: int, points: int) -> None:
+        """Record that debit ``debit_id`` takes ``points`` from lot ``lot_id``."""
+        self._rows[schema.lot_allocations].append(
+            {"debit_entry_id": debit_id, "lot_entry_id": lot_id, "points": points})
+        lot = self._lots.get(lot_id)
+        if lot is not None:
+            lot.remaining -= points
+        if lot_id not in self._new_lots:
+            self._taken[lot_id] = self._taken.get(lot_id, 0) + points
+
+    def _entry(
         self, account: Account, points: int, kind: str, business_date: date, entry: dict
-    ) -> dict[str, Any]:
+    ) -> int:
         account.dirty = True
         occurred_at = entry["occurred_at"]
         if account.last_activity_at is None or occurred_at > account.last_activity_at:
             account.last_activity_at = occurred_at
+        entry_id = self.ids.next(schema.ledger_entries)
         values = {
+            "id": entry_id,
             "customer_id": account.customer_id,
             "kind": kind,
             "points": points,
@@ -231,45 +382,41 @@ class Posting:
             "reason": "",
         }
         values.update(entry)
-        return values
+        self._rows[schema.ledger_entries].append(values)
+        return entry_id
+
+    # ---- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Insert what is buffered: sales, then entries, then the lots of the credits."""
-        if self._sales:
-            self._insert_returning(schema.sales, self._sales)
-            self._sales = []
-        if self._entries:
-            for row in self._entries:
-                if row.sale is not None:
-                    row.values["sale_id"] = row.sale.id
-            self._insert_returning(schema.ledger_entries, self._entries)
-            lots = [{**row.lot, "entry_id": row.id} for row in self._entries if row.lot]
-            if lots:
-                self.connection.execute(schema.point_lots.insert(), lots)
-            taken = [(row.id, *row.takes_lot) for row in self._entries if row.takes_lot]
-            if taken:
-                self._allocate(taken)
-            self._entries = []
-
-    def _insert_returning(self, table: sa.Table, rows: list[PendingRow]) -> None:
-        if self.connection.dialect.name == "sqlite":
-            # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE), so the ids after
-            # max(id) are ours. Giving them here lets sqlite3 run one executemany instead of
-            # the row-at-a-time INSERT ... RETURNING SQLAlchemy falls back to with ordered
-            # RETURNING (about 12% less CPU per sale in bench/ledger.py).
-            next_id = self.connection.execute(
-                sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))
-            ).scalar_one() + 1
-            for offset, row in enumerate(rows):
-                row.id = row.values["id"] = next_id + offset
-            self.connection.execute(table.insert(), [row.values for row in rows])
-            return
-        result = self.connection.execute(
-            table.insert().returning(table.c.id, sort_by_parameter_order=True),
-            [row.values for row in rows],
-        )
-        for row, (new_id,) in zip(rows, result, strict=True):
-            row.id = new_id
+        """Write everything buffered, in an order that satisfies every foreign key."""
+        self._rows[schema.point_lots] = [
+            {"entry_id": lot.id, "customer_id": lot.customer_id, "original": lot.original,
+             "remaining": lot.remaining, "earned_on": lot.earned_on,
+             "expires_on": lot.expires_on}
+            for lot in self._new_lots.values()
+        ]
+        for table in _INSERT_ORDER:
+            if self._rows[table]:
+                execute_many(self.connection, _INSERTS[table], self._rows[table])
+                self._rows[table] = []
+        self._new_sales.clear()
+        self._new_lots.clear()
+        if self._taken:
+            execute_many(self.connection, _TAKE_FROM_LOT,
+                         [{"lot": lot, "take": take} for lot, take in self._taken.items()])
+            self._taken.clear()
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for sale_id, values in self._sale_updates.items():
+            by_columns.setdefault(tuple(sorted(values)), []).append(
+                {"sale": sale_id, **{f"new_{c}": v for c, v in values.items()}})
+        sales = schema.sales
+        for columns, rows in by_columns.items():
+            self.connection.execute(
+                sales.update().where(sales.c.id == sa.bindparam("sale"))
+                .values({c: sa.bindparam(f"new_{c}") for c in columns}),
+                rows,
+            )
+        self._sale_updates.clear()
 
     def finish(self) -> None:
         """Flush and write the balance cache of every account this transaction changed."""
@@ -277,18 +424,9 @@ class Posting:
         changed = [a for a in self._accounts.values() if a.dirty]
         if not changed:
             return
-        b = schema.balances
-        self.connection.execute(
-            b.update()
-            .where(b.c.customer_id == sa.bindparam("cid"))
-            .values(
-                points=sa.bindparam("points"),
-                lifetime_earned=sa.bindparam("lifetime"),
-                stars=sa.bindparam("stars"),
-                last_activity_at=sa.bindparam("activity"),
-            ),
-            [{"cid": a.customer_id, "points": a.points, "lifetime": a.lifetime_earned,
-              "stars": a.stars, "activity": a.last_activity_at} for a in changed],
-        )
+        execute_many(self.connection, _UPDATE_BALANCE, [
+            {"cid": a.customer_id, "points": a.points, "lifetime": a.lifetime_earned,
+             "stars": a.stars, "activity": a.last_activity_at} for a in changed
+        ])
         for account in changed:
             account.dirty = False

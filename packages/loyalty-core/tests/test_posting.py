@@ -1,0 +1,44 @@
+"""The posting's bulk statements write exactly what SQLAlchemy's own statements write."""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+import sqlalchemy as sa
+
+from loyalty.ledger import schema
+from loyalty.ledger.posting import execute_many
+
+
+def _entry(entry_id: int, occurred_at: datetime) -> dict:
+    return {
+        "id": entry_id, "customer_id": 1, "kind": "adjust", "points": 5, "tier_points": 0,
+        "occurred_at": occurred_at, "business_date": date(2026, 1, 31),
+        "recorded_at": occurred_at, "idempotency_key": f"k{entry_id}",
+        "source_type": "adjustment", "source_id": None, "sale_id": None, "rule_id": None,
+        "reverses_entry_id": None, "reason": "", "actor": "test", "shop_id": "main",
+        "till_id": "till-1", "event_id": f"e{entry_id}",
+    }
+
+
+def test_bulk_inserted_rows_are_stored_as_sqlalchemy_stores_them(engine):
+    customer = engine.add_customer("Nimal")
+    assert customer.id == 1
+    colombo = timezone(timedelta(hours=5, minutes=30))
+    moments = [datetime(2026, 1, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc),
+               datetime(2026, 2, 1, 4, 0, tzinfo=colombo)]
+    e = schema.ledger_entries
+    with engine.db.begin() as conn:
+        for n, moment in enumerate(moments):
+            conn.execute(e.insert(), [_entry(10 + n, moment)])
+        execute_many(conn, e.insert(), [_entry(20 + n, moment) for n, moment in enumerate(moments)])
+        stored = conn.exec_driver_sql(
+            "SELECT id, occurred_at, business_date, recorded_at, reason FROM ledger_entries "
+            "ORDER BY id").all()
+        read = conn.execute(sa.select(e.c.occurred_at).order_by(e.c.id)).scalars().all()
+    by_sqlalchemy, by_bulk = stored[:2], stored[2:]
+    assert [row[1:] for row in by_bulk] == [row[1:] for row in by_sqlalchemy]
+    assert read == moments * 2  # aware UTC times come back equal, whatever zone went in
