@@ -17,7 +17,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.reader import line_key
 from loyalty_pos_aronium.reader import parse_local
+from loyalty_pos_aronium.reader import sale_line
 from loyalty_pos_aronium.reader import to_minor
 from loyalty_pos_aronium.reader import to_utc
 
@@ -112,6 +114,38 @@ def test_aronium_times_parse_and_convert_like_before(text):
     zone = ZoneInfo("Asia/Colombo")
 
     assert to_utc(parse_local(text), zone) == utc_by_definition(parse_local(text), zone)
+
+
+EQUAL_VALUES = [[0, 0.0, -0.0], [1, 1.0], [2**60, 2.0**60], [7.25], ["1"], [" 1 "], [None],
+                [b"1"], [float("nan")], ["Tea 100g"]]
+"""Values SQLite may return for an item; those in one list are equal in Python."""
+
+
+@st.composite
+def item_pairs(draw):  # noqa: ANN001, ANN201 - two items whose values are pairwise equal
+    first, second = [], []
+    for _ in range(5):
+        equal = draw(st.sampled_from(EQUAL_VALUES))
+        first.append(draw(st.sampled_from(equal)))
+        second.append(draw(st.sampled_from(equal)))
+    return tuple(first), tuple(second)
+
+
+@settings(max_examples=1000)
+@given(pair=item_pairs(), minor_units=st.integers(0, 4))
+@example(pair=((1, 2, 7.25, 1, "Tea"), (1, 2, 7.25, 1, "Tea")), minor_units=2)
+def test_items_with_equal_line_keys_make_identical_lines(pair, minor_units):
+    first, second = pair
+    key = line_key(first)
+
+    if key is not None and key == line_key(second):
+        assert repr(sale_line(first, 10**minor_units)) == repr(sale_line(second, 10**minor_units))
+
+
+def test_items_that_differ_only_in_type_have_different_line_keys():
+    assert line_key((1, 2, 7.25, 1, "Tea")) == line_key((1, 2, 7.25, 1, "Tea"))
+    assert line_key((1, 2, 7.25, 1, "Tea")) != line_key((1, 2.0, 7.25, 1, "Tea"))
+    assert line_key((0.0, 2, 7.25, 1, "Tea")) is None
 
 
 def test_minor_units_cannot_be_negative(aronium):

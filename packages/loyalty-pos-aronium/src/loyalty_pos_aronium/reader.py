@@ -355,24 +355,27 @@ class AroniumAdapter:
         items: tuple[int, int] | None = None,
     ) -> dict[int, list[SaleLine]]:
         """The lines of these documents, from the items with ids in ``items`` (after the first,
-        up to the second) or else from all items."""
+        up to the second) or else from all items.
+
+        A till sells the same items over and over, and a line is frozen: equal items share one.
+        """
         found: dict[int, list[SaleLine]] = {}
         if not document_ids:
             return found
+        made: dict[tuple, SaleLine] = {}
         query = f"{self._LINES} WHERE i.DocumentId IN ({_ids(document_ids)})"
         if items is not None:
             query += " AND i.Id > ? AND i.Id <= ?"
         for row in conn.execute(f"{query} ORDER BY i.Id", items or ()):
-            found.setdefault(row[1], []).append(self._line(row))
+            item = row[2:]
+            key = line_key(item)
+            line = None if key is None else made.get(key)
+            if line is None:
+                line = sale_line(item, self.scale)
+                if key is not None:
+                    made[key] = line
+            found.setdefault(row[1], []).append(line)
         return found
-
-    def _line(self, row: tuple) -> SaleLine:
-        total = to_minor(row[4], self.scale)
-        return SaleLine(
-            product_id=str(row[2]), quantity=_decimal(row[3]) or Decimal(0),
-            total_minor=max(total or 0, 0),
-            category_id=None if row[5] is None else str(row[5]), product_name=row[6],
-        )
 
     # ---- turning rows into facts -----------------------------------------------------------
 
@@ -470,6 +473,28 @@ def _decimal(value: object) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
+
+
+def sale_line(item: tuple, scale: int) -> SaleLine:
+    """``item``: a ``DocumentItem``'s ProductId, Quantity and TotalAfterDocumentDiscount, and its
+    product's ProductGroupId and Name."""
+    product, quantity, total, group, name = item
+    minor = to_minor(total, scale)
+    return SaleLine(
+        product_id=str(product), quantity=_decimal(quantity) or Decimal(0),
+        total_minor=max(minor or 0, 0),
+        category_id=None if group is None else str(group), product_name=name,
+    )
+
+
+def line_key(item: tuple) -> tuple | None:
+    """A dict key for what ``sale_line`` makes of ``item``: equal keys make equal
+    lines. The values go with their types (1 and 1.0 make different lines); None (no sharing)
+    when the product, group or name is a float, since 0.0 and -0.0 are equal but print apart."""
+    product, quantity, total, group, name = item
+    if type(product) is float or type(group) is float or type(name) is float:
+        return None
+    return item, (type(product), type(quantity), type(total), type(group), type(name))
 
 
 def _ids(ids: tuple[int, ...] | list[int]) -> str:
