@@ -327,9 +327,9 @@ class AroniumAdapter:
 
     # ---- lines -----------------------------------------------------------------------------
 
-    _LINES = (
-        "SELECT i.Id, i.DocumentId, i.ProductId, i.Quantity, i.TotalAfterDocumentDiscount, "
-        "p.ProductGroupId, p.Name FROM DocumentItem i LEFT JOIN Product p ON p.Id = i.ProductId"
+    _ITEMS = (
+        "SELECT i.Id, i.DocumentId, i.ProductId, i.Quantity, i.TotalAfterDocumentDiscount "
+        "FROM DocumentItem i"
     )
 
     def _last_item(self, conn: sqlite3.Connection, after_item: int, last_doc: int) -> int:
@@ -357,25 +357,47 @@ class AroniumAdapter:
         """The lines of these documents, from the items with ids in ``items`` (after the first,
         up to the second) or else from all items.
 
-        A till sells the same items over and over, and a line is frozen: equal items share one.
+        Products are read once per read, not joined to every item (the join cost more than the
+        rest of reading an item); and a till sells the same items over and over, so equal items
+        share one (frozen) line.
         """
         found: dict[int, list[SaleLine]] = {}
         if not document_ids:
             return found
-        made: dict[tuple, SaleLine] = {}
-        query = f"{self._LINES} WHERE i.DocumentId IN ({_ids(document_ids)})"
+        query = f"{self._ITEMS} WHERE i.DocumentId IN ({_ids(document_ids)})"
         if items is not None:
             query += " AND i.Id > ? AND i.Id <= ?"
-        for row in conn.execute(f"{query} ORDER BY i.Id", items or ()):
-            item = row[2:]
+        rows = conn.execute(f"{query} ORDER BY i.Id", items or ()).fetchall()
+        products = self._products(conn, {row[2] for row in rows if type(row[2]) is int})
+        made: dict[tuple, SaleLine] = {}
+        for item_id, document, product, quantity, total in rows:
+            group, name = (products[product] if type(product) is int
+                           else self._product_of_item(conn, item_id))
+            item = (product, quantity, total, group, name)
             key = line_key(item)
             line = None if key is None else made.get(key)
             if line is None:
                 line = sale_line(item, self.scale)
                 if key is not None:
                     made[key] = line
-            found.setdefault(row[1], []).append(line)
+            found.setdefault(document, []).append(line)
         return found
+
+    def _products(self, conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple]:
+        """``(ProductGroupId, Name)`` of each product id, ``(None, None)`` for an unknown one."""
+        found = dict.fromkeys(ids, (None, None))
+        if ids:
+            found.update((row[0], row[1:]) for row in conn.execute(
+                f"SELECT Id, ProductGroupId, Name FROM Product WHERE Id IN ({_ids(ids)})"))
+        return found
+
+    def _product_of_item(self, conn: sqlite3.Connection, item_id: int) -> tuple:
+        """``(ProductGroupId, Name)`` for an item whose ProductId is not an integer, matched as
+        SQLite compares it with ``Product.Id`` (text may count as a number, per the column)."""
+        return conn.execute(
+            "SELECT p.ProductGroupId, p.Name FROM DocumentItem i "
+            "LEFT JOIN Product p ON p.Id = i.ProductId WHERE i.Id = ?", (item_id,),
+        ).fetchone()
 
     # ---- turning rows into facts -----------------------------------------------------------
 
