@@ -15,8 +15,8 @@ from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.reader import Cursor
 
 
-def read_all(adapter: AroniumAdapter, limit: int = 100):  # noqa: ANN201 - list of batches
-    batches, cursor = [], None
+def read_all(adapter: AroniumAdapter, limit: int = 100, cursor: str | None = None):  # noqa: ANN201 - list of batches
+    batches = []
     while True:
         batch = adapter.read(cursor, limit=limit)
         batches.append(batch)
@@ -205,4 +205,45 @@ def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aroniu
     assert [c.name for b in batches for c in b.customers] == ["Nimal"]
     assert [f.external_customer_id for f in facts(batches)] == [str(nimal)]
     assert skipped(batches) == {walk_in: "no customer on the sale"}
+    adapter.close()
+
+
+def lines_of(sale: SaleRecorded) -> list[tuple[int, int]]:
+    return [(int(line.product_id), int(line.quantity)) for line in sale.lines]
+
+
+def test_a_revised_sale_keeps_its_lines_and_anonymous_sales_between_cost_nothing(aronium, engine):
+    customer = aronium.customer("Nimal")
+    sale = aronium.sale(customer, [(1, 2), (3, 1)])
+    aronium.sale(None, [(2, 1)])
+    later = aronium.sale(customer, [(4, 3)])
+    adapter = AroniumAdapter(aronium.path, with_lines=True, edit_scan_interval=0)
+    batches = read_all(adapter, limit=2)
+    assert [(s.document_id, lines_of(s)) for s in facts(batches)] == [
+        (sale, [(1, 2), (3, 1)]), (later, [(4, 3)])]
+
+    aronium.edit_document(sale, total="20")
+    [revised] = facts(read_all(adapter, cursor=batches[-1].cursor))
+
+    assert (revised.document_id, revised.total_minor, lines_of(revised)) == (
+        sale, 2000, [(1, 2), (3, 1)])
+    adapter.close()
+
+
+def test_an_item_added_later_to_a_document_already_read_is_passed_over(aronium, engine):
+    customer = aronium.customer("Nimal")
+    aronium.sale(customer, [(1, 1)])
+    aronium.sale(customer, [(2, 1)])
+    aronium.connection.execute(
+        "INSERT INTO DocumentItem (DocumentId, ProductId, Quantity, ExpectedQuantity, "
+        "PriceBeforeTax, Price, Discount, DiscountType, ProductCost, PriceBeforeTaxAfterDiscount, "
+        "PriceAfterDiscount, Total, TotalAfterDocumentDiscount, DiscountApplyRule) "
+        "VALUES (1, 5, 1, 1, 1.1, 1.1, 0, 0, 0, 1.1, 1.1, 1.1, 1.1, 0)")
+    aronium.sale(customer, [(3, 1)])
+    adapter = AroniumAdapter(aronium.path, with_lines=True)
+
+    batches = read_all(adapter, limit=1)
+
+    assert [lines_of(s) for s in facts(batches)] == [[(1, 1)], [(2, 1)], [(3, 1)]]
+    assert Cursor.load(batches[-1].cursor).item == 4
     adapter.close()

@@ -50,6 +50,10 @@ from loyalty_pos_aronium.schema import SALE_CODE
 NAME = "aronium"
 DEFAULT_EDIT_SCAN_INTERVAL = 30.0
 
+_MAX_ROWID = 2**63 - 1
+_LOCAL_ORIGIN = datetime(2000, 1, 1)
+_UTC_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
 
 @attrs.frozen
 class Mark:
@@ -111,9 +115,20 @@ class Cursor:
             ) from None
 
 
-def parse_local(text: str) -> datetime:
+def parse_local(text: object) -> datetime:
     """Aronium writes ``2026-01-05 09:01:00.123`` (sometimes with a ``T``) in local time."""
     return datetime.fromisoformat(str(text).strip().replace("T", " "))
+
+
+def to_utc(local: datetime, zone: ZoneInfo | None) -> datetime:
+    """``local.replace(tzinfo=zone).astimezone(timezone.utc)`` (a written offset gives way to
+    the shop's zone), by arithmetic on the zone's offset, which costs a fraction of those two
+    calls. Without a zone, a naive time is this computer's local time."""
+    if zone is None:
+        return local.astimezone(timezone.utc)
+    if local.tzinfo is not None:
+        local = local.replace(tzinfo=None)
+    return _UTC_ORIGIN + (local - zone.utcoffset(local) - _LOCAL_ORIGIN)
 
 
 class AroniumAdapter:
@@ -140,7 +155,9 @@ class AroniumAdapter:
         self.shop_id = shop_id
         self.till_id = till_id
         self.currency = currency
-        self.scale = Decimal(10) ** minor_units
+        if minor_units < 0:
+            raise ValueError(f"minor_units must be 0 or more, got {minor_units}")
+        self.scale = 10**minor_units
         self.zone = ZoneInfo(timezone_name) if timezone_name else None
         self.busy_timeout = busy_timeout
         self.edit_scan_interval = edit_scan_interval
@@ -234,23 +251,38 @@ class AroniumAdapter:
                 f"{self._DOCUMENTS} WHERE d.Id > ? ORDER BY d.Id LIMIT ?",
                 (state.document, limit - len(edited)),
             ).fetchall()
-        lines = self._lines_of(conn, [d[0] for d in edited]) \
-            if edited and self.with_lines else {}
-        if fresh and self.with_lines:
-            streamed, last_item = self._stream_lines(conn, state.item, fresh[0][0], fresh[-1][0])
-            lines.update(streamed)
-            state = attrs.evolve(state, item=last_item)
+        rows = edited + fresh
+        reasons = [self._skip_reason(row) for row in rows]
+        lines: dict[int, list[SaleLine]] = {}
+        if self.with_lines:
+            # Only sales that passed the cheap checks use lines: the rest are never built.
+            wanted = {row[0] for row, reason in zip(rows, reasons)
+                      if reason is None and row[2] == self.sale_type}
+            if edited:
+                lines = self._lines_of(conn, [d[0] for d in edited if d[0] in wanted])
+            if fresh:
+                last_item = self._last_item(conn, state.item, fresh[-1][0])
+                lines.update(self._lines_of(conn, [d[0] for d in fresh if d[0] in wanted],
+                                            items=(state.item, last_item)))
+                state = attrs.evolve(state, item=last_item)
         if fresh:
             state = attrs.evolve(state, document=fresh[-1][0])
-        events, skipped = self._events(edited + fresh, lines)
-        return PosBatch(cursor=state.dump(), documents_read=len(edited) + len(fresh),
-                        events=events, customers=tuple(customers.values()), skipped=skipped)
+        events: list[SaleRecorded | SaleRefunded] = []
+        skipped: list[SkippedDocument] = []
+        for row, reason in zip(rows, reasons):
+            fact = (SkippedDocument(str(row[1]), reason) if reason is not None
+                    else self._fact(row, lines.get(row[0], ())))
+            (skipped if type(fact) is SkippedDocument else events).append(fact)
+        return PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
+                        customers=tuple(customers.values()), skipped=tuple(skipped))
 
-    _DOCUMENTS = (
-        "SELECT d.Id, d.Number, d.DocumentTypeId, d.CustomerId, d.Total, d.DateCreated, "
-        "d.DateUpdated, d.ReferenceDocumentNumber, c.Id, c.IsCustomer FROM Document d "
-        "LEFT JOIN Customer c ON c.Id = d.CustomerId"
+    _DOCUMENT_COLUMNS = (
+        "d.Id, d.Number, d.DocumentTypeId, d.CustomerId, d.Total, d.DateCreated, "
+        "d.ReferenceDocumentNumber, c.IsCustomer"
     )
+    """What a document becomes a fact from; ``c.IsCustomer`` is NULL for an unknown customer."""
+    _DOCUMENTS_FROM = "FROM Document d LEFT JOIN Customer c ON c.Id = d.CustomerId"
+    _DOCUMENTS = f"SELECT {_DOCUMENT_COLUMNS} {_DOCUMENTS_FROM}"
 
     def _max_updated(self, conn: sqlite3.Connection, table: str) -> str:
         value = conn.execute(f"SELECT MAX(DateUpdated) FROM {table}").fetchone()[0]
@@ -282,60 +314,90 @@ class AroniumAdapter:
         types = tuple(t for t in (self.sale_type, self.refund_type) if t is not None)
         room = limit - len(changed)
         documents = conn.execute(
-            f"{self._DOCUMENTS} WHERE d.Id <= ? AND d.DocumentTypeId IN ({_ids(types)}) "
+            f"SELECT {self._DOCUMENT_COLUMNS}, d.DateUpdated {self._DOCUMENTS_FROM} "
+            f"WHERE d.Id <= ? AND d.DocumentTypeId IN ({_ids(types)}) "
             f"AND {after.format(a='d', ids=_ids(dmark.ids))} "
             "ORDER BY d.DateUpdated, d.Id LIMIT ?",
             (state.document, dmark.updated, dmark.updated, room),
         ).fetchall()
         state = attrs.evolve(
-            state, document_mark=dmark.advance([(r[0], str(r[6])) for r in documents])
+            state, document_mark=dmark.advance([(r[0], str(r[-1])) for r in documents])
         )
-        return state, documents, len(documents) < room
+        return state, [r[:-1] for r in documents], len(documents) < room
 
     # ---- lines -----------------------------------------------------------------------------
 
-    _LINES = (
-        "SELECT i.Id, i.DocumentId, i.ProductId, i.Quantity, i.TotalAfterDocumentDiscount, "
-        "p.ProductGroupId, p.Name FROM DocumentItem i LEFT JOIN Product p ON p.Id = i.ProductId"
+    _ITEMS = (
+        "SELECT i.Id, i.DocumentId, i.ProductId, i.Quantity, i.TotalAfterDocumentDiscount "
+        "FROM DocumentItem i"
     )
 
-    def _stream_lines(
-        self, conn: sqlite3.Connection, after_item: int, first_doc: int, last_doc: int
-    ) -> tuple[dict[int, list[SaleLine]], int]:
-        """Items of documents ``first_doc..last_doc``, read in ``Id`` order from the cursor.
+    def _last_item(self, conn: sqlite3.Connection, after_item: int, last_doc: int) -> int:
+        """The last ``DocumentItem.Id`` of the documents up to ``last_doc``, reading items in
+        ``Id`` order from the cursor (``after_item`` when there are none).
 
         ``DocumentItem.DocumentId`` has no index in Aronium, but the POS writes a document's
-        items right after it, so item ids follow document ids: reading stops at the first item
-        of a later document instead of scanning the whole table.
+        items right after it, so item ids follow document ids: the items end before the first
+        item of a later document, and finding it reads only them, not the whole table.
+        """
+        later = conn.execute(
+            "SELECT Id FROM DocumentItem WHERE Id > ? AND DocumentId > ? ORDER BY Id LIMIT 1",
+            (after_item, last_doc),
+        ).fetchone()
+        before = _MAX_ROWID if later is None else later[0] - 1
+        last = conn.execute(
+            "SELECT MAX(Id) FROM DocumentItem WHERE Id > ? AND Id <= ?", (after_item, before)
+        ).fetchone()[0]
+        return after_item if last is None else last
+
+    def _lines_of(
+        self, conn: sqlite3.Connection, document_ids: list[int],
+        items: tuple[int, int] | None = None,
+    ) -> dict[int, list[SaleLine]]:
+        """The lines of these documents, from the items with ids in ``items`` (after the first,
+        up to the second) or else from all items.
+
+        Products are read once per read, not joined to every item (the join cost more than the
+        rest of reading an item); and a till sells the same items over and over, so equal items
+        share one (frozen) line.
         """
         found: dict[int, list[SaleLine]] = {}
-        last = after_item
-        rows = conn.execute(f"{self._LINES} WHERE i.Id > ? ORDER BY i.Id", (after_item,))
-        try:
-            for row in rows:
-                if row[1] > last_doc:
-                    break
-                last = row[0]
-                if row[1] >= first_doc:
-                    found.setdefault(row[1], []).append(self._line(row))
-        finally:
-            rows.close()
-        return found, last
-
-    def _lines_of(self, conn: sqlite3.Connection, document_ids: list[int]) -> dict[int, list[SaleLine]]:
-        found: dict[int, list[SaleLine]] = {}
-        query = f"{self._LINES} WHERE i.DocumentId IN ({_ids(document_ids)}) ORDER BY i.Id"
-        for row in conn.execute(query):
-            found.setdefault(row[1], []).append(self._line(row))
+        if not document_ids:
+            return found
+        query = f"{self._ITEMS} WHERE i.DocumentId IN ({_ids(document_ids)})"
+        if items is not None:
+            query += " AND i.Id > ? AND i.Id <= ?"
+        rows = conn.execute(f"{query} ORDER BY i.Id", items or ()).fetchall()
+        products = self._products(conn, {row[2] for row in rows if type(row[2]) is int})
+        made: dict[tuple, SaleLine] = {}
+        for item_id, document, product, quantity, total in rows:
+            group, name = (products[product] if type(product) is int
+                           else self._product_of_item(conn, item_id))
+            item = (product, quantity, total, group, name)
+            key = line_key(item)
+            line = None if key is None else made.get(key)
+            if line is None:
+                line = sale_line(item, self.scale)
+                if key is not None:
+                    made[key] = line
+            found.setdefault(document, []).append(line)
         return found
 
-    def _line(self, row: tuple) -> SaleLine:
-        total = self._minor(row[4])
-        return SaleLine(
-            product_id=str(row[2]), quantity=_decimal(row[3]) or Decimal(0),
-            total_minor=max(total or 0, 0),
-            category_id=None if row[5] is None else str(row[5]), product_name=row[6],
-        )
+    def _products(self, conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple]:
+        """``(ProductGroupId, Name)`` of each product id, ``(None, None)`` for an unknown one."""
+        found = dict.fromkeys(ids, (None, None))
+        if ids:
+            found.update((row[0], row[1:]) for row in conn.execute(
+                f"SELECT Id, ProductGroupId, Name FROM Product WHERE Id IN ({_ids(ids)})"))
+        return found
+
+    def _product_of_item(self, conn: sqlite3.Connection, item_id: int) -> tuple:
+        """``(ProductGroupId, Name)`` for an item whose ProductId is not an integer, matched as
+        SQLite compares it with ``Product.Id`` (text may count as a number, per the column)."""
+        return conn.execute(
+            "SELECT p.ProductGroupId, p.Name FROM DocumentItem i "
+            "LEFT JOIN Product p ON p.Id = i.ProductId WHERE i.Id = ?", (item_id,),
+        ).fetchone()
 
     # ---- turning rows into facts -----------------------------------------------------------
 
@@ -345,68 +407,87 @@ class AroniumAdapter:
         return PosCustomer(external_id=str(row[0]), name=(row[1] or "").strip() or f"#{row[0]}",
                            phone=phone, messaging_key=code)
 
-    def _minor(self, value: object) -> int | None:
-        amount = _decimal(value)
-        if amount is None:
-            return None
-        return int((amount * self.scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-    def _moment(self, text: object) -> datetime:
-        local = parse_local(str(text))
-        if self.zone is not None:
-            return local.replace(tzinfo=self.zone).astimezone(timezone.utc)
-        return local.astimezone(timezone.utc)  # naive = this computer's local time
-
-    def _events(
-        self, rows: list[tuple], lines: dict[int, list[SaleLine]]
-    ) -> tuple[tuple[SaleRecorded | SaleRefunded, ...], tuple[SkippedDocument, ...]]:
-        events: list[SaleRecorded | SaleRefunded] = []
-        skipped: list[SkippedDocument] = []
-        for row in rows:
-            fact = self._fact(row, lines.get(row[0], ()))
-            if isinstance(fact, SkippedDocument):
-                skipped.append(fact)
-            else:
-                events.append(fact)
-        return tuple(events), tuple(skipped)
-
-    def _fact(self, row: tuple, lines: list[SaleLine] | tuple) -> SaleRecorded | SaleRefunded | SkippedDocument:
-        """One document as a fact, or the reason it earns nothing (cheap checks first: most
-        documents of a busy till are anonymous sales)."""
-        _, number, type_id, customer_id, total, created, _, reference, known, is_customer = row
-        number = str(number)
+    def _skip_reason(self, row: tuple) -> str | None:
+        """Why a document earns nothing, from the checks that need no parsing (most documents
+        of a busy till are anonymous sales); None when it may earn."""
+        _, _, type_id, customer_id, _, _, reference, is_customer = row
         if type_id == self.sale_type:
             if customer_id is None or customer_id == self.walk_in_customer:
-                return SkippedDocument(number, "no customer on the sale")
-            if known is None or not is_customer:
-                return SkippedDocument(number, "the sale's customer is not in Aronium's customer list")
-        elif type_id == self.refund_type:
-            if not reference:
-                return SkippedDocument(number, "the refund names no original sale")
-        else:
-            kind = self.type_names.get(type_id, f"type {type_id}")
-            return SkippedDocument(number, f"{kind} documents earn no points")
-        amount = self._minor(total)
+                return "no customer on the sale"
+            if not is_customer:
+                return "the sale's customer is not in Aronium's customer list"
+            return None
+        if type_id == self.refund_type:
+            return None if reference else "the refund names no original sale"
+        kind = self.type_names.get(type_id, f"type {type_id}")
+        return f"{kind} documents earn no points"
+
+    def _fact(self, row: tuple, lines: list[SaleLine] | tuple) -> SaleRecorded | SaleRefunded | SkippedDocument:
+        """A sale or refund that passed ``_skip_reason`` as a fact, or why its total or date
+        rules it out."""
+        _, number, type_id, customer_id, total, created, reference, _ = row
+        number = str(number)
+        amount = to_minor(total, self.scale)
         if amount is None:
             return SkippedDocument(number, "its Total is not a number")
         try:
-            occurred_at = self._moment(created)
+            occurred_at = to_utc(parse_local(created), self.zone)
         except ValueError:
             return SkippedDocument(number, "its DateCreated is not a date")
-        common = dict(occurred_at=occurred_at, source=NAME, shop_id=self.shop_id,
-                      till_id=self.till_id, document_id=number, currency=self.currency)
         if type_id == self.refund_type:
             if amount == 0:
                 return SkippedDocument(number, "the refund's total is zero")
-            return SaleRefunded(original_document_id=str(reference), amount_minor=abs(amount),
-                                **common)
+            return SaleRefunded(
+                occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
+                document_id=number, currency=self.currency,
+                original_document_id=str(reference), amount_minor=abs(amount),
+            )
         if amount < 0:
             return SkippedDocument(number, "the sale's total is negative")
-        return SaleRecorded(total_minor=amount, external_customer_id=str(customer_id),
-                            lines=tuple(lines), **common)
+        return SaleRecorded(
+            occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
+            document_id=number, currency=self.currency,
+            total_minor=amount, external_customer_id=str(customer_id), lines=tuple(lines),
+        )
+
+
+def to_minor(value: object, scale: int) -> int | None:
+    """``value`` as SQLite returned it, in minor units: ``Decimal(str(value)) * scale`` rounded
+    half up (away from zero), or None when it is not a finite number.
+
+    Aronium stores amounts as integers or binary floats. Their product with ``scale`` is then
+    exact (an integer) or within 2**-12 of the exact decimal product (a float below 2**40), so
+    rounding it gives the same integer unless it lies that close to a half (1.005 * 100 is
+    100.49999999999999): those, and everything else, take the Decimal definition.
+    """
+    kind = type(value)
+    if kind is int:
+        product = value * scale
+        if -_FAST_LIMIT < product < _FAST_LIMIT:
+            return product
+    elif kind is float:
+        product = value * scale
+        if -_FAST_LIMIT < product < _FAST_LIMIT:
+            nearest = round(product)
+            if abs(abs(product - nearest) - 0.5) > _NOT_A_TIE:
+                return nearest
+    amount = _decimal(value)
+    if amount is None:
+        return None
+    return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_FAST_LIMIT = 2**40
+"""Minor amounts below this take the fast path: far beyond a till's totals, and small enough
+that a float product is still within 2**-12 of the exact one."""
+_NOT_A_TIE = 2**-10
+"""How far from a half a float product must be to round it without Decimal (4 x its error)."""
 
 
 def _decimal(value: object) -> Decimal | None:
+    """``Decimal(str(value))``, or None when that is not a finite number."""
+    if type(value) is int:
+        return Decimal(value)  # the same digits and exponent as Decimal(str(value))
     if value is None:
         return None
     try:
@@ -414,6 +495,28 @@ def _decimal(value: object) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
+
+
+def sale_line(item: tuple, scale: int) -> SaleLine:
+    """``item``: a ``DocumentItem``'s ProductId, Quantity and TotalAfterDocumentDiscount, and its
+    product's ProductGroupId and Name."""
+    product, quantity, total, group, name = item
+    minor = to_minor(total, scale)
+    return SaleLine(
+        product_id=str(product), quantity=_decimal(quantity) or Decimal(0),
+        total_minor=max(minor or 0, 0),
+        category_id=None if group is None else str(group), product_name=name,
+    )
+
+
+def line_key(item: tuple) -> tuple | None:
+    """A dict key for what ``sale_line`` makes of ``item``: equal keys make equal
+    lines. The values go with their types (1 and 1.0 make different lines); None (no sharing)
+    when the product, group or name is a float, since 0.0 and -0.0 are equal but print apart."""
+    product, quantity, total, group, name = item
+    if type(product) is float or type(group) is float or type(name) is float:
+        return None
+    return item, (type(product), type(quantity), type(total), type(group), type(name))
 
 
 def _ids(ids: tuple[int, ...] | list[int]) -> str:
