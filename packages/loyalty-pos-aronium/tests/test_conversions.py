@@ -109,7 +109,8 @@ def test_to_utc_is_replace_then_astimezone(local, zone, written_offset):
     assert repr(converted) == repr(utc_by_definition(local, zone))
 
 
-@pytest.mark.parametrize("text", ["2026-01-05 09:01:00.123", "2026-01-05T09:01:00", " 2026-07-01 23:59 "])
+@pytest.mark.parametrize(
+    "text", ["2026-01-05 09:01:00.123", "2026-01-05T09:01:00", " 2026-07-01 23:59 "])
 def test_aronium_times_parse_and_convert_like_before(text):
     zone = ZoneInfo("Asia/Colombo")
 
