@@ -52,7 +52,8 @@ amounts = st.one_of(
     st.integers(-2**63, 2**63 - 1),
     st.floats(),
     st.floats(-1e12, 1e12),
-    st.integers(2**40, 2**50).map(lambda k: k / 1000),  # large, with few decimals: up to the limit
+    st.integers(2**36, 2**50).map(lambda k: k / 1000),  # large, with few decimals: up to the limit
+    st.integers(2**36, 2**50).map(lambda k: (10 * k + 5) / 1000),  # large ties
     near_halves,
     st.integers(0, 6).flatmap(lambda places: st.decimals(places=places)).map(str),
     st.decimals().map(str),
@@ -62,7 +63,7 @@ amounts = st.one_of(
 )
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1500)
 @given(value=amounts, minor_units=st.integers(0, 4))
 @example(value=0.125, minor_units=2)  # 12.5: a tie, rounded up
 @example(value=-0.125, minor_units=2)  # -12.5: away from zero
@@ -73,6 +74,8 @@ amounts = st.one_of(
 @example(value=5e-324, minor_units=4)
 @example(value=float(2**40) / 100, minor_units=2)
 @example(value=2**62, minor_units=4)
+@example(value=170505918518.985, minor_units=2)  # beyond the fast path: a float errs by more
+@example(value=73483719140479.6, minor_units=2)  # than 2**-10 there and would round wrongly
 @example(value=1e300, minor_units=2)  # raises, as Decimal's quantize always did
 def test_to_minor_is_the_decimal_definition(value, minor_units):
     scale = 10**minor_units
@@ -88,7 +91,7 @@ ZONES = ["Asia/Colombo", "America/New_York", "Europe/Dublin", "Australia/Lord_Ho
          "America/Sao_Paulo", "Pacific/Apia", "Asia/Kathmandu", "Europe/London", "UTC"]
 
 
-@settings(max_examples=2000)
+@settings(max_examples=600)
 @given(
     local=st.datetimes(datetime(1850, 1, 1), datetime(2200, 1, 1)),
     zone=st.sampled_from(ZONES).map(ZoneInfo),
@@ -109,7 +112,8 @@ def test_to_utc_is_replace_then_astimezone(local, zone, written_offset):
     assert repr(converted) == repr(utc_by_definition(local, zone))
 
 
-@pytest.mark.parametrize("text", ["2026-01-05 09:01:00.123", "2026-01-05T09:01:00", " 2026-07-01 23:59 "])
+@pytest.mark.parametrize(
+    "text", ["2026-01-05 09:01:00.123", "2026-01-05T09:01:00", " 2026-07-01 23:59 "])
 def test_aronium_times_parse_and_convert_like_before(text):
     zone = ZoneInfo("Asia/Colombo")
 
@@ -131,7 +135,7 @@ def item_pairs(draw):  # noqa: ANN001, ANN201 - two items whose values are pairw
     return tuple(first), tuple(second)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=400)
 @given(pair=item_pairs(), minor_units=st.integers(0, 4))
 @example(pair=((1, 2, 7.25, 1, "Tea"), (1, 2, 7.25, 1, "Tea")), minor_units=2)
 def test_items_with_equal_line_keys_make_identical_lines(pair, minor_units):

@@ -15,7 +15,9 @@ from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.reader import Cursor
 
 
-def read_all(adapter: AroniumAdapter, limit: int = 100, cursor: str | None = None):  # noqa: ANN201 - list of batches
+def read_all(  # noqa: ANN201 - list of batches
+    adapter: AroniumAdapter, limit: int = 100, cursor: str | None = None,
+):
     batches = []
     while True:
         batch = adapter.read(cursor, limit=limit)

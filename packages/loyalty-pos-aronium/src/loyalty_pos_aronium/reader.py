@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -270,9 +271,14 @@ class AroniumAdapter:
         events: list[SaleRecorded | SaleRefunded] = []
         skipped: list[SkippedDocument] = []
         for row, reason in zip(rows, reasons):
-            fact = (SkippedDocument(str(row[1]), reason) if reason is not None
-                    else self._fact(row, lines.get(row[0], ())))
-            (skipped if type(fact) is SkippedDocument else events).append(fact)
+            if reason is not None:
+                skipped.append(SkippedDocument(str(row[1]), reason))
+                continue
+            fact = self._fact(row, lines.get(row[0], ()))
+            if isinstance(fact, SkippedDocument):
+                skipped.append(fact)
+            else:
+                events.append(fact)
         return PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
                         customers=tuple(customers.values()), skipped=tuple(skipped))
 
@@ -357,7 +363,7 @@ class AroniumAdapter:
         """The lines of these documents, from the items with ids in ``items`` (after the first,
         up to the second) or else from all items.
 
-        Products are read once per read, not joined to every item (the join cost more than the
+        Products are looked up once per call, not joined to every item (the join cost more than the
         rest of reading an item); and a till sells the same items over and over, so equal items
         share one (frozen) line.
         """
@@ -451,6 +457,13 @@ class AroniumAdapter:
         )
 
 
+_FAST_LIMIT = 2**40
+"""Minor amounts below this take the fast path: far beyond a till's totals, and small enough
+that a float product is still within 2**-12 of the exact one."""
+_NOT_A_TIE = 2**-10
+"""How far from a half a float product must be to round it without Decimal (4 x its error)."""
+
+
 def to_minor(value: object, scale: int) -> int | None:
     """``value`` as SQLite returned it, in minor units: ``Decimal(str(value)) * scale`` rounded
     half up (away from zero), or None when it is not a finite number.
@@ -475,13 +488,6 @@ def to_minor(value: object, scale: int) -> int | None:
     if amount is None:
         return None
     return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-_FAST_LIMIT = 2**40
-"""Minor amounts below this take the fast path: far beyond a till's totals, and small enough
-that a float product is still within 2**-12 of the exact one."""
-_NOT_A_TIE = 2**-10
-"""How far from a half a float product must be to round it without Decimal (4 x its error)."""
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -519,6 +525,6 @@ def line_key(item: tuple) -> tuple | None:
     return item, (type(product), type(quantity), type(total), type(group), type(name))
 
 
-def _ids(ids: tuple[int, ...] | list[int]) -> str:
+def _ids(ids: Iterable[int]) -> str:
     """Integers for an ``IN (...)`` list (never text, so nothing can be injected)."""
     return ",".join(str(int(i)) for i in ids) or "-1"
