@@ -5,13 +5,14 @@
 Builds ``pos.db`` (85% sales, 40% of them with a customer, 3% refunds, the rest other
 document types; 1-4 items each) in a temporary folder, then times:
 
-* the full sync: every customer and document into a fresh SQLite ledger (``sync_once``);
-Items are read only with ``--lines``, as the adapter does only when per-product or
-per-category points are configured (they change nothing else).
-
+* the full sync: every customer and document into a fresh SQLite ledger (``sync_once``, in
+  batches of ``loyalty sync``'s default size);
 * one new sale picked up afterwards by the same open adapter, as ``loyalty watch`` does
   (the edit scan is not due), and by a freshly opened adapter, as ``loyalty sync`` does
   (opening the file plus one edit scan over all documents).
+
+Items are read only with ``--lines``, as the adapter does only when per-product or
+per-category points are configured (they change nothing else).
 
 Targets: full sync under 60 s; one new sale under 100 ms.
 """

@@ -1,4 +1,5 @@
-"""The posting's bulk statements write exactly what SQLAlchemy's own statements write."""
+"""The posting's bulk statements, and the ledger's time type, write exactly what SQLAlchemy's own
+statements and types write."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
 
 from loyalty.ledger import schema
 from loyalty.ledger.posting import execute_many
@@ -42,3 +47,16 @@ def test_bulk_inserted_rows_are_stored_as_sqlalchemy_stores_them(engine):
     by_sqlalchemy, by_bulk = stored[:2], stored[2:]
     assert [row[1:] for row in by_bulk] == [row[1:] for row in by_sqlalchemy]
     assert read == moments * 2  # aware UTC times come back equal, whatever zone went in
+
+
+@given(moment=st.datetimes(timezones=st.sampled_from(
+    [timezone.utc, timezone(timedelta(hours=5, minutes=45)), ZoneInfo("Asia/Colombo"),
+     ZoneInfo("America/Sao_Paulo")])))
+def test_utc_times_are_written_to_sqlite_as_sqlalchemys_datetime_writes_them(moment):
+    dialect = sqlite.dialect()
+    column = schema.UTCDateTime()
+    two_steps = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+
+    fused = column.dialect_impl(dialect).bind_processor(dialect)(moment)
+
+    assert fused == two_steps(column.process_bind_param(moment, dialect))

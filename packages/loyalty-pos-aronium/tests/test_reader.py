@@ -122,6 +122,19 @@ def test_amounts_stored_as_binary_fractions_become_exact_minor_units(aronium, ad
     assert sale.total_minor == 30
 
 
+def test_a_total_too_big_for_any_till_is_skipped_and_reading_goes_on(aronium, adapter):
+    customer = aronium.customer("Nimal")
+    huge = aronium.sale(customer)
+    aronium.connection.execute("UPDATE Document SET Total = 1e300 WHERE Number = ?", (huge,))
+    normal = aronium.sale(customer, [(1, 2)])
+
+    batches = read_all(adapter)
+
+    skipped = {s.document_id: s.reason for b in batches for s in b.skipped}
+    assert skipped[huge] == "its Total is not a usable amount"
+    assert [f.document_id for f in facts(batches)] == [normal]
+
+
 def test_small_batches_read_every_document_exactly_once(aronium, adapter):
     customers = [aronium.customer(f"Customer {i}") for i in range(5)]
     numbers = [aronium.sale(customers[i % 5], [(1, i + 1)]) for i in range(13)]

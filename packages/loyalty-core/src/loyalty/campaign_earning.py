@@ -47,9 +47,11 @@ class SaleCampaigns:
         """Extra awards for a sale whose own ``awards`` are given; none for a sale earning none."""
         if not awards:
             return []
-        local = sale.occurred_at.astimezone(self.zone)
-        base = sum(a.points for a in awards if a.rule_id == "base")
-        extra = campaigns.multiplier_awards(base, local, self.rules.multipliers)
+        extra = []
+        if self.rules.multipliers:
+            local = sale.occurred_at.astimezone(self.zone)
+            base = sum(a.points for a in awards if a.rule_id == "base")
+            extra = campaigns.multiplier_awards(base, local, self.rules.multipliers)
         if self.rules.comeback.points > 0:
             today = self.engine.business_date(sale.occurred_at)
             bonus = campaigns.comeback_award(self._last_visit(sale, customer_id), today,

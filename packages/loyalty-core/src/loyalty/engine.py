@@ -7,6 +7,7 @@ the commit, publishes the resulting events (blinker ``event_published``, then th
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -304,7 +305,14 @@ class Engine:
         Points past their last day are left out even before ``loyalty expire`` posts them,
         so the balance shown is never more than a redemption would allow.
         """
-        return self.account(customer_id).points
+
+        def work(conn: sa.Connection) -> int:
+            points = repo.get_balance(conn, customer_id).points
+            today = self.business_date(self.clock())
+            return points - repo.lapsed_points(conn, [customer_id], today=today).get(
+                customer_id, 0)
+
+        return self._read(work)
 
     def _views(
         self, conn: sa.Connection, rows: list[tuple[Customer, repo.Balance]]
@@ -633,7 +641,8 @@ class _Batch:
     def _sale(self, sale: SaleRecorded, customer_id: int | None) -> Outcome:
         if customer_id is None:
             return Outcome(sale, "skipped", reason="the customer is not in the ledger")
-        earlier = self.sales.get(sale.sale_key)
+        sale_key = sale.sale_key
+        earlier = self.sales.get(sale_key)
         if earlier is not None:
             return self._revise(sale, customer_id, earlier)
         account = self.posting.account(customer_id)
@@ -648,19 +657,19 @@ class _Batch:
         total = sum(a.points for a in awards)
         business_date = self.engine.business_date(sale.occurred_at)
         sale_id = self.posting.add_sale({
-            "sale_key": sale.sale_key, "customer_id": customer_id, "source": sale.source,
+            "sale_key": sale_key, "customer_id": customer_id, "source": sale.source,
             "shop_id": sale.shop_id, "till_id": sale.till_id, "document_id": sale.document_id,
             "total_minor": sale.total_minor, "currency": sale.currency,
             "stars_before": stars_before, "points_earned": total, "occurred_at": sale.occurred_at,
             "business_date": business_date, "event_id": sale.event_id,
         })
-        self.sales[sale.sale_key] = Sale(
-            id=sale_id, sale_key=sale.sale_key, customer_id=customer_id,
+        self.sales[sale_key] = Sale(
+            id=sale_id, sale_key=sale_key, customer_id=customer_id,
             document_id=sale.document_id, total_minor=sale.total_minor,
             stars_before=stars_before, points_earned=total, refunded_minor=0, points_reversed=0,
             revision=0, occurred_at=sale.occurred_at, business_date=business_date,
         )
-        events = self._earn(sale, account, awards, f"{sale.sale_key}#earn", business_date,
+        events = self._earn(sale, account, awards, f"{sale_key}#earn", business_date,
                             sale_id)
         if not awards:
             threshold = self.settings.earning.payment_threshold
@@ -864,4 +873,8 @@ class _Batch:
 
 def _origin_of(sale: SaleRecorded) -> PosOrigin:
     """The POS database a sale's ``external_customer_id`` is numbered in."""
-    return PosOrigin(sale.source, sale.shop_id, sale.till_id)
+    return _origin(sale.source, sale.shop_id, sale.till_id)
+
+
+_origin = functools.lru_cache(maxsize=256)(PosOrigin)
+"""One ``PosOrigin`` per POS database, not one per sale of a sync."""

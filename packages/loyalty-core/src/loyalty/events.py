@@ -39,6 +39,8 @@ def stable_id(key: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is timezone.utc:
+        return value  # already UTC, as every POS adapter gives it: no new object
     if value.tzinfo is None:
         raise ValueError(f"{value!r} has no time zone; events carry aware UTC times")
     return value.astimezone(timezone.utc)

@@ -435,7 +435,7 @@ class AroniumAdapter:
         number = str(number)
         amount = to_minor(total, self.scale)
         if amount is None:
-            return SkippedDocument(number, "its Total is not a number")
+            return SkippedDocument(number, "its Total is not a usable amount")
         try:
             occurred_at = to_utc(parse_local(created), self.zone)
         except ValueError:
@@ -487,7 +487,10 @@ def to_minor(value: object, scale: int) -> int | None:
     amount = _decimal(value)
     if amount is None:
         return None
-    return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # more than 28 digits: no till ever took that much
+        return None
 
 
 def _decimal(value: object) -> Decimal | None:

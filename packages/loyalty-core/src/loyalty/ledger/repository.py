@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from loyalty.errors import UnknownCustomer
 from loyalty.ledger import schema
 from loyalty.ledger.posting import chunks
+from loyalty.ledger.posting import execute_many
 from loyalty.ledger.records import Balance
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
@@ -105,12 +106,14 @@ def _insert_customers(
     """
     try:
         with conn.begin_nested():
-            for chunk in chunks(rows):
-                conn.execute(c.insert(), [{"platform": "none", **row, **_origin_values(origin),
-                                           "created_at": created_at} for row in chunk])
+            execute_many(conn, c.insert(), [
+                {"platform": "none", **row, **_origin_values(origin), "created_at": created_at}
+                for row in rows
+            ])
             ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
-            conn.execute(b.insert(), [{"customer_id": cid, "points": 0, "lifetime_earned": 0,
-                                       "stars": 0} for cid in ids.values()])
+            execute_many(conn, b.insert(), [{"customer_id": cid, "points": 0,
+                                             "lifetime_earned": 0, "stars": 0}
+                                            for cid in ids.values()])
             return ids
     except sa.exc.IntegrityError:
         return {}
@@ -170,8 +173,11 @@ def list_customers(
     return [CustomerSummary(_customer(row), _balance(row)) for row in conn.execute(query)]
 
 
+_BALANCE = sa.select(b).where(b.c.customer_id == sa.bindparam("customer"))
+
+
 def get_balance(conn: sa.Connection, customer_id: int) -> Balance:
-    row = conn.execute(sa.select(b).where(b.c.customer_id == customer_id)).one_or_none()
+    row = conn.execute(_BALANCE, {"customer": customer_id}).one_or_none()
     if row is None:
         raise UnknownCustomer(customer_id)
     return _balance(row)
@@ -179,16 +185,20 @@ def get_balance(conn: sa.Connection, customer_id: int) -> Balance:
 
 def lapsed_points(conn: sa.Connection, customer_ids: list[int], *, today: date) -> dict[int, int]:
     """Points in lots past their last day that no ``expire`` entry has taken yet, by customer."""
-    lots = schema.point_lots
     found: dict[int, int] = {}
     for chunk in chunks(sorted(set(customer_ids))):
-        found.update(conn.execute(
-            sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
-            .where(lots.c.customer_id.in_(chunk), lots.c.remaining > 0,
-                   lots.c.expires_on < today)
-            .group_by(lots.c.customer_id)
-        ).all())
+        found.update(conn.execute(_LAPSED, {"customers": chunk, "today": today}).all())
     return {cid: int(points) for cid, points in found.items()}
+
+
+_l = schema.point_lots
+_LAPSED = (
+    sa.select(_l.c.customer_id, sa.func.sum(_l.c.remaining))
+    .where(_l.c.customer_id.in_(sa.bindparam("customers", expanding=True)), _l.c.remaining > 0,
+           _l.c.expires_on < sa.bindparam("today", type_=sa.Date))
+    .group_by(_l.c.customer_id)
+)
+"""Built once: every balance shown asks it."""
 
 
 # ---- History and sales ----------------------------------------------------------------------
