@@ -582,9 +582,9 @@ class _Batch:
         for origin, ids in wanted.items():
             found = repo.find_external_ids(self.conn, origin, ids)
             self.external.update({(origin, ext): cid for ext, cid in found.items()})
-        refunded_sales = repo.sales_by_key(
-            self.conn, [f.sale_key for f in facts if isinstance(f, SaleRefunded)]
-        )
+        refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded)]
+        refunded_keys = {f.sale_key for f in refunds_in_batch}
+        refunded_sales = repo.sales_by_key(self.conn, refunded_keys)
         self.posting.load_accounts(
             {self._customer_of(f) for f in facts if isinstance(f, SaleRecorded)} - {None}
             | {s.customer_id for s in refunded_sales.values()}
@@ -592,13 +592,12 @@ class _Batch:
         # Read sales and refunds only once their customers are locked: what another till
         # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
         self.sales.update(repo.sales_by_key(self.conn, [f.sale_key for f in facts]))
-        refunds = schema.refunds
-        keys = [f.refund_key for f in facts if isinstance(f, SaleRefunded)]
-        if keys:
-            self.refunded.update(self.conn.execute(
-                sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
-            ).scalars())
-            refunded_keys = {f.sale_key for f in facts if isinstance(f, SaleRefunded)}
+        if refunds_in_batch:
+            refunds = schema.refunds
+            for keys in chunks(sorted({f.refund_key for f in refunds_in_batch})):
+                self.refunded.update(self.conn.execute(
+                    sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
+                ).scalars())
             refunders = {s.customer_id for s in refunded_sales.values()} | {
                 self._customer_of(f) for f in facts
                 if isinstance(f, SaleRecorded) and f.sale_key in refunded_keys} - {None}

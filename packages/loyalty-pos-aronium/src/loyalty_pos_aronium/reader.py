@@ -466,7 +466,7 @@ _NOT_A_TIE = 2**-10
 
 def to_minor(value: object, scale: int) -> int | None:
     """``value`` as SQLite returned it, in minor units: ``Decimal(str(value)) * scale`` rounded
-    half up (away from zero), or None when it is not a finite number.
+    half up (away from zero), or None when it is not a finite number of at most 28 digits.
 
     Aronium stores amounts as integers or binary floats. Their product with ``scale`` is then
     exact (an integer) or within 2**-12 of the exact decimal product (a float below 2**40), so

@@ -109,6 +109,7 @@ _OPEN_LOTS = (
 )
 """Built once: a sync asks it for many customers, and building it costs more than running it."""
 
+
 def execute_many(
     connection: sa.Connection, statement: sa.Insert | sa.Update, rows: list[dict[str, Any]]
 ) -> None:
@@ -193,6 +194,8 @@ class Posting:
         self._lots: dict[int, OpenLot] = {}
         """Every lot this transaction knows the remaining points of."""
         self._created: dict[int, list[OpenLot]] = {}
+        """Lots opened in this transaction, by customer: a customer's lots read later include
+        them, written or not."""
         self._open_lots: dict[int, dict[int, OpenLot]] = {}
         """All open lots of a customer, read on the customer's first debit."""
         self.on_accounts_loaded: Callable[[list[Account]], None] | None = None
