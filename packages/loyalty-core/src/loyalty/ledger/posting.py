@@ -128,16 +128,19 @@ def execute_many(
     sql, names, processors = _driver_statement(statement, tuple(rows[0]), dialect)
     values = operator.itemgetter(*names)
     if len(names) == 1:
-        params = [(values(row),) for row in rows]
+        params: list = [(values(row),) for row in rows]
     elif not processors:
-        params = [values(row) for row in rows]
+        params = list(map(values, rows))
     else:
-        params = []
-        for row in rows:
-            param = list(values(row))
-            for index, process in processors:
-                param[index] = process(param[index])
-            params.append(tuple(param))
+        # Column by column, so the loops run in C; each distinct value is processed once (a
+        # batch's rows share a few business dates and one recorded_at). Values that compare
+        # equal bind the same for the ledger's types (an instant is one UTC text).
+        columns: list = [map(operator.itemgetter(name), rows) for name in names]
+        for index, process in processors:
+            column = list(columns[index])
+            processed = {value: process(value) for value in set(column)}
+            columns[index] = map(processed.__getitem__, column)
+        params = list(zip(*columns))
     connection.exec_driver_sql(sql, params)
 
 

@@ -47,7 +47,8 @@ class UTCDateTime(sa.types.TypeDecorator):
                 return None
             if value.tzinfo is not utc:
                 value = self.process_bind_param(value, dialect)
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            # "2026-01-05 09:01:00.000000+00:00" less its offset: a year always has 4 digits
+            return value.isoformat(" ", "microseconds")[:26]
 
         return process
 
