@@ -218,3 +218,25 @@ def _wait_until_blocked(server: sa.Engine) -> None:
 def test_a_ledger_url_that_cannot_be_reached_is_named_with_the_fix(settings: Settings) -> None:
     with pytest.raises(LedgerError, match="Cannot reach the ledger server"):
         Engine("postgresql+psycopg://postgres@127.0.0.1:9/none", settings)
+
+
+def test_a_pos_customer_imported_in_a_transaction_that_rolled_back_is_not_remembered(
+    engine: Engine,
+) -> None:
+    pos = Till(engine, source="pos")
+    tunde = [PosCustomer(external_id="7", name="Tunde")]
+
+    def fail(connection: sa.Connection, events: list) -> None:
+        raise RuntimeError("the till lost power")
+
+    engine.add_transaction_hook(fail)
+    with pytest.raises(RuntimeError):
+        engine.record([pos.sale(None, 10_000, external_customer_id="7")], customers=tunde,
+                      origin="pos")
+    engine._transaction_hooks.remove(fail)
+
+    (outcome,) = engine.record([pos.sale(None, 10_000, external_customer_id="7")])
+    assert (outcome.status, outcome.reason) == ("skipped", "the customer is not in the ledger")
+    engine.record([], customers=tunde, origin="pos")
+    (outcome,) = engine.record([pos.sale(None, 10_000, external_customer_id="7")])
+    assert (outcome.status, outcome.points) == ("recorded", 100)

@@ -6,9 +6,6 @@ import subprocess
 from datetime import datetime
 from datetime import timezone
 
-import pytest
-
-
 
 def test_double_clicking_a_customer_opens_their_points_log(app, demo, until):
     opened = []

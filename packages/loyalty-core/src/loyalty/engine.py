@@ -44,7 +44,7 @@ from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
 from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import translate_errors
-from loyalty.ledger.posting import chunks
+from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.posting import Account as PostingAccount
 from loyalty.ledger.posting import Posting
 from loyalty.ledger.records import Customer
@@ -70,6 +70,8 @@ from loyalty.settings import save_settings
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+POS_CUSTOMERS_KEPT = 1_000_000
+"""POS customer ids an engine remembers (a few hundred bytes each) before it starts again."""
 Clock = Callable[[], datetime]
 TransactionHook = Callable[[sa.Connection, list[Event]], None]
 
@@ -130,6 +132,9 @@ class Engine:
     ) -> None:
         self.plugins = plugins if plugins is not None else Plugins()
         self.clock = clock
+        self._pos_customers: dict[tuple[PosOrigin, str], int] = {}
+        """Ledger ids of POS customers, as committed: a POS customer keeps their ledger id
+        for ever, so each is looked up once per engine, not once per batch of a sync."""
         self.settings_path = settings_path
         self._transaction_hooks: list[TransactionHook] = []
         # Messages to customers commit or roll back with the points that cause them.
@@ -378,19 +383,22 @@ class Engine:
 
         ``customers`` (from POS ``origin``) are created or updated first, so facts can name
         them by ``external_customer_id``. ``origin`` is the POS database they are numbered in:
-        a ``PosOrigin``, or just the POS's name for this engine's own shop and till. ``cursor`` (name, value) is stored in the same
-        transaction, so a sync that crashes resumes exactly where its last commit ended.
+        a ``PosOrigin``, or just the POS's name for this engine's own shop and till.
+        ``cursor`` (name, value) is stored in the same transaction, so a sync that crashes
+        resumes exactly where its last commit ended.
         """
         facts = list(facts)
+        found: dict[tuple[PosOrigin, str], int] = {}
 
         def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> list[Outcome]:
-            batch = _Batch(self, conn, posting, events)
+            found.clear()  # an attempt that rolled back found nothing
+            batch = _Batch(self, conn, posting, events, found)
             if customers:
                 if origin is None:
                     raise ValueError("customers from a POS need the POS's origin name")
                 source = origin if isinstance(origin, PosOrigin) else PosOrigin(
                     origin, self.settings.shop.id, self.settings.shop.till)
-                batch.external.update({
+                found.update({
                     (source, ext): cid for ext, cid in repo.upsert_external_customers(
                         conn, source, [attrs.asdict(c) for c in customers],
                         created_at=self.clock(),
@@ -402,6 +410,9 @@ class Engine:
             return outcomes
 
         outcomes = self._write(work)
+        if len(self._pos_customers) + len(found) > POS_CUSTOMERS_KEPT:
+            self._pos_customers.clear()
+        self._pos_customers.update(found)
         if customers:
             signals.customers_changed.send(self, customer_ids=None, engine=self)
         return outcomes
@@ -544,14 +555,18 @@ class _Batch:
     """Applies a list of POS facts inside one posting; keeps per-batch state."""
 
     def __init__(
-        self, engine: Engine, conn: sa.Connection, posting: Posting, events: list[Event]
+        self, engine: Engine, conn: sa.Connection, posting: Posting, events: list[Event],
+        external: dict[tuple[PosOrigin, str], int],
     ) -> None:
         self.engine = engine
         self.settings = engine.settings
         self.conn = conn
         self.posting = posting
         self.events = events
-        self.external: dict[tuple[PosOrigin, str], int] = {}
+        self.known = engine._pos_customers
+        self.external = external
+        """POS customers this transaction found or imported: known to the engine once it
+        commits."""
         self.sales: dict[str, Sale] = {}
         self.refunded: set[str] = set()
         self.redeemed: dict[tuple[int, str], int] = {}
@@ -561,71 +576,66 @@ class _Batch:
         self.campaigns = SaleCampaigns(engine, conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
-        self._preload(facts)
-        outcomes = []
-        for fact in facts:
-            customer_id = self._customer_of(fact)
-            if isinstance(fact, SaleRecorded):
-                outcomes.append(self._sale(fact, customer_id))
-            else:
-                outcomes.append(self._refund(fact))
-        return outcomes
+        customers = self._preload(facts)
+        return [self._sale(fact, customer) if isinstance(fact, SaleRecorded)
+                else self._refund(fact) for fact, customer in zip(facts, customers)]
 
-    def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> None:
-        """Read what the batch needs in a few queries, not one per fact."""
+    def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> list[int | None]:
+        """Read what the batch needs in a few queries, not one per fact; returns each fact's
+        customer (None for a refund, or a customer not in the ledger)."""
         wanted: dict[PosOrigin, set[str]] = {}
         for fact in facts:
             if isinstance(fact, SaleRecorded) and fact.customer_id is None and \
                     fact.external_customer_id is not None:
-                if (_origin_of(fact), fact.external_customer_id) not in self.external:
-                    wanted.setdefault(_origin_of(fact), set()).add(fact.external_customer_id)
+                key = (_origin_of(fact), fact.external_customer_id)
+                if key not in self.external and key not in self.known:
+                    wanted.setdefault(key[0], set()).add(key[1])
         for origin, ids in wanted.items():
             found = repo.find_external_ids(self.conn, origin, ids)
             self.external.update({(origin, ext): cid for ext, cid in found.items()})
+        customers = [self._customer_of(fact) for fact in facts]
         refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded)]
         refunded_keys = {f.sale_key for f in refunds_in_batch}
         refunded_sales = repo.sales_by_key(self.conn, refunded_keys)
         self.posting.load_accounts(
-            {self._customer_of(f) for f in facts if isinstance(f, SaleRecorded)} - {None}
-            | {s.customer_id for s in refunded_sales.values()}
+            set(customers) - {None} | {s.customer_id for s in refunded_sales.values()}
         )
         # Read sales and refunds only once their customers are locked: what another till
         # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
         self.sales.update(repo.sales_by_key(self.conn, [f.sale_key for f in facts]))
         if refunds_in_batch:
-            refunds = schema.refunds
-            for keys in chunks(sorted({f.refund_key for f in refunds_in_batch})):
-                self.refunded.update(self.conn.execute(
-                    sa.select(refunds.c.refund_key).where(refunds.c.refund_key.in_(keys))
-                ).scalars())
+            key = schema.refunds.c.refund_key
+            self.refunded.update(found for found, in rows_matching(
+                self.conn, sa.select(key), key, [f.refund_key for f in refunds_in_batch]))
             refunders = {s.customer_id for s in refunded_sales.values()} | {
-                self._customer_of(f) for f in facts
-                if isinstance(f, SaleRecorded) and f.sale_key in refunded_keys} - {None}
+                customer for fact, customer in zip(facts, customers)
+                if customer is not None and fact.sale_key in refunded_keys}
             self.posting.load_open_lots(refunders)
             self._preload_redemptions(refunders)
+        return customers
 
     def _preload_redemptions(self, customer_ids: set[int]) -> None:
         """Points these customers paid for POS documents with, and got back by refunds."""
         e = schema.ledger_entries
-        for chunk in chunks(sorted(customer_ids)):
-            rows = self.conn.execute(
-                sa.select(e.c.customer_id, e.c.source_id, e.c.kind, sa.func.sum(e.c.points))
-                .where(e.c.customer_id.in_(chunk), e.c.kind.in_(("redeem", "reverse_redeem")),
-                       e.c.source_id.is_not(None))
-                .group_by(e.c.customer_id, e.c.source_id, e.c.kind)
-            )
-            for customer_id, document, kind, points in rows:
-                if kind == "redeem":
-                    self.redeemed[customer_id, document] = -int(points)
-                else:
-                    self.restored[customer_id, document] = int(points)
+        query = (
+            sa.select(e.c.customer_id, e.c.source_id, e.c.kind, sa.func.sum(e.c.points))
+            .where(e.c.kind.in_(("redeem", "reverse_redeem")), e.c.source_id.is_not(None))
+            .group_by(e.c.customer_id, e.c.source_id, e.c.kind)
+        )
+        for customer_id, document, kind, points in rows_matching(
+                self.conn, query, e.c.customer_id, customer_ids):
+            if kind == "redeem":
+                self.redeemed[customer_id, document] = -int(points)
+            else:
+                self.restored[customer_id, document] = int(points)
 
     def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
         if isinstance(fact, SaleRefunded):
             return None
         if fact.customer_id is not None:
             return fact.customer_id
-        return self.external.get((_origin_of(fact), fact.external_customer_id or ""))
+        key = (_origin_of(fact), fact.external_customer_id or "")
+        return self.external.get(key) or self.known.get(key)
 
     def _common(self, fact: Event, account: PostingAccount, key: str, event_id: str) -> dict:
         shop_id = getattr(fact, "shop_id", self.settings.shop.id)

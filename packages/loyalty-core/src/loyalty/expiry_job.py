@@ -32,7 +32,7 @@ from loyalty.events import PointsExpiring
 from loyalty.ledger import schema
 from loyalty.ledger.posting import Account
 from loyalty.ledger.posting import Posting
-from loyalty.ledger.posting import chunks
+from loyalty.ledger.bulk import rows_matching
 from loyalty.rules import expiry
 from loyalty.rules.lots import Lot
 
@@ -64,13 +64,10 @@ def open_lots(
 ) -> list[expiry.CustomerLot]:
     """Lots with points left of these customers (that also match ``where``)."""
     lots = schema.point_lots
-    found = []
-    for chunk in chunks(sorted(set(customer_ids))):
-        query = sa.select(lots).where(lots.c.customer_id.in_(chunk), lots.c.remaining > 0, where)
-        found += [expiry.CustomerLot(row.customer_id, Lot(row.entry_id, row.remaining,
-                                                          row.expires_on, row.earned_on))
-                  for row in conn.execute(query)]
-    return found
+    query = sa.select(lots).where(lots.c.remaining > 0, where)
+    return [expiry.CustomerLot(row.customer_id, Lot(row.entry_id, row.remaining, row.expires_on,
+                                                    row.earned_on))
+            for row in rows_matching(conn, query, lots.c.customer_id, customer_ids)]
 
 
 def _expire_accounts(

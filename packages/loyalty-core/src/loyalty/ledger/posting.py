@@ -12,8 +12,6 @@ same customer wait for each other instead of both spending one balance.
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable
 from collections.abc import Iterable
 from datetime import date
@@ -25,16 +23,10 @@ import sqlalchemy as sa
 
 from loyalty.errors import UnknownCustomer
 from loyalty.ledger import schema
+from loyalty.ledger.bulk import execute_many
+from loyalty.ledger.bulk import rows_matching
 from loyalty.rules.lots import Lot
 from loyalty.rules.lots import allocate
-
-
-_CHUNK = 500  # keys per IN (...) query, well under every backend's parameter limit
-
-
-def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @attrs.define
@@ -104,62 +96,8 @@ class IdSource:
 _OPEN_LOTS = (
     sa.select(schema.point_lots, schema.ledger_entries.c.sale_id)
     .join(schema.ledger_entries, schema.ledger_entries.c.id == schema.point_lots.c.entry_id)
-    .where(schema.point_lots.c.customer_id.in_(sa.bindparam("customers", expanding=True)),
-           schema.point_lots.c.remaining > 0)
+    .where(schema.point_lots.c.remaining > 0)
 )
-"""Built once: a sync asks it for many customers, and building it costs more than running it."""
-
-
-def execute_many(
-    connection: sa.Connection, statement: sa.Insert | sa.Update, rows: list[dict[str, Any]]
-) -> None:
-    """Run an INSERT (of the rows' keys) or an UPDATE (of its bind parameters) once per row;
-    the rows all have the same keys.
-
-    On SQLite the statement SQLAlchemy compiles and the bind processors of its own types go
-    straight to the driver's ``executemany``: SQLAlchemy's generic per-row parameter handling
-    costs more than SQLite's insert itself, and a POS sync writes a million rows. Other
-    backends take SQLAlchemy's batched multi-row statements.
-    """
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        connection.execute(statement, rows)
-        return
-    sql, names, processors = _driver_statement(statement, tuple(rows[0]), dialect)
-    values = operator.itemgetter(*names)
-    if len(names) == 1:
-        params: list = [(values(row),) for row in rows]
-    elif not processors:
-        params = list(map(values, rows))
-    else:
-        # Column by column, so the loops run in C; each distinct value is processed once (a
-        # batch's rows share a few business dates and one recorded_at). Values that compare
-        # equal bind the same for the ledger's types (an instant is one UTC text).
-        columns: list = [map(operator.itemgetter(name), rows) for name in names]
-        for index, process in processors:
-            column = list(columns[index])
-            processed = {value: process(value) for value in set(column)}
-            columns[index] = map(processed.__getitem__, column)
-        params = list(zip(*columns))
-    connection.exec_driver_sql(sql, params)
-
-
-@functools.lru_cache(maxsize=64)
-def _driver_statement(
-    statement: sa.Insert | sa.Update, keys: tuple[str, ...], dialect: sa.Dialect
-) -> tuple[str, tuple[str, ...], list[tuple[int, Callable[[Any], Any]]]]:
-    """The positional SQL, the parameter names in its order, and their type processors."""
-    inserting = isinstance(statement, sa.Insert)
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys) if inserting else None)
-    names = tuple(compiled.positiontup or ())
-    if set(names) != set(keys):
-        raise ValueError(f"parameters {sorted(keys)} do not fit {compiled.string!r}")
-    processors = []
-    for index, name in enumerate(names):
-        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            processors.append((index, process))
-    return compiled.string, names, processors
 
 
 # Tables in the order their buffered rows are inserted: each refers only to those before it.
@@ -209,20 +147,19 @@ class Posting:
     # ---- accounts ---------------------------------------------------------------------------
 
     def load_accounts(self, customer_ids: Iterable[int]) -> None:
-        """Lock and read the balances of many customers in one query per chunk."""
-        missing = sorted({c for c in customer_ids if c not in self._accounts})
+        """Lock and read the balances of many customers at once."""
         b = schema.balances
+        query = sa.select(b.c.customer_id, b.c.points, b.c.lifetime_earned, b.c.stars,
+                          b.c.last_activity_at)
+        if self._locks:
+            query = query.order_by(b.c.customer_id).with_for_update()
+        missing = [c for c in customer_ids if c not in self._accounts]
         loaded = []
-        for chunk in chunks(missing):
-            query = sa.select(b).where(b.c.customer_id.in_(chunk))
-            if self._locks:
-                query = query.order_by(b.c.customer_id).with_for_update()
-            for row in self.connection.execute(query):
-                account = self._accounts[row.customer_id] = Account(
-                    row.customer_id, row.points, row.lifetime_earned, row.stars,
-                    row.last_activity_at,
-                )
-                loaded.append(account)
+        for customer_id, points, lifetime, stars, activity in rows_matching(
+                self.connection, query, b.c.customer_id, missing):
+            account = self._accounts[customer_id] = Account(
+                customer_id, points, lifetime, stars, activity)
+            loaded.append(account)
         if loaded and self.on_accounts_loaded is not None:
             self.on_accounts_loaded(loaded)
 
@@ -341,16 +278,16 @@ class Posting:
         missing = sorted({c for c in customer_ids if c not in self._open_lots})
         for customer_id in missing:
             self._open_lots[customer_id] = {}
-        for chunk in chunks(missing):
-            for row in self.connection.execute(_OPEN_LOTS, {"customers": chunk}):
-                lot = self._lots.get(row.entry_id)
-                if lot is None:
-                    lot = self._lots[row.entry_id] = OpenLot(
-                        row.entry_id, row.customer_id, row.original,
-                        row.remaining - self._taken.get(row.entry_id, 0), row.expires_on,
-                        row.earned_on, row.sale_id,
-                    )
-                self._open_lots[row.customer_id][lot.id] = lot
+        for row in rows_matching(self.connection, _OPEN_LOTS, schema.point_lots.c.customer_id,
+                                 missing):
+            lot = self._lots.get(row.entry_id)
+            if lot is None:
+                lot = self._lots[row.entry_id] = OpenLot(
+                    row.entry_id, row.customer_id, row.original,
+                    row.remaining - self._taken.get(row.entry_id, 0), row.expires_on,
+                    row.earned_on, row.sale_id,
+                )
+            self._open_lots[row.customer_id][lot.id] = lot
         for customer_id in missing:
             found = self._open_lots[customer_id]
             for lot in self._created.get(customer_id, ()):

@@ -8,7 +8,7 @@ from datetime import datetime
 import attrs
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a dict key of every sale's customer lookup
 class PosOrigin:
     """Where imported customers come from: one POS database, at one till of one shop.
 

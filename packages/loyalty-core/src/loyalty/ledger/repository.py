@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from loyalty.errors import UnknownCustomer
 from loyalty.ledger import schema
-from loyalty.ledger.posting import chunks
-from loyalty.ledger.posting import execute_many
+from loyalty.ledger.bulk import chunks
+from loyalty.ledger.bulk import execute_many
+from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.records import Balance
 from loyalty.ledger.records import Customer
 from loyalty.ledger.records import CustomerSummary
@@ -123,14 +124,10 @@ def find_external_ids(
     conn: sa.Connection, origin: PosOrigin, external_ids: Iterable[str]
 ) -> dict[str, int]:
     """Ledger ids of the customers ``origin`` knows by these ids."""
-    found: dict[str, int] = {}
-    for chunk in chunks(sorted(set(external_ids))):
-        query = sa.select(c.c.external_id, c.c.id).where(
-            c.c.origin == origin.name, c.c.shop_id == origin.shop_id,
-            c.c.till_id == origin.till_id, c.c.external_id.in_(chunk),
-        )
-        found.update({ext: cid for ext, cid in conn.execute(query)})
-    return found
+    query = sa.select(c.c.external_id, c.c.id).where(
+        c.c.origin == origin.name, c.c.shop_id == origin.shop_id, c.c.till_id == origin.till_id,
+    )
+    return dict(rows_matching(conn, query, c.c.external_id, external_ids))
 
 
 def get_customer(conn: sa.Connection, customer_id: int) -> Customer:
@@ -242,21 +239,14 @@ def _sale(row: sa.Row) -> Sale:
 
 def sales_by_key(conn: sa.Connection, keys: Iterable[str]) -> dict[str, Sale]:
     s = schema.sales
-    found: dict[str, Sale] = {}
-    for chunk in chunks(sorted(set(keys))):
-        for row in conn.execute(sa.select(s).where(s.c.sale_key.in_(chunk))):
-            found[row.sale_key] = _sale(row)
-    return found
+    return {row.sale_key: _sale(row)
+            for row in rows_matching(conn, sa.select(s), s.c.sale_key, keys)}
 
 
 def existing_entry_keys(conn: sa.Connection, keys: Iterable[str]) -> set[str]:
     e = schema.ledger_entries
-    found: set[str] = set()
-    for chunk in chunks(sorted(set(keys))):
-        found.update(conn.execute(
-            sa.select(e.c.idempotency_key).where(e.c.idempotency_key.in_(chunk))
-        ).scalars())
-    return found
+    key = e.c.idempotency_key
+    return {found for found, in rows_matching(conn, sa.select(key), key, keys)}
 
 
 def entry_by_key(conn: sa.Connection, key: str) -> Entry | None:

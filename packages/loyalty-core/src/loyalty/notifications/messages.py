@@ -28,7 +28,7 @@ from loyalty.events import PointsRedeemed
 from loyalty.events import TierRaised
 from loyalty.ledger import repository as repo
 from loyalty.ledger import schema
-from loyalty.ledger.posting import chunks
+from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.records import Balance
 from loyalty.ledger.records import Customer
 from loyalty.money import Currency
@@ -158,28 +158,25 @@ def queue_for_events(connection: sa.Connection, engine: Engine, events: Sequence
 
 
 def _people(connection: sa.Connection, ids: set[int]) -> dict[int, tuple[Customer, Balance]]:
-    """Customers who take messages, with their balances, by id, in one query per chunk of ids.
+    """Customers who take messages, with their balances, by id, in one query.
 
     Customers without a platform or key are left out by the query: a POS import brings
     thousands of them, and a sync would otherwise read them all for nothing.
     """
     c, b = schema.customers, schema.balances
-    found = {}
-    for chunk in chunks(sorted(ids)):
-        rows = connection.execute(
-            sa.select(c.c.id, c.c.name, c.c.platform, c.c.messaging_key, c.c.removed_at,
-                      b.c.points, b.c.lifetime_earned, b.c.stars)
-            .join(b, b.c.customer_id == c.c.id)
-            .where(c.c.id.in_(chunk), c.c.platform != "none", c.c.messaging_key.is_not(None),
-                   c.c.messaging_key != "", c.c.removed_at.is_(None))
-        )
-        for r in rows:
-            found[r.id] = (
-                Customer(id=r.id, name=r.name, platform=r.platform,
-                         messaging_key=r.messaging_key, removed_at=r.removed_at),
-                Balance(r.id, r.points, r.lifetime_earned, r.stars),
-            )
-    return found
+    query = (
+        sa.select(c.c.id, c.c.name, c.c.platform, c.c.messaging_key, c.c.removed_at,
+                  b.c.points, b.c.lifetime_earned, b.c.stars)
+        .join(b, b.c.customer_id == c.c.id)
+        .where(c.c.platform != "none", c.c.messaging_key.is_not(None),
+               c.c.messaging_key != "", c.c.removed_at.is_(None))
+    )
+    return {
+        r.id: (Customer(id=r.id, name=r.name, platform=r.platform,
+                        messaging_key=r.messaging_key, removed_at=r.removed_at),
+               Balance(r.id, r.points, r.lifetime_earned, r.stars))
+        for r in rows_matching(connection, query, c.c.id, ids)
+    }
 
 
 def queue_message(

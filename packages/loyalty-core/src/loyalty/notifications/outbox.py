@@ -18,7 +18,7 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty.ledger import schema
-from loyalty.ledger.posting import chunks
+from loyalty.ledger.bulk import rows_matching
 from loyalty.notifications.redaction import redact
 
 
@@ -73,11 +73,9 @@ def enqueue(
     """
     if not messages:
         return []
-    existing: set[str] = set()
-    for chunk in chunks(sorted({m.key for m, _ in messages})):
-        existing.update(connection.execute(
-            sa.select(o.c.idempotency_key).where(o.c.idempotency_key.in_(chunk))
-        ).scalars())
+    key = o.c.idempotency_key
+    existing = {found for found, in rows_matching(connection, sa.select(key), key,
+                                                  [m.key for m, _ in messages])}
     rows = []
     for message, customer in messages:
         if message.key in existing:

@@ -1,5 +1,5 @@
-"""The posting's bulk statements, and the ledger's time type, write exactly what SQLAlchemy's own
-statements and types write."""
+"""Bulk statements write exactly what SQLAlchemy's own statements and types write, and find
+exactly the rows SQLAlchemy's would."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from loyalty.ledger import schema
-from loyalty.ledger.posting import execute_many
+from loyalty.ledger.bulk import execute_many
+from loyalty.ledger.bulk import rows_matching
+from loyalty.ledger.records import PosOrigin
+from loyalty.pos import PosCustomer
 
 
 def _entry(entry_id: int, occurred_at: datetime) -> dict:
@@ -33,8 +36,9 @@ def test_bulk_inserted_rows_are_stored_as_sqlalchemy_stores_them(engine):
     customer = engine.add_customer("Nimal")
     assert customer.id == 1
     colombo = timezone(timedelta(hours=5, minutes=30))
-    moments = [datetime(2026, 1, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc),
-               datetime(2026, 2, 1, 4, 0, tzinfo=colombo)]
+    last_moment_of_january = datetime(2026, 1, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc)
+    moments = [last_moment_of_january, datetime(2026, 2, 1, 4, 0, tzinfo=colombo),
+               last_moment_of_january.astimezone(colombo)]  # equal instants bind alike
     e = schema.ledger_entries
     with engine.db.begin() as conn:
         for n, moment in enumerate(moments):
@@ -44,7 +48,7 @@ def test_bulk_inserted_rows_are_stored_as_sqlalchemy_stores_them(engine):
             "SELECT id, occurred_at, business_date, recorded_at, reason FROM ledger_entries "
             "ORDER BY id").all()
         read = conn.execute(sa.select(e.c.occurred_at).order_by(e.c.id)).scalars().all()
-    by_sqlalchemy, by_bulk = stored[:2], stored[2:]
+    by_sqlalchemy, by_bulk = stored[:3], stored[3:]
     assert [row[1:] for row in by_bulk] == [row[1:] for row in by_sqlalchemy]
     assert read == moments * 2  # aware UTC times come back equal, whatever zone went in
 
@@ -60,3 +64,21 @@ def test_utc_times_are_written_to_sqlite_as_sqlalchemys_datetime_writes_them(mom
     fused = column.dialect_impl(dialect).bind_processor(dialect)(moment)
 
     assert fused == two_steps(column.process_bind_param(moment, dialect))
+
+
+def test_rows_matching_finds_the_rows_of_every_key_given_however_many(engine):
+    origin = PosOrigin("aronium", "main", "till-1")
+    engine.record([], customers=[PosCustomer(str(n), f"Customer {n}") for n in range(1, 1201)],
+                  origin=origin)
+    c = schema.customers
+    wanted = [str(n) for n in range(0, 1300, 2)]  # 0 and 1202.. are nobody's
+    with engine.db.connect() as conn:
+        by_text = dict(rows_matching(conn, sa.select(c.c.external_id, c.c.id), c.c.external_id,
+                                     wanted + wanted[:10]))  # repeated keys find one row
+        by_number = {row.id for row in rows_matching(conn, sa.select(c.c.id), c.c.id,
+                                                     list(by_text.values()))}
+        nothing = list(rows_matching(conn, sa.select(c.c.id), c.c.id, []))
+
+    assert sorted(by_text, key=int) == [str(n) for n in range(2, 1201, 2)]
+    assert by_number == set(by_text.values())
+    assert nothing == []
