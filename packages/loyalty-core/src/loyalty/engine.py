@@ -637,13 +637,11 @@ class _Batch:
         key = (_origin_of(fact), fact.external_customer_id or "")
         return self.external.get(key) or self.known.get(key)
 
-    def _common(self, fact: Event, account: PostingAccount, key: str, event_id: str) -> dict:
-        shop_id = getattr(fact, "shop_id", self.settings.shop.id)
-        till_id = getattr(fact, "till_id", self.settings.shop.till)
-        return dict(
-            occurred_at=fact.occurred_at, idempotency_key=key, actor=f"pos:{fact.source}",
-            shop_id=shop_id, till_id=till_id, event_id=event_id,
-        )
+    def _common(self, fact: SaleRecorded | SaleRefunded, key: str, event_id: str) -> dict:
+        """Entry columns that come from the POS fact itself."""
+        return {"occurred_at": fact.occurred_at, "idempotency_key": key,
+                "actor": "pos:" + fact.source, "shop_id": fact.shop_id, "till_id": fact.till_id,
+                "event_id": event_id}
 
     # ---- sales ------------------------------------------------------------------------------
 
@@ -663,7 +661,7 @@ class _Batch:
             sale, self.settings.earning, self.settings.tiers, stars_before, self.engine.currency
         )
         awards += self.campaigns.awards_for(sale, customer_id, awards)
-        total = sum(a.points for a in awards)
+        total = sum([a.points for a in awards])
         business_date = self.engine.business_date(sale.occurred_at)
         sale_id = self.posting.add_sale({
             "sale_key": sale_key, "customer_id": customer_id, "source": sale.source,
@@ -678,7 +676,7 @@ class _Batch:
             stars_before=stars_before, points_earned=total, refunded_minor=0, points_reversed=0,
             revision=0, occurred_at=sale.occurred_at, business_date=business_date,
         )
-        events = self._earn(sale, account, awards, f"{sale_key}#earn", business_date,
+        events = self._earn(sale, account, awards, total, f"{sale_key}#earn", business_date,
                             sale_id)
         if not awards:
             threshold = self.settings.earning.payment_threshold
@@ -690,6 +688,7 @@ class _Batch:
         sale: SaleRecorded,
         account: PostingAccount,
         awards: list[earning.Award],
+        total: int,
         key: str,
         business_date: date,
         sale_id: int,
@@ -704,13 +703,13 @@ class _Batch:
                 expires_on=expires_on, counts_toward_tier=True,
                 source_type="sale", source_id=sale.document_id, rule_id=award.rule_id,
                 reason=award.reason, sale_id=sale_id,
-                **self._common(sale, account, f"{key}:{award.rule_id}", event_id),
+                **self._common(sale, f"{key}:{award.rule_id}", event_id),
             )
         stars_before = account.stars
         account.stars = tier_rules.stars_for(account.lifetime_earned, self.settings.tiers)
         events: list[Event] = [PointsEarned(
             occurred_at=sale.occurred_at, customer_id=account.customer_id,
-            points=sum(a.points for a in awards), balance=account.points,
+            points=total, balance=account.points,
             idempotency_key=key, business_date=business_date, event_id=event_id,
             reason=f"Sale {sale.document_id}", breakdown={a.rule_id: a.points for a in awards},
             source_id=sale.document_id, stars=account.stars, max_stars=self.engine.max_stars,
@@ -754,7 +753,7 @@ class _Batch:
             events = self._earn(
                 sale, account, [earning.Award("revision", delta,
                                               f"Document {sale.document_id} edited")],
-                key, business_date, earlier.id,
+                delta, key, business_date, earlier.id,
             )
         elif delta < 0:
             events = [self._take_back(
@@ -783,7 +782,7 @@ class _Batch:
             account, take, kind="reverse_earn", business_date=business_date,
             prefer_sale_id=sale_id, tier_points=-points, source_type="refund",
             source_id=getattr(fact, "document_id", None), sale_id=sale_id, reason=reason,
-            **self._common(fact, account, key, EarnReversed.id_for(key)),
+            **self._common(fact, key, EarnReversed.id_for(key)),
         )
         account.stars = tier_rules.stars_for(account.lifetime_earned, self.settings.tiers)
         event = EarnReversed(
@@ -868,7 +867,7 @@ class _Batch:
             account, restore, kind="reverse_redeem", business_date=business_date,
             expires_on=expires_on, source_type="refund", source_id=sale.document_id,
             sale_id=sale.id, reason=reason,
-            **self._common(refund, account, key, RedemptionReversed.id_for(key)),
+            **self._common(refund, key, RedemptionReversed.id_for(key)),
         )
         self.restored[paid_for] = restored_before + restore
         event = RedemptionReversed(

@@ -67,20 +67,23 @@ class SyncReport:
         self.customers_imported += len(batch.customers)
         skipped = list(batch.skipped)
         for outcome in outcomes:
-            is_sale = isinstance(outcome.fact, SaleRecorded)
-            if outcome.status == "skipped":
+            status = outcome.status
+            if status == "skipped":
                 skipped.append(SkippedDocument(outcome.fact.document_id, outcome.reason))
-            elif outcome.status == "duplicate":
+            elif status == "duplicate":
                 self.duplicates += 1
-            elif outcome.status == "revised":
+            elif status == "revised":
                 self.sales_revised += 1
-            elif is_sale:
+            elif isinstance(outcome.fact, SaleRecorded):
                 self.sales_recorded += 1
             else:
                 self.refunds_recorded += 1
-            self.points_awarded += sum(e.points for e in outcome.events
-                                       if isinstance(e, PointsEarned))
-            self.points_reversed += -sum(min(getattr(e, "points", 0), 0) for e in outcome.events)
+            for event in outcome.events:
+                points = getattr(event, "points", 0)
+                if isinstance(event, PointsEarned):
+                    self.points_awarded += points
+                elif points < 0:
+                    self.points_reversed -= points
         reasons = Counter(s.reason for s in skipped)
         for reason, count in reasons.items():
             self.skipped_by_reason[reason] = self.skipped_by_reason.get(reason, 0) + count

@@ -209,9 +209,8 @@ class Posting:
     ) -> int:
         """Buffer a credit and the lot it opens; the account sees it at once. Returns its id."""
         assert points > 0, points
-        tier_points = points if counts_toward_tier else 0
-        entry_id = self._entry(account, points, kind, business_date,
-                               {"tier_points": tier_points, **entry})
+        entry["tier_points"] = tier_points = points if counts_toward_tier else 0
+        entry_id = self._entry(account, points, kind, business_date, entry)
         lot = OpenLot(entry_id, account.customer_id, points, points, expires_on, business_date,
                       entry.get("sale_id"))
         self._new_lots[entry_id] = self._lots[entry_id] = lot
@@ -239,8 +238,8 @@ class Posting:
         sale's points). ``tier_points`` (zero or negative) lowers lifetime points, for refunds.
         """
         assert 0 <= points <= account.points, (points, account.points)
-        entry_id = self._entry(account, -points, kind, business_date,
-                               {"tier_points": tier_points, **entry})
+        entry["tier_points"] = tier_points
+        entry_id = self._entry(account, -points, kind, business_date, entry)
         account.lifetime_earned = max(0, account.lifetime_earned + tier_points)
         if points == 0:  # an entry that only lowers the tier (a refund of spent points)
             return entry_id
@@ -261,8 +260,8 @@ class Posting:
         """Buffer a debit that takes ``points`` from one known lot (an expiry takes a whole
         lot): no lot query, so expiring many lots costs a few batched statements."""
         assert 0 < points <= account.points, (points, account.points)
-        entry_id = self._entry(account, -points, kind, business_date,
-                               {"tier_points": 0, **entry})
+        entry["tier_points"] = 0
+        entry_id = self._entry(account, -points, kind, business_date, entry)
         self._allocate(entry_id, lot_id, points)
         account.points -= points
         return entry_id

@@ -14,6 +14,7 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from datetime import timezone
 
@@ -45,10 +46,9 @@ class UTCDateTime(sa.types.TypeDecorator):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is not utc:
-                value = self.process_bind_param(value, dialect)
-            # "2026-01-05 09:01:00.000000+00:00" less its offset: a year always has 4 digits
-            return value.isoformat(" ", "microseconds")[:26]
+            if value.tzinfo is not utc:  # refuse a naive time, convert an aware one
+                value = self.process_bind_param(value, dialect).replace(tzinfo=utc)
+            return _sqlite_utc_text(value)
 
         return process
 
@@ -58,6 +58,16 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _sqlite_utc_text(value: datetime) -> str:
+    """``2026-01-05 09:01:00.000000+00:00`` less its offset (a year always has 4 digits).
+
+    Shared by every statement: a sale's time is written to its sale, its entry and its
+    customer's balance, and is turned into text once.
+    """
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for a ledger.

@@ -136,19 +136,16 @@ def queue_for_events(connection: sa.Connection, engine: Engine, events: Sequence
     """The engine's transaction hook: queue the messages ``events`` call for, in this transaction.
 
     Runs inside every ledger write, so a POS sync of thousands of sales pays for it: customers
-    and balances are read in a few queries and the messages inserted in one batch.
+    and balances are read in one query, only the events of customers who take messages are
+    looked at, and the messages are inserted in one batch.
     """
     settings = engine.settings
     if not settings.notifications.enabled:
         return
-    max_stars = tier_rules.max_stars(settings.tiers)
-    wanted = [e for e in events if occasion(e, max_stars) is not None]
-    if not wanted:
-        return
-    people = _people(connection, {e.customer_id for e in wanted})  # type: ignore[attr-defined]
+    people = _people(connection, {getattr(e, "customer_id", None) for e in events} - {None})
     messages = []
-    for event in wanted:
-        found = people.get(event.customer_id)  # type: ignore[attr-defined]
+    for event in events:
+        found = people.get(getattr(event, "customer_id", None))
         if found is None or not wants_messages(found[0], settings):
             continue
         message = compose(event, found[0], found[1], settings, engine.currency)

@@ -7,9 +7,9 @@ over to the next sale), computed exactly with integers and Decimal, never floats
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR
 from decimal import Decimal
 
 import attrs
@@ -36,13 +36,27 @@ def qualifies(total_minor: int, rules: EarningSettings, currency: Currency) -> b
     A sale of nothing (a voided document) never qualifies, even with no threshold, so it
     cannot collect the tier bonus.
     """
-    return total_minor > 0 and Decimal(total_minor) >= rules.payment_threshold * currency.scale
+    return total_minor > 0 and total_minor >= _in_minor(rules.payment_threshold, currency.scale)
 
 
 def base_points(total_minor: int, rules: EarningSettings, currency: Currency) -> int:
     """``floor(total × points_per_unit)``: 12.34 at 100/unit → 1234; at 0.5/unit → 6."""
-    exact = Decimal(total_minor) * rules.points_per_unit / currency.scale
-    return int(exact.to_integral_value(rounding=ROUND_FLOOR))
+    numerator, denominator = _per_minor_unit(rules.points_per_unit, currency.scale)
+    return total_minor * numerator // denominator
+
+
+# The settings' amounts as every sale of a sync is computed with, exactly (a Decimal is a
+# fraction of integers), worked out once per setting, not once per sale.
+
+@functools.lru_cache(maxsize=64)
+def _in_minor(amount: Decimal, scale: int) -> Decimal:
+    return amount * scale
+
+
+@functools.lru_cache(maxsize=64)
+def _per_minor_unit(points_per_unit: Decimal, scale: int) -> tuple[int, int]:
+    numerator, denominator = points_per_unit.as_integer_ratio()
+    return numerator, denominator * scale
 
 
 def awards_for_sale(

@@ -14,11 +14,7 @@ from loyalty.settings import Tier
 
 def stars_for(lifetime_points: int, tiers: Sequence[Tier]) -> int:
     """The highest star level whose threshold ``lifetime_points`` reaches; 0 below all of them."""
-    stars = 0
-    for tier in sorted(tiers, key=lambda t: t.threshold):
-        if lifetime_points >= tier.threshold:
-            stars = max(stars, tier.stars)
-    return stars
+    return max((t.stars for t in tiers if lifetime_points >= t.threshold), default=0)
 
 
 def max_stars(tiers: Sequence[Tier]) -> int:
