@@ -70,9 +70,18 @@ def open_lots(
             for row in rows_matching(conn, query, lots.c.customer_id, customer_ids)]
 
 
+_lots = schema.point_lots
+_ANY_DUE = (sa.select(_lots.c.entry_id)
+            .where(schema.open_lot, _lots.c.expires_on < sa.bindparam("today", type_=sa.Date))
+            .limit(1))
+"""Is any lot in the ledger due? One look into the open lots' index; usually none is."""
+
+
 def _expire_accounts(
     engine: Engine, posting: Posting, events: list[Event], accounts: list[Account], today: date
 ) -> None:
+    if posting.connection.execute(_ANY_DUE, {"today": today}).first() is None:
+        return  # nothing to look for among these customers' lots
     lots = schema.point_lots
     by_customer: dict[int, list[Lot]] = {}
     for item in open_lots(posting.connection, [a.customer_id for a in accounts],
@@ -107,7 +116,7 @@ def run_expiry(engine: Engine) -> ExpiryReport:
         lots = schema.point_lots
         due_customers = conn.execute(
             sa.select(lots.c.customer_id).distinct()
-            .where(lots.c.remaining > 0, lots.c.expires_on < today)
+            .where(schema.open_lot, lots.c.expires_on < today)
         ).scalars().all()
         posting.load_accounts(due_customers)  # expires their due lots, see expire_when_loaded
         expired = [e for e in events if isinstance(e, PointsExpired)]
@@ -132,7 +141,7 @@ def _remind(
     candidates = conn.execute(
         sa.select(lots).join(c, c.c.id == lots.c.customer_id)
         .outerjoin(sent, sent.c.lot_entry_id == lots.c.entry_id)
-        .where(lots.c.remaining > 0, lots.c.expires_on.between(*window),
+        .where(schema.open_lot, lots.c.expires_on.between(*window),
                sent.c.lot_entry_id.is_(None), c.c.removed_at.is_(None))
     ).all()
     due = expiry.reminders_due(
