@@ -54,7 +54,7 @@ class ExpiryReport:
 def expire_when_loaded(engine: Engine, posting: Posting, events: list[Event]) -> None:
     """Make ``posting`` expire each customer's due lots as soon as it loads their balance."""
     today = engine.business_date(posting.recorded_at)
-    posting.on_accounts_loaded = lambda accounts: _expire_accounts(
+    posting.on_accounts_loaded = lambda posting, accounts: _expire_accounts(
         engine, posting, events, accounts, today
     )
 

@@ -139,10 +139,12 @@ class Posting:
         them, written or not."""
         self._open_lots: dict[int, dict[int, OpenLot]] = {}
         """All open lots of a customer, read on the customer's first debit."""
-        self.on_accounts_loaded: Callable[[list[Account]], None] | None = None
-        """Called with the accounts each ``load_accounts`` locked and read, before any posting
-        uses them: the expiry rule posts their due ``expire`` debits here, so no debit ever
-        spends an expired lot."""
+        self.on_accounts_loaded: Callable[[Posting, list[Account]], None] | None = None
+        """Called with this posting and the accounts each ``load_accounts`` locked and read,
+        before any posting uses them: the expiry rule posts their due ``expire`` debits here,
+        so no debit ever spends an expired lot. (The posting is passed, not captured, so the
+        posting and its rows are freed as soon as the transaction ends, not by the cyclic
+        garbage collector, which a sync pauses.)"""
 
     # ---- accounts ---------------------------------------------------------------------------
 
@@ -161,7 +163,7 @@ class Posting:
                 customer_id, points, lifetime, stars, activity)
             loaded.append(account)
         if loaded and self.on_accounts_loaded is not None:
-            self.on_accounts_loaded(loaded)
+            self.on_accounts_loaded(self, loaded)
 
     def account(self, customer_id: int) -> Account:
         if customer_id not in self._accounts:
