@@ -23,6 +23,7 @@ import collections
 import io
 import logging
 import multiprocessing
+import os
 import pickle
 import sys
 import threading
@@ -50,18 +51,14 @@ MIN_LIMIT = 10_000
 """Reads of fewer documents never start the worker. Starting it takes one to two seconds of
 the other core (importing the engine), and recording a smaller batch takes less than that, so
 this process would only wait for it."""
-WAIT_MARGIN = 60.0
-"""Seconds, on top of the busy timeout, that a read waits for the worker before giving it up
-as hung (a batch of 50,000 documents takes it under one)."""
 
 
 class ReadAhead:
     """The batch after the one just returned, being read by a worker process."""
 
-    def __init__(self, path: Path, options: dict[str, Any], *, busy_timeout: float) -> None:
+    def __init__(self, path: Path, options: dict[str, Any]) -> None:
         self._path = path
         self._options = options
-        self._wait = busy_timeout + WAIT_MARGIN
         self._worker: _Worker | None = None
         self._stopped: list[_Worker] = []
         """Workers told to exit, which ``close`` makes sure of."""
@@ -74,10 +71,17 @@ class ReadAhead:
         it calls ``multiprocessing.freeze_support()``): every read is then done here."""
 
     def submit(self, cursor: str, limit: int) -> None:
-        """Start reading ``read(cursor, limit=limit)`` in the worker, starting it if needed."""
+        """Have the worker read ``read(cursor, limit=limit)``, starting it if needed.
+
+        A worker still reading a batch that was not ready in time gets the request queued
+        behind it, but a worker with two requests unanswered gets none: it is short of a core,
+        and this process reads the next batch itself.
+        """
         with self._lock:
             self._pending = None
             if not self.enabled or limit < MIN_LIMIT:
+                return
+            if self._worker is not None and self._worker.unanswered >= 2:
                 return
             try:
                 if self._worker is None:
@@ -87,16 +91,23 @@ class ReadAhead:
                 self._give_up(error)
 
     def take(self, cursor: str | None, limit: int) -> tuple[PosBatch, bool] | None:
-        """The batch read ahead for exactly this read and whether it was full, else None; a
-        batch read ahead for another read is discarded."""
+        """The batch read ahead for exactly this read, if it is ready, and whether it was full;
+        else None, and it is discarded.
+
+        A batch not ready yet is not waited for: the worker is behind (starting up, or short
+        of a core), and reading here costs no more than waiting would.
+        """
         with self._lock:
             pending, self._pending = self._pending, None
             if pending is None or pending[:2] != (cursor, limit):
                 return None
+            future = pending[2]
+            if not future.done() and self._worker and self._worker.process.is_alive():
+                return None
             try:
-                answer = pending[2].result(timeout=self._wait)
+                answer = future.result(timeout=0)  # raises if the worker died
                 return unpickle_batch(answer) if answer else None
-            except Exception as error:  # noqa: BLE001 - a dead, hung or broken worker
+            except Exception as error:  # noqa: BLE001 - a dead or broken worker
                 self._give_up(error)
                 return None
 
@@ -105,11 +116,11 @@ class ReadAhead:
         with self._lock:
             self._pending = None
 
-    def wait(self) -> None:
-        """Until the batch being read ahead is ready or failed (for tests and benchmarks)."""
+    def wait(self, timeout: float = 60) -> None:
+        """Until the batch being read ahead is ready or failed (for tests)."""
         pending = self._pending
         if pending is not None:
-            pending[2].exception(timeout=self._wait)
+            pending[2].exception(timeout)
 
     def stop(self) -> None:
         """Let the worker go (caught up); a later full batch starts another.
@@ -143,7 +154,7 @@ class ReadAhead:
         self.enabled = False
         self._pending = None
         if self._worker is not None:
-            self._worker.end()  # a hung one would never exit by itself
+            self._worker.end()
             self._worker = None
 
 
@@ -169,6 +180,11 @@ class _Worker:
         self._lock = threading.Lock()
         threading.Thread(target=self._receive, name="loyalty-read-ahead-answers",
                          daemon=True).start()
+
+    @property
+    def unanswered(self) -> int:
+        """Batches asked for and not sent yet."""
+        return len(self._waiting)
 
     def ask(self, cursor: str, limit: int) -> Future[bytes]:
         """The pickled batch and whether it was full, or ``b""`` if the worker's read failed."""
@@ -212,6 +228,7 @@ def _serve(path: Path, options: dict[str, Any], requests: Any, answers: Any) -> 
     it, reading one batch per request until told to stop or its parent is gone."""
     from loyalty_pos_aronium.reader import AroniumAdapter
 
+    _lower_priority()
     try:
         adapter = AroniumAdapter(path, **options, read_ahead=False)
     except Exception:  # noqa: BLE001 - the syncing process reads, and reports it, itself
@@ -224,6 +241,19 @@ def _serve(path: Path, options: dict[str, Any], requests: Any, answers: Any) -> 
         pass
     finally:
         adapter.close()
+
+
+def _lower_priority() -> None:
+    """Give way to the syncing process and to Aronium itself when no core is free: the worker
+    only helps if it runs beside them, never instead of them."""
+    if sys.platform == "win32":
+        import ctypes
+
+        below_normal = 0x4000
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+    else:
+        os.nice(10)
 
 
 def _read(adapter: AroniumAdapter, cursor: str, limit: int) -> bytes:

@@ -197,8 +197,7 @@ class AroniumAdapter:
                        "minor_units": minor_units, "timezone_name": timezone_name,
                        "busy_timeout": busy_timeout, "with_lines": with_lines,
                        "walk_in_customer": walk_in_customer}
-            self.read_ahead = ReadAhead(self.path.expanduser().absolute(), options,
-                                         busy_timeout=busy_timeout)
+            self.read_ahead = ReadAhead(self.path.expanduser().absolute(), options)
 
     def close(self) -> None:
         if self.read_ahead is not None:
