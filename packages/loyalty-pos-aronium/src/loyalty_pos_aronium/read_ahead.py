@@ -11,10 +11,13 @@ unpickling the batch, a quarter to a third of the cost of reading it (``_BatchPi
 * It starts only after a full batch (more is waiting) and stops after a partial one (caught
   up): ``loyalty watch`` holds no idle process, and one new sale pays for no start.
 * A batch read ahead is a read of an earlier snapshot for one cursor and limit; it is used for
-  exactly that read or discarded. Whatever goes wrong in the worker, the read is then done in
-  this process, which reports the real problem, if there is one, as it always has.
+  exactly that read, if it is ready, or discarded. Whatever goes wrong in the worker, the read
+  is then done in this process, which reports the real problem, if there is one, as always.
 * The worker never scans for edits: the adapter that started it does, and reads itself while
   its scan is due.
+* The worker runs at a lower priority: on a machine with no core to spare (Aronium busy on the
+  till) it gives way, its batches come too late to be used, and the sync reads as it would
+  without it.
 """
 
 from __future__ import annotations
@@ -102,7 +105,8 @@ class ReadAhead:
             if pending is None or pending[:2] != (cursor, limit):
                 return None
             future = pending[2]
-            if not future.done() and self._worker and self._worker.process.is_alive():
+            alive = self._worker is not None and self._worker.process.is_alive()
+            if alive and not future.done():
                 return None
             try:
                 answer = future.result(timeout=0)  # raises if the worker died
@@ -245,15 +249,19 @@ def _serve(path: Path, options: dict[str, Any], requests: Any, answers: Any) -> 
 
 def _lower_priority() -> None:
     """Give way to the syncing process and to Aronium itself when no core is free: the worker
-    only helps if it runs beside them, never instead of them."""
-    if sys.platform == "win32":
-        import ctypes
+    only helps if it runs beside them, never instead of them. At best effort."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
 
-        below_normal = 0x4000
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
-    else:
-        os.nice(10)
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.GetCurrentProcess.restype = ctypes.c_void_p
+            kernel32.SetPriorityClass.argtypes = (ctypes.c_void_p, ctypes.c_uint32)
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), 0x4000)  # BELOW_NORMAL
+        else:
+            os.nice(10)
+    except (AttributeError, OSError):
+        pass
 
 
 def _read(adapter: AroniumAdapter, cursor: str, limit: int) -> bytes:
