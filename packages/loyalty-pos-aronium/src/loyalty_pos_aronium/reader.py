@@ -234,7 +234,7 @@ class AroniumAdapter:
         ahead = self.read_ahead
         if ahead is None:
             return self.read_once(cursor, limit)[0]
-        if self._scan_due():
+        if self._scan_due():  # this read scans for edits, which only this process does
             ahead.discard()
             taken = None
         else:
