@@ -13,18 +13,7 @@ from loyalty.sync import sync_once
 
 from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.reader import Cursor
-
-
-def read_all(  # noqa: ANN201 - list of batches
-    adapter: AroniumAdapter, limit: int = 100, cursor: str | None = None,
-):
-    batches = []
-    while True:
-        batch = adapter.read(cursor, limit=limit)
-        batches.append(batch)
-        if not batch.documents_read and not batch.customers:
-            return batches
-        cursor = batch.cursor
+from loyalty_pos_aronium.testing import read_all
 
 
 def facts(batches) -> list:  # noqa: ANN001

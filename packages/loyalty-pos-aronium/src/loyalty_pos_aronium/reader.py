@@ -14,11 +14,14 @@ How the cursor keeps every sale exactly once (docs/aronium.md has the long versi
   The mark only moves when a scan has read everything up to it, in one snapshot.
 * Customers come before documents within one read transaction, so a sale never names a
   customer the ledger has not been given.
+* After a full batch, a worker process reads the next one while the engine records this one
+  (``read_ahead.py``); the results are the same as reading it when asked.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -44,6 +47,7 @@ from loyalty.pos import PosCustomer
 from loyalty.pos import SkippedDocument
 
 from loyalty_pos_aronium import connection as db
+from loyalty_pos_aronium.read_ahead import ReadAhead
 from loyalty_pos_aronium.schema import REFUND_CODE
 from loyalty_pos_aronium.schema import SALE_CODE
 
@@ -151,7 +155,12 @@ class AroniumAdapter:
         with_lines: bool = True,
         walk_in_customer: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        read_ahead: bool = True,
     ) -> None:
+        """``read_ahead``: after a read that filled its limit (of at least
+        ``read_ahead.MIN_LIMIT`` documents), read the next batch in a worker process while the
+        caller records this one; a sync then takes the reading off its own core. The worker
+        stops when a read finds the file caught up, and at ``close()``."""
         self.path = Path(path)
         self.shop_id = shop_id
         self.till_id = till_id
@@ -181,8 +190,18 @@ class AroniumAdapter:
             )
         self.sale_type = types[SALE_CODE][0]
         self.refund_type = types[REFUND_CODE][0] if REFUND_CODE in types else None
+        self.read_ahead: ReadAhead | None = None
+        """The worker reading the next batch (None without ``read_ahead``)."""
+        if read_ahead:
+            options = {"shop_id": shop_id, "till_id": till_id, "currency": currency,
+                       "minor_units": minor_units, "timezone_name": timezone_name,
+                       "busy_timeout": busy_timeout, "with_lines": with_lines,
+                       "walk_in_customer": walk_in_customer}
+            self.read_ahead = ReadAhead(self.path.expanduser().absolute(), options)
 
     def close(self) -> None:
+        if self.read_ahead is not None:
+            self.read_ahead.close()
         self.connection.close()
 
     # ---- reading ---------------------------------------------------------------------------
@@ -211,15 +230,39 @@ class AroniumAdapter:
             ).fetchone()[0]
 
     def read(self, cursor: str | None, *, limit: int) -> PosBatch:
+        limit = max(1, limit)
+        ahead = self.read_ahead
+        if ahead is None:
+            return self.read_once(cursor, limit)[0]
+        if self._scan_due():  # this read scans for edits, which only this process does
+            ahead.discard()
+            taken = None
+        else:
+            taken = ahead.take(cursor, limit)
+        batch, full = taken or self.read_once(cursor, limit)
+        if not full:
+            ahead.stop()  # caught up: a watch holds no idle worker
+        elif not self._scan_due():  # the next read would scan, and read itself
+            ahead.submit(batch.cursor, limit)
+        return batch
+
+    def read_once(self, cursor: str | None, limit: int) -> tuple[PosBatch, bool]:
+        """One batch, read now, and whether it filled ``limit`` (more is likely waiting)."""
         state = Cursor.load(cursor)
         with self._snapshot() as conn:
             return self._read(conn, state, max(1, limit))
+
+    def leave_edits_to_another(self) -> None:
+        """Never scan for edits, not even on the first read: for a read-ahead worker, whose
+        adapter in the syncing process scans."""
+        self.edit_scan_interval = math.inf
+        self._scanned_at = self._monotonic()
 
     def _scan_due(self) -> bool:
         return (self._scan_pending or self._scanned_at is None
                 or self._monotonic() - self._scanned_at >= self.edit_scan_interval)
 
-    def _read(self, conn: sqlite3.Connection, state: Cursor, limit: int) -> PosBatch:
+    def _read(self, conn: sqlite3.Connection, state: Cursor, limit: int) -> tuple[PosBatch, bool]:
         if state.document_mark is None or state.customer_mark is None:
             state = attrs.evolve(
                 state,
@@ -238,7 +281,7 @@ class AroniumAdapter:
             state = attrs.evolve(state, customer=new_customers[-1][0])
         if len(new_customers) == limit:
             return PosBatch(cursor=state.dump(), documents_read=0,
-                            customers=tuple(customers.values()))
+                            customers=tuple(customers.values())), True
 
         edited: list[tuple] = []
         if self._scan_due():
@@ -279,8 +322,9 @@ class AroniumAdapter:
                 skipped.append(fact)
             else:
                 events.append(fact)
-        return PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
-                        customers=tuple(customers.values()), skipped=tuple(skipped))
+        batch = PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
+                         customers=tuple(customers.values()), skipped=tuple(skipped))
+        return batch, len(rows) == limit
 
     _DOCUMENT_COLUMNS = (
         "d.Id, d.Number, d.DocumentTypeId, d.CustomerId, d.Total, d.DateCreated, "

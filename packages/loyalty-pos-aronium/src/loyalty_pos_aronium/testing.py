@@ -23,6 +23,8 @@ from pathlib import Path
 import attrs
 import pytest
 from loyalty.engine import Engine
+from loyalty.pos import PosAdapter
+from loyalty.pos import PosBatch
 from loyalty.sync import SyncReport
 from loyalty.sync import open_adapter
 from loyalty.sync import sync_once
@@ -310,6 +312,17 @@ class AroniumFixture:
             "UPDATE Document SET Total = ?, DateUpdated = ? WHERE Number = ?",
             (_money(Decimal(total)), self.tick(), number),
         )
+
+
+def read_all(adapter: PosAdapter, limit: int = 100, cursor: str | None = None) -> list[PosBatch]:
+    """Every batch ``adapter.read`` returns from ``cursor`` on, up to the first empty one."""
+    batches = []
+    while True:
+        batch = adapter.read(cursor, limit=limit)
+        batches.append(batch)
+        if not batch.documents_read and not batch.customers:
+            return batches
+        cursor = batch.cursor
 
 
 # ---- a till syncing its own pos.db (for loyalty.multitill) ----------------------------------
