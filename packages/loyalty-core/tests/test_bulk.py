@@ -1,5 +1,5 @@
-"""Bulk statements write exactly what SQLAlchemy's own statements and types write, and find
-exactly the rows SQLAlchemy's would."""
+"""Bulk statements write exactly what SQLAlchemy's own statements and types write and find
+exactly the rows SQLAlchemy's would; a SQLite ledger is set up for them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from loyalty.ledger import schema
+from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.bulk import execute_many
 from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.records import PosOrigin
@@ -82,3 +83,16 @@ def test_rows_matching_finds_the_rows_of_every_key_given_however_many(engine):
     assert sorted(by_text, key=int) == [str(n) for n in range(2, 1201, 2)]
     assert by_number == set(by_text.values())
     assert nothing == []
+
+
+def test_a_sqlite_ledger_logs_ahead_and_copies_the_log_back_in_64_mb_steps(tmp_path):
+    db = create_database_engine(tmp_path / "ledger.db")
+    with db.connect() as conn:
+        settings = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                    for name in ("journal_mode", "wal_autocheckpoint", "journal_size_limit",
+                                 "busy_timeout", "foreign_keys", "synchronous")}
+    db.dispose()
+
+    assert settings == {"journal_mode": "wal", "wal_autocheckpoint": 16_384,
+                        "journal_size_limit": 64 * 1024 * 1024, "busy_timeout": 15_000,
+                        "foreign_keys": 1, "synchronous": 1}
