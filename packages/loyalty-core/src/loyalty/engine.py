@@ -40,11 +40,11 @@ from loyalty.events import SaleRefunded
 from loyalty.events import TierRaised
 from loyalty.ledger import repository as repo
 from loyalty.ledger import schema
+from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
 from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import translate_errors
-from loyalty.ledger.bulk import rows_matching
 from loyalty.ledger.posting import Account as PostingAccount
 from loyalty.ledger.posting import Posting
 from loyalty.ledger.records import Customer
@@ -605,7 +605,7 @@ class _Batch:
         self.sales.update(repo.sales_by_key(self.conn, [f.sale_key for f in facts]))
         if refunds_in_batch:
             key = schema.refunds.c.refund_key
-            self.refunded.update(found for found, in rows_matching(
+            self.refunded.update(refund_key for refund_key, in rows_matching(
                 self.conn, sa.select(key), key, [f.refund_key for f in refunds_in_batch]))
             refunders = {s.customer_id for s in refunded_sales.values()} | {
                 customer for fact, customer in zip(facts, customers)
