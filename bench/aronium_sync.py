@@ -56,7 +56,8 @@ def main() -> None:
     folder = args.folder or Path(tempfile.mkdtemp(prefix="aronium-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     pos_db = folder / "pos.db"
-    (folder / "ledger.db").unlink(missing_ok=True)
+    for leftover in ("ledger.db", "ledger.db-wal", "ledger.db-shm"):
+        (folder / leftover).unlink(missing_ok=True)
     if not (args.reuse and pos_db.exists()):
         pos_db.unlink(missing_ok=True)
         started = time.perf_counter()
