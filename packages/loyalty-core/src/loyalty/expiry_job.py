@@ -70,10 +70,12 @@ def open_lots(
             for row in rows_matching(conn, query, lots.c.customer_id, customer_ids)]
 
 
-_lots = schema.point_lots
-_ANY_DUE = (sa.select(_lots.c.entry_id)
-            .where(schema.open_lot, _lots.c.expires_on < sa.bindparam("today", type_=sa.Date))
-            .limit(1))
+_ANY_DUE = (
+    sa.select(schema.point_lots.c.entry_id)
+    .where(schema.open_lot,
+           schema.point_lots.c.expires_on < sa.bindparam("today", type_=sa.Date))
+    .limit(1)
+)
 """Is any lot in the ledger due? One look into the open lots' index; usually none is."""
 
 

@@ -116,9 +116,10 @@ def sync_once(
 ) -> SyncReport:
     """Read and record batches until the adapter has nothing new.
 
-    Reading runs in this thread, between the writes. Reading ahead in a second thread was
-    measured slower (bench/aronium_sync.py, 1,000,000 documents): both sides call into SQLite
-    once per row, and each such call hands the interpreter lock to the other thread.
+    Reads alternate with writes in this thread; an adapter may read ahead on its own, as the
+    Aronium adapter does in a worker process. A second thread reading ahead was measured
+    slower (bench/aronium_sync.py, 1,000,000 documents): both sides call into SQLite once per
+    row, and each such call hands the interpreter lock to the other thread.
     """
     with collector_paused():
         return _sync(engine, adapter, batch_size, progress)
