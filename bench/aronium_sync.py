@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 from loyalty.engine import Engine
-from loyalty.pos import PosBatch
-from loyalty.settings import Settings
-from loyalty.sync import DEFAULT_BATCH_SIZE
-from loyalty.sync import sync_once
+from loyalty.domain.pos import PosBatch
+from loyalty.domain.settings import Settings
+from loyalty.services.sync import DEFAULT_BATCH_SIZE
+from loyalty.services.sync import sync_once
 from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
 from loyalty_pos_aronium.testing import build_bulk

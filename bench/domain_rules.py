@@ -15,19 +15,19 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from loyalty.draw_job import run_draw
+from loyalty.services.draws import run_draw
 from loyalty.engine import Engine
-from loyalty.expiry_job import run_expiry
-from loyalty.reporting import build_report
-from loyalty.settings import CampaignSettings
-from loyalty.settings import ComebackBonus
-from loyalty.settings import DrawSettings
-from loyalty.settings import ExpirySettings
-from loyalty.settings import Multiplier
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
-from loyalty.testing import FakeClock
-from loyalty.testing import Till
+from loyalty.services.expiry import run_expiry
+from loyalty.services.reports import build_report
+from loyalty.domain.settings import CampaignSettings
+from loyalty.domain.settings import ComebackBonus
+from loyalty.domain.settings import DrawSettings
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import Multiplier
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 def timed(label: str, items: int, work):  # noqa: ANN001, ANN201

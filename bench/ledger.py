@@ -33,13 +33,13 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from loyalty.engine import Engine
-from loyalty.events import PointsEarned
-from loyalty.events import SaleRecorded
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import SaleRecorded
 from loyalty.ledger import schema
-from loyalty.plugins import Plugins
-from loyalty.rules.earning import awards_for_sale
-from loyalty.rules.tiers import stars_for
-from loyalty.settings import Settings
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.rules.earning import awards_for_sale
+from loyalty.domain.rules.tiers import stars_for
+from loyalty.domain.settings import Settings
 
 
 START = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)

@@ -22,13 +22,13 @@ from datetime import timezone
 from pathlib import Path
 
 from loyalty.engine import Engine
-from loyalty.events import SaleRecorded
+from loyalty.domain.events import SaleRecorded
 from loyalty.notifications.dispatcher import Dispatcher
-from loyalty.notifications.testing import ChannelPlugin
-from loyalty.notifications.testing import RecordingChannel
-from loyalty.plugins import Plugins
-from loyalty.settings import Settings
-from loyalty.settings import with_setting
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import with_setting
 
 
 def record_all(path: Path, settings: Settings, customers: int, sales: int, batch: int) -> tuple[

@@ -1,6 +1,6 @@
 """Sales per second into a PostgreSQL ledger: one till writing vs several tills at once.
 
-Each writer is a real process with its own engine (``loyalty.multitill``), recording its own
+Each writer is a real process with its own engine (``loyalty.testing.multitill``), recording its own
 till's sales in batches, as a chain's tills would during a busy hour. The customers are
 shared, so tills also wait for each other's row locks on the same customers.
 
@@ -29,10 +29,10 @@ import sqlalchemy as sa
 
 from loyalty.engine import Engine
 from loyalty.ledger import schema
-from loyalty.multitill import SaleDocuments
-from loyalty.multitill import TillProcess
-from loyalty.multitill import run_tills
-from loyalty.testing import fresh_postgres_schema
+from loyalty.testing.multitill import SaleDocuments
+from loyalty.testing.multitill import TillProcess
+from loyalty.testing.multitill import run_tills
+from loyalty.testing.plugin import fresh_postgres_schema
 
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from loyalty.demo import DEMO_NAMES
-from loyalty.demo import demo_customers
-from loyalty.demo import demo_facts
+from loyalty.testing.demo import DEMO_NAMES
+from loyalty.testing.demo import demo_customers
+from loyalty.testing.demo import demo_facts
 from loyalty.engine import Engine
 from loyalty_ui_tk.app import LoyaltyApp
 from loyalty_ui_tk.customers_tab import DEBOUNCE_MS

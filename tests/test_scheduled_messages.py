@@ -11,17 +11,17 @@ from datetime import timezone
 
 import pytest
 
-from loyalty.draw_job import run_draw
+from loyalty.services.draws import run_draw
 from loyalty.engine import Engine
-from loyalty.expiry_job import run_expiry
+from loyalty.services.expiry import run_expiry
 from loyalty.notifications import outbox
-from loyalty.notifications.testing import ChannelPlugin
-from loyalty.notifications.testing import RecordingChannel
-from loyalty.plugins import Plugins
-from loyalty.settings import DrawSettings
-from loyalty.settings import ExpirySettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.settings import DrawSettings
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from loyalty.channels import DeliveryFailed
-from loyalty.channels import Recipient
+from loyalty.domain.channels import DeliveryFailed
+from loyalty.domain.channels import Recipient
 from loyalty.notifications.dispatcher import Dispatcher
-from loyalty.settings import Settings
+from loyalty.domain.settings import Settings
 from loyalty_notify_email import EmailChannel
 from loyalty_notify_email import SmtpOptions
 
@@ -65,7 +65,7 @@ def test_a_sale_sends_an_email_through_the_outbox(engine, till, smtp_server):
 
 
 def test_a_misspelt_option_is_refused_by_its_name():
-    from loyalty.errors import SettingsError
+    from loyalty.domain.errors import SettingsError
     from loyalty_notify_email import loyalty_channels
 
     with pytest.raises(SettingsError, match=r"plugins\.email\.prot"):

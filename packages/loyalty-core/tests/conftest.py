@@ -1,8 +1,8 @@
-"""Fixtures of loyalty-core's own tests (the shared ones come from ``loyalty.testing``).
+"""Fixtures of loyalty-core's own tests (the shared ones come from ``loyalty.testing.plugin``).
 
 The ledger's tests run on every backend: ``ledger_url`` (and so ``engine``) is parametrized
 here, SQLite always and PostgreSQL when a server is given, for the core's tests only; other
-packages' tests keep the plain SQLite file from ``loyalty.testing``.
+packages' tests keep the plain SQLite file from ``loyalty.testing.plugin``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 from loyalty.cli.app import main
 from loyalty.engine import Engine
-from loyalty.settings import save_settings
+from loyalty.domain.settings import save_settings
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,15 +12,15 @@ import pytest
 import sqlalchemy as sa
 
 from loyalty.engine import Engine
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LedgerError
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LedgerError
 from loyalty.ledger import schema
-from loyalty.ledger.records import PointsSummary
-from loyalty.pos import PosCustomer
-from loyalty.settings import Settings
-from loyalty.settings import with_setting
-from loyalty.testing import FakeClock
-from loyalty.testing import Till
+from loyalty.domain.records import PointsSummary
+from loyalty.domain.pos import PosCustomer
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import with_setting
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 def test_customers_are_found_by_name_phone_or_id_with_wildcards_taken_literally(

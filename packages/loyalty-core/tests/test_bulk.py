@@ -18,8 +18,8 @@ from loyalty.ledger import schema
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.bulk import execute_many
 from loyalty.ledger.bulk import rows_matching
-from loyalty.ledger.records import PosOrigin
-from loyalty.pos import PosCustomer
+from loyalty.domain.records import PosOrigin
+from loyalty.domain.pos import PosCustomer
 
 
 def _entry(entry_id: int, occurred_at: datetime) -> dict:

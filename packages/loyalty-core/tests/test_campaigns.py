@@ -11,18 +11,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.awards import award_action
-from loyalty.errors import LoyaltyError
-from loyalty.errors import UnknownCustomer
-from loyalty.rules import campaigns
-from loyalty.settings import WEEKDAYS
-from loyalty.settings import ActionPoints
-from loyalty.settings import CampaignSettings
-from loyalty.settings import ComebackBonus
-from loyalty.settings import EarningSettings
-from loyalty.settings import Multiplier
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
+from loyalty.services.awards import award_action
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import UnknownCustomer
+from loyalty.domain.rules import campaigns
+from loyalty.domain.settings import WEEKDAYS
+from loyalty.domain.settings import ActionPoints
+from loyalty.domain.settings import CampaignSettings
+from loyalty.domain.settings import ComebackBonus
+from loyalty.domain.settings import EarningSettings
+from loyalty.domain.settings import Multiplier
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
 
 
 HAPPY_HOUR = Multiplier(id="happy-hour", factor=Decimal(2), days=("monday",), start="14:00",

@@ -13,18 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.coupon_ledger import coupons_of
-from loyalty.coupon_ledger import issue_coupon
-from loyalty.coupon_ledger import use_coupon
+from loyalty.services.coupons import coupons_of
+from loyalty.services.coupons import issue_coupon
+from loyalty.services.coupons import use_coupon
 from loyalty.engine import Engine
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LoyaltyError
-from loyalty.events import CouponUsed
-from loyalty.money import Currency
-from loyalty.rules import coupons
-from loyalty.settings import CouponSettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.events import CouponUsed
+from loyalty.domain.money import Currency
+from loyalty.domain.rules import coupons
+from loyalty.domain.settings import CouponSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
 
 
 RULES = CouponSettings(enabled=True, points_per_unit=Decimal(100), minimum_points=200,

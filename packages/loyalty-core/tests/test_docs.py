@@ -6,7 +6,7 @@ import inspect
 import re
 from pathlib import Path
 
-from loyalty import hookspecs
+from loyalty.plugins import hookspecs
 
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "plugin-hooks.md"

@@ -7,21 +7,21 @@ from decimal import Decimal
 
 import pytest
 
-from loyalty.errors import SettingsError
-from loyalty.settings import ActionPoints
-from loyalty.settings import CampaignSettings
-from loyalty.settings import ComebackBonus
-from loyalty.settings import CouponSettings
-from loyalty.settings import MembershipLevel
-from loyalty.settings import MembershipSettings
-from loyalty.settings import Multiplier
-from loyalty.settings import Reward
-from loyalty.settings import RewardSettings
-from loyalty.settings import Settings
-from loyalty.settings import load_settings
-from loyalty.settings import save_settings
-from loyalty.settings import settings_from_dict
-from loyalty.settings import with_setting
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.settings import ActionPoints
+from loyalty.domain.settings import CampaignSettings
+from loyalty.domain.settings import ComebackBonus
+from loyalty.domain.settings import CouponSettings
+from loyalty.domain.settings import MembershipLevel
+from loyalty.domain.settings import MembershipSettings
+from loyalty.domain.settings import Multiplier
+from loyalty.domain.settings import Reward
+from loyalty.domain.settings import RewardSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import load_settings
+from loyalty.domain.settings import save_settings
+from loyalty.domain.settings import settings_from_dict
+from loyalty.domain.settings import with_setting
 
 
 FULL = Settings(

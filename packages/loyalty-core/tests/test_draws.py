@@ -17,20 +17,20 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.draw_job import draw_history
-from loyalty.draw_job import recheck_draw
-from loyalty.draw_job import run_draw
+from loyalty.services.draws import draw_history
+from loyalty.services.draws import recheck_draw
+from loyalty.services.draws import run_draw
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
-from loyalty.events import DrawWon
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.events import DrawWon
 from loyalty.ledger import schema
-from loyalty.rules import draws
-from loyalty.settings import WEEKDAYS
-from loyalty.settings import DrawSettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
-from loyalty.testing import FakeClock
-from loyalty.testing import Till
+from loyalty.domain.rules import draws
+from loyalty.domain.settings import WEEKDAYS
+from loyalty.domain.settings import DrawSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 FRIDAYS = DrawSettings(enabled=True, days=("friday",), time="18:00", prize_points=1000,

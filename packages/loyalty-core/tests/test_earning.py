@@ -9,16 +9,16 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.currencies import BUILTIN_CURRENCIES
-from loyalty.events import SaleLine
-from loyalty.events import SaleRecorded
-from loyalty.rules.earning import awards_for_sale
-from loyalty.rules.earning import base_points
-from loyalty.rules.earning import qualifies
-from loyalty.rules.earning import reversal_for_refund
-from loyalty.settings import DEFAULT_TIERS
-from loyalty.settings import EarningSettings
-from loyalty.settings import Tier
+from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.rules.earning import awards_for_sale
+from loyalty.domain.rules.earning import base_points
+from loyalty.domain.rules.earning import qualifies
+from loyalty.domain.rules.earning import reversal_for_refund
+from loyalty.domain.settings import DEFAULT_TIERS
+from loyalty.domain.settings import EarningSettings
+from loyalty.domain.settings import Tier
 
 
 USD = next(c for c in BUILTIN_CURRENCIES if c.code == "USD")

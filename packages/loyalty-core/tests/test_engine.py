@@ -11,20 +11,20 @@ import pytest
 import sqlalchemy as sa
 
 from loyalty import signals
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LoyaltyError
-from loyalty.errors import RedemptionRefused
-from loyalty.errors import UnknownCustomer
-from loyalty.events import EarnReversed
-from loyalty.events import PointsEarned
-from loyalty.events import RedemptionReversed
-from loyalty.events import TierRaised
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import RedemptionRefused
+from loyalty.domain.errors import UnknownCustomer
+from loyalty.domain.events import EarnReversed
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import RedemptionReversed
+from loyalty.domain.events import TierRaised
 from loyalty.ledger import schema
-from loyalty.settings import EarningSettings
-from loyalty.settings import ExpirySettings
-from loyalty.settings import RedemptionSettings
-from loyalty.settings import Settings
-from loyalty.settings import Tier
+from loyalty.domain.settings import EarningSettings
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import RedemptionSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import Tier
 
 
 TIERS = (Tier(1, 100, 0), Tier(2, 500, 5), Tier(3, 1000, 10))

@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.events import EVENT_TYPES
-from loyalty import events
-from loyalty.events import Event
-from loyalty.events import SaleLine
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.events import register_event
-from loyalty.serialization import event_from_dict
-from loyalty.serialization import event_to_dict
+from loyalty.domain.events import EVENT_TYPES
+from loyalty.domain import events
+from loyalty.domain.events import Event
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.events import register_event
+from loyalty.domain.serialization import event_from_dict
+from loyalty.domain.serialization import event_to_dict
 
 
 text = st.text(min_size=1, max_size=20)
@@ -174,7 +174,7 @@ def test_an_unknown_kind_is_refused_listing_the_known_ones():
 
 
 def test_a_registered_event_type_round_trips(monkeypatch):
-    monkeypatch.setattr("loyalty.events.EVENT_TYPES", dict(EVENT_TYPES))
+    monkeypatch.setattr("loyalty.domain.events.EVENT_TYPES", dict(EVENT_TYPES))
 
     @register_event
     @attrs.frozen(kw_only=True)
@@ -186,9 +186,9 @@ def test_a_registered_event_type_round_trips(monkeypatch):
         def identity(self) -> str:
             return f"birthday/{self.customer_id}"
 
-    from loyalty import events
+    from loyalty.domain import events
 
-    monkeypatch.setattr("loyalty.serialization.EVENT_TYPES", events.EVENT_TYPES)
+    monkeypatch.setattr("loyalty.domain.serialization.EVENT_TYPES", events.EVENT_TYPES)
     event = BirthdayGreeted(occurred_at=datetime(2026, 3, 1, tzinfo=timezone.utc), customer_id=4)
     assert event_from_dict(json.loads(json.dumps(event_to_dict(event)))) == event
 

@@ -16,18 +16,18 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from loyalty.engine import Engine
-from loyalty.errors import InsufficientPoints
-from loyalty.events import PointsExpired
-from loyalty.expiry_job import run_expiry
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.events import PointsExpired
+from loyalty.services.expiry import run_expiry
 from loyalty.ledger import schema
-from loyalty.rules import expiry
-from loyalty.rules.lots import Lot
-from loyalty.rules.lots import allocate
-from loyalty.settings import ExpirySettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
-from loyalty.testing import FakeClock
-from loyalty.testing import assert_ledger_consistent
+from loyalty.domain.rules import expiry
+from loyalty.domain.rules.lots import Lot
+from loyalty.domain.rules.lots import allocate
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import assert_ledger_consistent
 
 
 EXPIRY = ExpirySettings(mode="days", days=30, remind_days_before=7)
@@ -147,7 +147,7 @@ def test_expiry_goes_by_the_shops_local_date_not_utc(tmp_path):
 
 
 def _sale(engine: Engine, customer_id: int, total: int, doc: str):
-    from loyalty.testing import Till
+    from loyalty.testing.plugin import Till
 
     return Till(engine).sale(customer_id, total, document=doc)
 
@@ -191,8 +191,8 @@ def test_upcoming_expiries_list_every_batch_not_just_the_first(engine, clock, ti
     clock.advance(days=3)
     engine.record_sale(till.sale(ann.id, 2000))
     engine.record_sale(till.sale(ann.id, 1000))
-    from loyalty.self_service import ExpiringPoints
-    from loyalty.self_service import standing
+    from loyalty.services.self_service import ExpiringPoints
+    from loyalty.services.self_service import standing
 
     assert standing(engine, ann.id).expiring == [ExpiringPoints(date(2026, 2, 4), 30),
                                                  ExpiringPoints(date(2026, 2, 7), 30)]
@@ -271,7 +271,7 @@ def test_balance_always_equals_entries_and_lots_and_expired_points_are_never_spe
     with tempfile.TemporaryDirectory() as folder, \
             Engine(Path(folder) / "l.db", Settings(shop=ShopSettings(timezone="UTC"),
                                                   expiry=EXPIRY), clock=clock) as engine:
-        from loyalty.testing import Till
+        from loyalty.testing.plugin import Till
 
         till = Till(engine)
         ann = engine.add_customer("Ann")

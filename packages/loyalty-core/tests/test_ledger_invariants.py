@@ -22,17 +22,17 @@ from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 
 from loyalty.engine import Engine
-from loyalty.errors import InsufficientPoints
-from loyalty.expiry_job import run_expiry
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.services.expiry import run_expiry
 from loyalty.ledger import schema
-from loyalty.plugins import Plugins
-from loyalty.rules.tiers import stars_for
-from loyalty.settings import EarningSettings
-from loyalty.settings import ExpirySettings
-from loyalty.settings import Settings
-from loyalty.settings import Tier
-from loyalty.testing import FakeClock
-from loyalty.testing import Till
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.rules.tiers import stars_for
+from loyalty.domain.settings import EarningSettings
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import Tier
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 SETTINGS = Settings(

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.rules.lots import Lot
-from loyalty.rules.lots import allocate
-from loyalty.rules.lots import consumption_order
-from loyalty.rules.lots import expiry_date
-from loyalty.settings import ExpirySettings
+from loyalty.domain.rules.lots import Lot
+from loyalty.domain.rules.lots import allocate
+from loyalty.domain.rules.lots import consumption_order
+from loyalty.domain.rules.lots import expiry_date
+from loyalty.domain.settings import ExpirySettings
 
 
 D = date(2026, 1, 5)

@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.errors import SettingsError
-from loyalty.events import SaleLine
-from loyalty.membership_job import membership_of
-from loyalty.membership_job import refresh_memberships
-from loyalty.rules import memberships
-from loyalty.settings import MembershipLevel
-from loyalty.settings import MembershipSettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
-from loyalty.settings import settings_from_dict
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.events import SaleLine
+from loyalty.services.memberships import membership_of
+from loyalty.services.memberships import refresh_memberships
+from loyalty.domain.rules import memberships
+from loyalty.domain.settings import MembershipLevel
+from loyalty.domain.settings import MembershipSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.domain.settings import settings_from_dict
 
 
 SILVER = MembershipLevel("silver", "Silver", 100, Decimal(5), categories=("bakery",),

@@ -12,18 +12,18 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.currencies import BUILTIN_CURRENCIES
-from loyalty.events import DrawWon
-from loyalty.events import PointsAdjusted
-from loyalty.events import PointsEarned
-from loyalty.events import TierRaised
+from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.domain.events import DrawWon
+from loyalty.domain.events import PointsAdjusted
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import TierRaised
 from loyalty.ledger import schema
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
-from loyalty.ledger.records import Balance
-from loyalty.ledger.records import Customer
+from loyalty.domain.records import Balance
+from loyalty.domain.records import Customer
 from loyalty.notifications.messages import compose
-from loyalty.settings import Settings
+from loyalty.domain.settings import Settings
 
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)

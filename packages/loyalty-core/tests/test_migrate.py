@@ -15,13 +15,13 @@ from click.testing import Result
 
 import loyalty.cli.migrate  # noqa: F401 - registers the command
 from loyalty.cli.app import cli
-from loyalty.demo import demo_customers
-from loyalty.demo import demo_facts
+from loyalty.testing.demo import demo_customers
+from loyalty.testing.demo import demo_facts
 from loyalty.engine import Engine
 from loyalty.ledger.copy import copy_ledger
-from loyalty.settings import Settings
-from loyalty.testing import FakeClock
-from loyalty.testing import Till
+from loyalty.domain.settings import Settings
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 @pytest.fixture

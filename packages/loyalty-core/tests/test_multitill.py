@@ -15,12 +15,12 @@ import sqlalchemy as sa
 
 from loyalty.engine import Engine
 from loyalty.ledger import schema
-from loyalty.multitill import InTurn
-from loyalty.multitill import Redemptions
-from loyalty.multitill import SaleDocuments
-from loyalty.multitill import TillProcess
-from loyalty.multitill import run_tills
-from loyalty.testing import assert_ledger_consistent
+from loyalty.testing.multitill import InTurn
+from loyalty.testing.multitill import Redemptions
+from loyalty.testing.multitill import SaleDocuments
+from loyalty.testing.multitill import TillProcess
+from loyalty.testing.multitill import run_tills
+from loyalty.testing.plugin import assert_ledger_consistent
 
 
 def count(engine: Engine, table: sa.Table) -> int:

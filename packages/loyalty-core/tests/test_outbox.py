@@ -9,18 +9,18 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from loyalty.channels import DeliveryFailed
+from loyalty.domain.channels import DeliveryFailed
 from loyalty.engine import Engine
-from loyalty.errors import LedgerError
+from loyalty.domain.errors import LedgerError
 from loyalty.notifications import outbox
 from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.notifications.dispatcher import RetryPolicy
 from loyalty.notifications.dispatcher import retry_failed
 from loyalty.notifications.dispatcher import run_dispatcher
 from loyalty.notifications.messages import queue_message
-from loyalty.notifications.testing import ChannelPlugin
-from loyalty.notifications.testing import RecordingChannel
-from loyalty.plugins import Plugins
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
+from loyalty.plugins.manager import Plugins
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_customers_without_a_platform_or_key_get_nothing_queued(engine, till):
 
 
 def test_no_message_is_queued_while_notifications_are_off(engine, till, amara):
-    from loyalty.settings import with_setting
+    from loyalty.domain.settings import with_setting
 
     engine.update_settings(with_setting(engine.settings, "notifications.enabled", False))
     engine.record_sale(till.sale(amara, 1500))

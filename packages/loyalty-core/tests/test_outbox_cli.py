@@ -8,9 +8,9 @@ import pytest
 
 from loyalty.cli.app import main
 from loyalty.engine import Engine
-from loyalty.notifications.testing import ChannelPlugin
-from loyalty.notifications.testing import RecordingChannel
-from loyalty.plugins import Plugins
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
+from loyalty.plugins.manager import Plugins
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from loyalty import hookimpl
-from loyalty.channels import Recipient
+from loyalty.domain.channels import Recipient
 from loyalty.cli.app import _load_commands
 from loyalty.cli.app import cli
 from loyalty.engine import Engine
-from loyalty.events import PointsEarned
-from loyalty.events import TierRaised
-from loyalty.plugins import Plugins
-from loyalty.testing import Till
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import TierRaised
+from loyalty.plugins.manager import Plugins
+from loyalty.testing.plugin import Till
 
 
 PIGEON = '''

@@ -6,7 +6,7 @@ import gc
 
 from loyalty.engine import Engine
 from loyalty.ledger.posting import Posting
-from loyalty.testing import Till
+from loyalty.testing.plugin import Till
 
 
 def test_finished_transactions_free_their_postings_without_the_cyclic_collector(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.notifications.redaction import redact
+from loyalty.domain.redaction import redact
 
 
 keys = st.text(alphabet="0123456789abcdefXYZ-_", min_size=4, max_size=40)

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.currencies import BUILTIN_CURRENCIES
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import RedemptionRefused
-from loyalty.rules.redemption import check_redemption
-from loyalty.rules.redemption import plan_payment
-from loyalty.rules.redemption import points_for_amount
-from loyalty.rules.redemption import value_of
-from loyalty.settings import RedemptionSettings
+from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import RedemptionRefused
+from loyalty.domain.rules.redemption import check_redemption
+from loyalty.domain.rules.redemption import plan_payment
+from loyalty.domain.rules.redemption import points_for_amount
+from loyalty.domain.rules.redemption import value_of
+from loyalty.domain.settings import RedemptionSettings
 
 
 USD = next(c for c in BUILTIN_CURRENCIES if c.code == "USD")

@@ -13,17 +13,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.errors import LoyaltyError
-from loyalty.expiry_job import run_expiry
-from loyalty.reporting import build_report
-from loyalty.reporting import write_chart
-from loyalty.reporting import write_flows_csv
-from loyalty.reporting import write_inactive_csv
-from loyalty.rules import reports
-from loyalty.settings import ExpirySettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
-from loyalty.testing import Till
+from loyalty.domain.errors import LoyaltyError
+from loyalty.services.expiry import run_expiry
+from loyalty.services.reports import build_report
+from loyalty.services.reports import write_chart
+from loyalty.services.reports import write_flows_csv
+from loyalty.services.reports import write_inactive_csv
+from loyalty.domain.rules import reports
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.testing.plugin import Till
 
 
 @pytest.fixture

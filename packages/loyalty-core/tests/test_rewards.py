@@ -7,15 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.catalogue import redeem_reward
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LoyaltyError
-from loyalty.errors import SettingsError
-from loyalty.rules import rewards
-from loyalty.settings import Reward
-from loyalty.settings import RewardSettings
-from loyalty.settings import Settings
-from loyalty.settings import settings_from_dict
+from loyalty.services.rewards import redeem_reward
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.rules import rewards
+from loyalty.domain.settings import Reward
+from loyalty.domain.settings import RewardSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import settings_from_dict
 
 
 CATALOGUE = (Reward("coffee", "Free coffee", 150), Reward("cake", "Slice of cake", 400),

@@ -12,20 +12,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.ledger import schema
-from loyalty.membership_job import refresh_memberships
-from loyalty.self_service import INTENTS
-from loyalty.self_service import ExpiringPoints
-from loyalty.self_service import RewardInReach
-from loyalty.self_service import answer
-from loyalty.self_service import intent_of
-from loyalty.self_service import standing
-from loyalty.settings import ExpirySettings
-from loyalty.settings import MembershipLevel
-from loyalty.settings import MembershipSettings
-from loyalty.settings import Reward
-from loyalty.settings import RewardSettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
+from loyalty.services.memberships import refresh_memberships
+from loyalty.services.self_service import INTENTS
+from loyalty.services.self_service import ExpiringPoints
+from loyalty.services.self_service import RewardInReach
+from loyalty.services.self_service import answer
+from loyalty.services.self_service import intent_of
+from loyalty.services.self_service import standing
+from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import MembershipLevel
+from loyalty.domain.settings import MembershipSettings
+from loyalty.domain.settings import Reward
+from loyalty.domain.settings import RewardSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
 
 
 @pytest.fixture

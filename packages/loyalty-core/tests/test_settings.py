@@ -13,16 +13,16 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from loyalty.errors import SettingsError
-from loyalty.settings import Settings
-from loyalty.settings import Tier
-from loyalty.settings import get_setting
-from loyalty.settings import load_settings
-from loyalty.settings import parse_value
-from loyalty.settings import save_settings
-from loyalty.settings import settings_from_dict
-from loyalty.settings import settings_to_dict
-from loyalty.settings import with_setting
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import Tier
+from loyalty.domain.settings import get_setting
+from loyalty.domain.settings import load_settings
+from loyalty.domain.settings import parse_value
+from loyalty.domain.settings import save_settings
+from loyalty.domain.settings import settings_from_dict
+from loyalty.domain.settings import settings_to_dict
+from loyalty.domain.settings import with_setting
 
 
 def test_the_defaults_are_valid_and_survive_a_round_trip_through_plain_data():
@@ -169,8 +169,8 @@ def test_a_misspelt_key_is_refused_on_the_first_load_of_a_fresh_process(tmp_path
     """Field types are strings until resolved; the first load must still see nested sections."""
     path = tmp_path / "settings.toml"
     path.write_text("[earning]\npionts_per_unit = 5\n", encoding="utf-8")
-    code = ("import sys\nfrom loyalty.settings import load_settings\n"
-            "from loyalty.errors import SettingsError\n"
+    code = ("import sys\nfrom loyalty.domain.settings import load_settings\n"
+            "from loyalty.domain.errors import SettingsError\n"
             f"try:\n    load_settings({str(path)!r})\nexcept SettingsError as e:\n"
             "    print(e.field)\nelse:\n    print('accepted')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

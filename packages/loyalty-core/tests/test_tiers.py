@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.rules.tiers import max_stars
-from loyalty.rules.tiers import next_tier
-from loyalty.rules.tiers import render_stars
-from loyalty.rules.tiers import stars_for
-from loyalty.settings import DEFAULT_TIERS
-from loyalty.settings import Tier
+from loyalty.domain.rules.tiers import max_stars
+from loyalty.domain.rules.tiers import next_tier
+from loyalty.domain.rules.tiers import render_stars
+from loyalty.domain.rules.tiers import stars_for
+from loyalty.domain.settings import DEFAULT_TIERS
+from loyalty.domain.settings import Tier
 
 
 @st.composite

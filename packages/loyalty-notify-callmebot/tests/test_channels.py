@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from loyalty.channels import DeliveryFailed
-from loyalty.channels import Recipient
-from loyalty.errors import SettingsError
-from loyalty.settings import Settings
+from loyalty.domain.channels import DeliveryFailed
+from loyalty.domain.channels import Recipient
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.settings import Settings
 from loyalty_notify_callmebot import loyalty_channels
 from loyalty_notify_callmebot.channels import build_channels
 from loyalty_notify_callmebot.options import Options

@@ -10,8 +10,8 @@ from loyalty.cli.app import main
 from loyalty.engine import Engine
 from loyalty.notifications import outbox
 from loyalty.notifications.dispatcher import Dispatcher
-from loyalty.settings import Settings
-from loyalty.settings import save_settings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import save_settings
 
 
 KEY = "5550123"

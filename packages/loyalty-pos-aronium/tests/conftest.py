@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from loyalty.settings import Settings
-from loyalty.settings import settings_from_dict
-from loyalty.sync import open_adapter
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import settings_from_dict
+from loyalty.services.sync import open_adapter
 
 from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture

@@ -185,8 +185,8 @@ def test_a_database_without_a_sales_document_type_is_refused(tmp_path):
 
 
 def test_a_bad_busy_timeout_setting_names_the_setting(aronium):
-    from loyalty.errors import SettingsError
-    from loyalty.settings import settings_from_dict
+    from loyalty.domain.errors import SettingsError
+    from loyalty.domain.settings import settings_from_dict
 
     from loyalty_pos_aronium import open_adapter
 

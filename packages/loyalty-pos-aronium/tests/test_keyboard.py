@@ -9,9 +9,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from loyalty.errors import LoyaltyError
-from loyalty.plugins import Plugins
-from loyalty.settings import settings_from_dict
+from loyalty.domain.errors import LoyaltyError
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.settings import settings_from_dict
 
 
 @pytest.fixture(scope="session")

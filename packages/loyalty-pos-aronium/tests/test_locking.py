@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from loyalty.sync import sync_once
+from loyalty.services.sync import sync_once
 
 from loyalty_pos_aronium.connection import AroniumDatabaseError
 from loyalty_pos_aronium.reader import AroniumAdapter
@@ -88,7 +88,7 @@ def test_opening_while_aronium_holds_the_lock_too_long_says_locked(aronium):
 def test_watch_rides_out_a_long_lock_and_awards_the_sale_afterwards(aronium, engine):
     import threading
 
-    from loyalty.sync import watch
+    from loyalty.services.sync import watch
 
     customer = aronium.customer("Nimal")
     adapter = AroniumAdapter(aronium.path, busy_timeout=0.2)

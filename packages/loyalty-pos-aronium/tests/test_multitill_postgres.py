@@ -1,5 +1,5 @@
 """A chain on PostgreSQL: several tills, each syncing ITS OWN Aronium pos.db into one ledger
-at the same moment, as separate processes (``loyalty.multitill``).
+at the same moment, as separate processes (``loyalty.testing.multitill``).
 
 Every sale in every file is recorded and earns exactly once, every refund takes back once,
 and balances equal both the entries and the lots. Customers are matched on Aronium's
@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from loyalty.engine import Engine
 from loyalty.ledger import schema
-from loyalty.multitill import TillProcess
-from loyalty.multitill import run_tills
-from loyalty.testing import assert_ledger_consistent
+from loyalty.testing.multitill import TillProcess
+from loyalty.testing.multitill import run_tills
+from loyalty.testing.plugin import assert_ledger_consistent
 
 from loyalty_pos_aronium.testing import AroniumFixture
 from loyalty_pos_aronium.testing import AroniumSync

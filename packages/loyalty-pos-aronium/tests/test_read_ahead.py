@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from loyalty.engine import Engine
-from loyalty.pos import PosBatch
-from loyalty.settings import Settings
-from loyalty.sync import SyncReport
-from loyalty.sync import sync_once
+from loyalty.domain.pos import PosBatch
+from loyalty.domain.settings import Settings
+from loyalty.services.sync import SyncReport
+from loyalty.services.sync import sync_once
 
 from loyalty_pos_aronium.read_ahead import MIN_LIMIT
 from loyalty_pos_aronium.reader import AroniumAdapter

@@ -7,9 +7,9 @@ from datetime import datetime
 from datetime import timezone
 from decimal import Decimal
 
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.sync import sync_once
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.services.sync import sync_once
 
 from loyalty_pos_aronium.reader import AroniumAdapter
 from loyalty_pos_aronium.reader import Cursor
@@ -193,7 +193,7 @@ def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium,
 
 
 def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aronium, engine):
-    from loyalty.settings import settings_from_dict
+    from loyalty.domain.settings import settings_from_dict
 
     from loyalty_pos_aronium import open_adapter
 

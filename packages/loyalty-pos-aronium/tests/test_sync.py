@@ -7,8 +7,8 @@ import threading
 import time
 
 import pytest
-from loyalty.sync import sync_once
-from loyalty.sync import watch
+from loyalty.services.sync import sync_once
+from loyalty.services.sync import watch
 
 from loyalty_pos_aronium.testing import AroniumFixture
 

@@ -35,12 +35,12 @@ class PreviewChannel:
 
 
 def main(out: Path) -> None:
-    from loyalty.demo import record_demo
+    from loyalty.testing.demo import record_demo
     from loyalty.engine import Engine
-    from loyalty.hookspecs import hookimpl
-    from loyalty.plugins import Plugins
-    from loyalty.settings import Settings
-    from loyalty.settings import with_setting
+    from loyalty.plugins.hookspecs import hookimpl
+    from loyalty.plugins.manager import Plugins
+    from loyalty.domain.settings import Settings
+    from loyalty.domain.settings import with_setting
     from loyalty_ui_tk.app import LoyaltyApp
 
     out.mkdir(parents=True, exist_ok=True)

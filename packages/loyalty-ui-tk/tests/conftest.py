@@ -14,13 +14,13 @@ from collections.abc import Iterator
 import attrs
 import pytest
 
-from loyalty.channels import Recipient
-from loyalty.demo import record_demo
+from loyalty.domain.channels import Recipient
+from loyalty.testing.demo import record_demo
 from loyalty.engine import Engine
-from loyalty.hookspecs import hookimpl
-from loyalty.plugins import Plugins
-from loyalty.pos import PosAdapterType
-from loyalty.settings import Settings
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.pos import PosAdapterType
+from loyalty.domain.settings import Settings
 from loyalty_ui_tk.app import LoyaltyApp
 from loyalty_ui_tk.xvfb import virtual_display
 

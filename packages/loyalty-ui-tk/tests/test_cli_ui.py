@@ -9,7 +9,7 @@ import time
 
 from loyalty.cli import main
 from loyalty.engine import Engine
-from loyalty.plugins import Plugins
+from loyalty.plugins.manager import Plugins
 from loyalty_ui_tk import loyalty_frontends
 
 

@@ -7,8 +7,8 @@ import threading
 
 from loyalty.engine import Engine
 from loyalty.ledger.database import create_database_engine
-from loyalty.pos import PosCustomer
-from loyalty.testing import Till
+from loyalty.domain.pos import PosCustomer
+from loyalty.testing.plugin import Till
 from loyalty_ui_tk.customers_tab import PAGE
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from loyalty.events import PointsRedeemed
+from loyalty.domain.events import PointsRedeemed
 from loyalty import signals
-from loyalty.settings import with_setting
+from loyalty.domain.settings import with_setting
 
 
 def test_the_dialog_shows_the_balance_and_what_it_is_worth(app, demo):

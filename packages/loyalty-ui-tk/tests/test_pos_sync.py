@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from loyalty.settings import PosSettings
-from loyalty.settings import Settings
-from loyalty.settings import ShopSettings
+from loyalty.domain.settings import PosSettings
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
 from loyalty_ui_tk.app import default_background_tasks
 
 

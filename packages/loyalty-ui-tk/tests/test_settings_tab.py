@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from loyalty.engine import Engine
-from loyalty.settings import load_settings
+from loyalty.domain.settings import load_settings
 
 
 def entry_text(app, path: str) -> str:
@@ -163,7 +163,7 @@ def test_saving_a_new_currency_redraws_the_values_in_the_table(app, demo, until)
 
 
 def test_settings_changed_elsewhere_show_in_the_form_and_are_not_overwritten(app, demo, until):
-    from loyalty.settings import with_setting
+    from loyalty.domain.settings import with_setting
 
     demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
     until(app, lambda: app.settings.adapter_var.get() == "Fake POS")

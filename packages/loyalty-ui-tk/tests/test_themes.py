@@ -6,7 +6,7 @@ from tkinter import ttk
 
 import pytest
 
-from loyalty.settings import THEMES
+from loyalty.domain.settings import THEMES
 from loyalty_ui_tk.themes import PALETTES
 
 
@@ -36,7 +36,7 @@ def test_each_theme_looks_different():
 
 
 def test_the_saved_theme_is_used_when_the_window_opens(demo, make_app):
-    from loyalty.settings import with_setting
+    from loyalty.domain.settings import with_setting
 
     demo.update_settings(with_setting(demo.settings, "appearance.theme", "Dark"))
     app = make_app(demo)

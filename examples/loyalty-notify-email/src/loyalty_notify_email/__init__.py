@@ -12,11 +12,11 @@ from email.utils import formataddr
 
 import attrs
 
-from loyalty.channels import DeliveryFailed
-from loyalty.channels import Recipient
-from loyalty.hookspecs import hookimpl
-from loyalty.plugin_options import plugin_options
-from loyalty.settings import Settings
+from loyalty.domain.channels import DeliveryFailed
+from loyalty.domain.channels import Recipient
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.plugins.options import plugin_options
+from loyalty.domain.settings import Settings
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ Use it as a library::
         engine.record_sale(SaleRecorded(...))
         print(engine.account(customer.id).value_text)
 
-or write a plugin with ``from loyalty import hookimpl`` (see ``loyalty.hookspecs``).
+or write a plugin with ``from loyalty import hookimpl`` (see ``loyalty.plugins.hookspecs``).
 """
 
 from __future__ import annotations
@@ -17,24 +17,24 @@ from __future__ import annotations
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty.engine import Outcome
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LoyaltyError
-from loyalty.errors import SettingsError
-from loyalty.events import DrawWon
-from loyalty.events import EarnReversed
-from loyalty.events import Event
-from loyalty.events import PointsAdjusted
-from loyalty.events import PointsEarned
-from loyalty.events import PointsExpired
-from loyalty.events import PointsRedeemed
-from loyalty.events import RedemptionReversed
-from loyalty.events import SaleLine
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.events import TierRaised
-from loyalty.hookspecs import hookimpl
-from loyalty.money import Currency
-from loyalty.settings import Settings
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.events import DrawWon
+from loyalty.domain.events import EarnReversed
+from loyalty.domain.events import Event
+from loyalty.domain.events import PointsAdjusted
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PointsExpired
+from loyalty.domain.events import PointsRedeemed
+from loyalty.domain.events import RedemptionReversed
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.events import TierRaised
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.domain.money import Currency
+from loyalty.domain.settings import Settings
 
 
 __all__ = [

@@ -23,21 +23,21 @@ from zoneinfo import ZoneInfo
 import attrs
 import sqlalchemy as sa
 
-from loyalty import expiry_job
+from loyalty.services import expiry as expiry_job
 from loyalty import signals
-from loyalty.campaign_earning import SaleCampaigns
-from loyalty.errors import InsufficientPoints
-from loyalty.errors import LoyaltyError
-from loyalty.errors import UnknownPlugin
-from loyalty.events import EarnReversed
-from loyalty.events import Event
-from loyalty.events import PointsAdjusted
-from loyalty.events import PointsEarned
-from loyalty.events import PointsRedeemed
-from loyalty.events import RedemptionReversed
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.events import TierRaised
+from loyalty.services.campaigns import SaleCampaigns
+from loyalty.domain.errors import InsufficientPoints
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import UnknownPlugin
+from loyalty.domain.events import EarnReversed
+from loyalty.domain.events import Event
+from loyalty.domain.events import PointsAdjusted
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PointsRedeemed
+from loyalty.domain.events import RedemptionReversed
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.events import TierRaised
 from loyalty.ledger import repository as repo
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import rows_matching
@@ -47,24 +47,24 @@ from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import translate_errors
 from loyalty.ledger.posting import Account as PostingAccount
 from loyalty.ledger.posting import Posting
-from loyalty.ledger.records import Customer
-from loyalty.ledger.records import CustomerSummary
-from loyalty.ledger.records import Entry
-from loyalty.ledger.records import PointsSummary
-from loyalty.ledger.records import PosOrigin
-from loyalty.ledger.records import RebuildReport
-from loyalty.ledger.records import Sale
-from loyalty.money import Currency
-from loyalty.money import format_money
+from loyalty.domain.records import Customer
+from loyalty.domain.records import CustomerSummary
+from loyalty.domain.records import Entry
+from loyalty.domain.records import PointsSummary
+from loyalty.domain.records import PosOrigin
+from loyalty.domain.records import RebuildReport
+from loyalty.domain.records import Sale
+from loyalty.domain.money import Currency
+from loyalty.domain.money import format_money
 from loyalty.notifications.messages import queue_for_events
-from loyalty.plugins import Plugins
-from loyalty.pos import PosCustomer
-from loyalty.rules import earning
-from loyalty.rules import redemption
-from loyalty.rules import tiers as tier_rules
-from loyalty.rules.lots import expiry_date
-from loyalty.settings import Settings
-from loyalty.settings import save_settings
+from loyalty.plugins.manager import Plugins
+from loyalty.domain.pos import PosCustomer
+from loyalty.domain.rules import earning
+from loyalty.domain.rules import redemption
+from loyalty.domain.rules import tiers as tier_rules
+from loyalty.domain.rules.lots import expiry_date
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import save_settings
 
 
 log = logging.getLogger(__name__)

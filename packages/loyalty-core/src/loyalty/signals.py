@@ -4,7 +4,7 @@
 class as sender, so a subscriber can listen to one kind::
 
     from loyalty import signals
-    from loyalty.events import PointsEarned
+    from loyalty.domain.events import PointsEarned
 
     @signals.event_published.connect_via(PointsEarned)
     def on_earned(sender, event, engine):

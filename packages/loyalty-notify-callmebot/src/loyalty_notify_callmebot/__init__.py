@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from loyalty.hookspecs import hookimpl
-from loyalty.notifications.redaction import redact
-from loyalty.plugin_options import plugin_options
-from loyalty.settings import Settings
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.domain.redaction import redact
+from loyalty.plugins.options import plugin_options
+from loyalty.domain.settings import Settings
 from loyalty_notify_callmebot.channels import CallMeBotChannel
 from loyalty_notify_callmebot.channels import build_channels
 from loyalty_notify_callmebot.options import Options

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import attrs
 import requests
 
-from loyalty.notifications.redaction import redact
+from loyalty.domain.redaction import redact
 
 
 DEFAULT_BASE_URL = "https://api.callmebot.com"

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import attrs
 import requests
 
-from loyalty.channels import DeliveryFailed
-from loyalty.channels import Recipient
+from loyalty.domain.channels import DeliveryFailed
+from loyalty.domain.channels import Recipient
 from loyalty_notify_callmebot import api
 from loyalty_notify_callmebot.options import Options
 from loyalty_notify_callmebot.throttle import Throttle
@@ -63,7 +63,7 @@ def telegram_params(recipient: Recipient, text: str) -> dict[str, str]:
 
 @attrs.define
 class CallMeBotChannel:
-    """One CallMeBot endpoint as a :class:`loyalty.channels.Channel`."""
+    """One CallMeBot endpoint as a :class:`loyalty.domain.channels.Channel`."""
 
     name: str
     title: str

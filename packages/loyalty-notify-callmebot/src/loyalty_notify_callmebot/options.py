@@ -1,5 +1,5 @@
 """The plugin's settings, from ``[plugins.callmebot]`` in the shop's settings file
-(read with ``loyalty.plugin_options.plugin_options``)."""
+(read with ``loyalty.plugins.options.plugin_options``)."""
 
 from __future__ import annotations
 

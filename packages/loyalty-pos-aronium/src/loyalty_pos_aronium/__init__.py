@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from loyalty.errors import SettingsError
-from loyalty.hookspecs import hookimpl
-from loyalty.pos import PosAdapterType
+from loyalty.domain.errors import SettingsError
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.domain.pos import PosAdapterType
 
 from loyalty_pos_aronium.connection import DEFAULT_BUSY_TIMEOUT
 from loyalty_pos_aronium.connection import AroniumDatabaseError
@@ -23,7 +23,7 @@ from loyalty_pos_aronium.reader import AroniumAdapter
 
 
 if TYPE_CHECKING:
-    from loyalty.settings import Settings
+    from loyalty.domain.settings import Settings
 
 __all__ = ["AroniumAdapter", "AroniumDatabaseError", "loyalty_pos_adapters", "open_adapter"]
 
@@ -41,7 +41,7 @@ def _option(settings: Settings, key: str, default: float) -> float:
 
 def open_adapter(settings: Settings) -> AroniumAdapter:
     """Open ``pos.database`` read-only, with the shop's till, currency and time zone."""
-    from loyalty.plugins import Plugins
+    from loyalty.plugins.manager import Plugins
 
     if not settings.pos.database:
         raise SettingsError(

@@ -14,7 +14,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from loyalty.errors import LoyaltyError
+from loyalty.domain.errors import LoyaltyError
 
 from loyalty_pos_aronium import schema
 

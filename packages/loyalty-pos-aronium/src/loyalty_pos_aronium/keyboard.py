@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from loyalty.errors import LoyaltyError
+from loyalty.domain.errors import LoyaltyError
 
 
 _AMOUNT = re.compile(r"\d+([.,]\d+)?")

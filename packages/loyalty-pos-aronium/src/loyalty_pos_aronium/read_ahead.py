@@ -36,13 +36,13 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import attrs
-from loyalty.events import SaleLine
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.pos import PosBatch
-from loyalty.pos import PosCustomer
-from loyalty.pos import SkippedDocument
-from loyalty.sync import collector_paused
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.pos import PosBatch
+from loyalty.domain.pos import PosCustomer
+from loyalty.domain.pos import SkippedDocument
+from loyalty.services.sync import collector_paused
 
 
 if TYPE_CHECKING:

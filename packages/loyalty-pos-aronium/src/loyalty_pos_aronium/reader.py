@@ -38,13 +38,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
-from loyalty.errors import LoyaltyError
-from loyalty.events import SaleLine
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.pos import PosBatch
-from loyalty.pos import PosCustomer
-from loyalty.pos import SkippedDocument
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.pos import PosBatch
+from loyalty.domain.pos import PosCustomer
+from loyalty.domain.pos import SkippedDocument
 
 from loyalty_pos_aronium import connection as db
 from loyalty_pos_aronium.read_ahead import ReadAhead

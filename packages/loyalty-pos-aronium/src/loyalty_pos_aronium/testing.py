@@ -23,11 +23,11 @@ from pathlib import Path
 import attrs
 import pytest
 from loyalty.engine import Engine
-from loyalty.pos import PosAdapter
-from loyalty.pos import PosBatch
-from loyalty.sync import SyncReport
-from loyalty.sync import open_adapter
-from loyalty.sync import sync_once
+from loyalty.domain.pos import PosAdapter
+from loyalty.domain.pos import PosBatch
+from loyalty.services.sync import SyncReport
+from loyalty.services.sync import open_adapter
+from loyalty.services.sync import sync_once
 
 
 ARONIUM_DDL = """
@@ -325,12 +325,12 @@ def read_all(adapter: PosAdapter, limit: int = 100, cursor: str | None = None) -
         cursor = batch.cursor
 
 
-# ---- a till syncing its own pos.db (for loyalty.multitill) ----------------------------------
+# ---- a till syncing its own pos.db (for loyalty.testing.multitill) ----------------------------------
 
 
 @attrs.frozen
 class AroniumSync:
-    """A source for ``loyalty.multitill.TillProcess``: sync this ``pos.db`` once, as the till's
+    """A source for ``loyalty.testing.multitill.TillProcess``: sync this ``pos.db`` once, as the till's
     ``loyalty sync --pos-db PATH`` would (the engine's shop and till name the documents).
 
     Picklable, so each till process opens its own adapter; returns the ``SyncReport``.

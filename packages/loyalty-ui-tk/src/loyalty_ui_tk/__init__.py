@@ -7,9 +7,9 @@ it when the package is installed.
 from __future__ import annotations
 
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
-from loyalty.frontends import Frontend
-from loyalty.hookspecs import hookimpl
+from loyalty.domain.errors import LoyaltyError
+from loyalty.plugins.frontends import Frontend
+from loyalty.plugins.hookspecs import hookimpl
 
 
 def _run(engine: Engine) -> None:

@@ -17,10 +17,10 @@ from tkinter import ttk
 
 from loyalty import signals
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
+from loyalty.domain.errors import LoyaltyError
 from loyalty.notifications.dispatcher import run_dispatcher
-from loyalty.settings import Settings
-from loyalty.sync import watch_configured_pos
+from loyalty.domain.settings import Settings
+from loyalty.services.sync import watch_configured_pos
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
 from loyalty_ui_tk.notification_log import ListMessages

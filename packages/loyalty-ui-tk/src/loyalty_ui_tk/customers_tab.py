@@ -18,7 +18,7 @@ from babel.numbers import format_decimal
 from loyalty import signals
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
+from loyalty.domain.errors import LoyaltyError
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.ui_queue import UiQueue

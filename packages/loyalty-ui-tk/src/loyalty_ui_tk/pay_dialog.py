@@ -20,9 +20,9 @@ from babel.numbers import format_decimal
 
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
-from loyalty.money import to_major
-from loyalty.money import to_minor
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.money import to_major
+from loyalty.domain.money import to_minor
 
 
 EMULATION_DELAY_MS = 400

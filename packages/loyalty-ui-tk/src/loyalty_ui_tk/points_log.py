@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 
 from loyalty import signals
 from loyalty.engine import Engine
-from loyalty.ledger.records import Entry
+from loyalty.domain.records import Entry
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette

@@ -17,15 +17,15 @@ from typing import Any
 import attrs
 
 from loyalty.engine import Engine
-from loyalty.errors import LoyaltyError
-from loyalty.errors import SettingsError
-from loyalty.notifications.templates import DESCRIPTIONS
-from loyalty.notifications.templates import PLACEHOLDERS
-from loyalty.settings import THEMES
-from loyalty.settings import WEEKDAYS
-from loyalty.settings import Settings
-from loyalty.settings import get_setting
-from loyalty.settings import with_setting
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import SettingsError
+from loyalty.domain.templates import DESCRIPTIONS
+from loyalty.domain.templates import PLACEHOLDERS
+from loyalty.domain.settings import THEMES
+from loyalty.domain.settings import WEEKDAYS
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import get_setting
+from loyalty.domain.settings import with_setting
 from loyalty_ui_tk.scrolling import ScrollingFrame
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.themes import palette

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from loyalty.errors import LoyaltyError
-from loyalty.paths import default_ledger_path
-from loyalty.paths import default_settings_path
-from loyalty.plugins import Plugins
+from loyalty.domain.errors import LoyaltyError
+from loyalty.cli.paths import default_ledger_path
+from loyalty.cli.paths import default_settings_path
+from loyalty.plugins.manager import Plugins
 
 
 COMMAND_MODULES = (
@@ -52,8 +52,8 @@ class App:
             self._plugins = Plugins()
         return self._plugins
 
-    def settings(self):  # noqa: ANN201 - loyalty.settings.Settings
-        from loyalty.settings import load_settings
+    def settings(self):  # noqa: ANN201 - loyalty.domain.settings.Settings
+        from loyalty.domain.settings import load_settings
 
         return load_settings(self.settings_path)
 

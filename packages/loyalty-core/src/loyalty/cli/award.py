@@ -8,7 +8,7 @@ from loyalty.cli.app import App
 from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
-from loyalty.rules.campaigns import ACTIONS
+from loyalty.domain.rules.campaigns import ACTIONS
 
 
 @cli.command("award")
@@ -23,7 +23,7 @@ from loyalty.rules.campaigns import ACTIONS
 def award_command(app: App, customer_id: int, action: str, referred: int | None,
                   ref: str | None, as_json: bool) -> None:
     """Give the points set in campaigns.actions for ACTION; never twice for one occasion."""
-    from loyalty.awards import award_action
+    from loyalty.services.awards import award_action
 
     outcome = award_action(app.engine, customer_id, action, referred=referred, ref=ref)
 

@@ -11,7 +11,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
-from loyalty.money import to_minor
+from loyalty.domain.money import to_minor
 
 
 @cli.group("coupon")
@@ -26,7 +26,7 @@ def coupon_group() -> None:
 @click.pass_obj
 def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> None:
     """Convert a customer's points into a coupon worth VALUE (e.g. 5.00)."""
-    from loyalty.coupon_ledger import issue_coupon
+    from loyalty.services.coupons import issue_coupon
 
     engine = app.engine
     event = issue_coupon(engine, customer_id, to_minor(value, engine.currency))
@@ -43,7 +43,7 @@ def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> N
 @click.pass_obj
 def coupon_use(app: App, code: str, document: str | None, as_json: bool) -> None:
     """Use the coupon CODE (once; never after it expired)."""
-    from loyalty.coupon_ledger import use_coupon
+    from loyalty.services.coupons import use_coupon
 
     event = use_coupon(app.engine, code, document=document)
     emit(as_json, event, lambda: click.echo(
@@ -56,7 +56,7 @@ def coupon_use(app: App, code: str, document: str | None, as_json: bool) -> None
 @click.pass_obj
 def coupon_list(app: App, customer_id: int | None, as_json: bool) -> None:
     """List coupons, newest first."""
-    from loyalty.coupon_ledger import coupons_of
+    from loyalty.services.coupons import coupons_of
 
     engine = app.engine
     found = coupons_of(engine, customer_id)

@@ -10,7 +10,7 @@ from loyalty.cli.customers import account_row
 from loyalty.cli.customers import print_accounts
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
-from loyalty.demo import record_demo
+from loyalty.testing.demo import record_demo
 
 
 @cli.command("demo")

@@ -21,7 +21,7 @@ def draw_group() -> None:
 @click.pass_obj
 def draw_run(app: App, as_json: bool) -> None:
     """Draw the latest scheduled slot if it was not drawn yet (safe to run from a scheduler)."""
-    from loyalty.draw_job import run_draw
+    from loyalty.services.draws import run_draw
 
     outcome = run_draw(app.engine)
 
@@ -47,7 +47,7 @@ def draw_run(app: App, as_json: bool) -> None:
 @click.pass_obj
 def draw_history_command(app: App, limit: int | None, as_json: bool) -> None:
     """List recorded draws: slot, eligible customers, seed and winner."""
-    from loyalty.draw_job import draw_history
+    from loyalty.services.draws import draw_history
 
     records = draw_history(app.engine, limit=limit)
     emit(as_json, records, lambda: print_table(
@@ -64,7 +64,7 @@ def draw_history_command(app: App, limit: int | None, as_json: bool) -> None:
 @click.pass_obj
 def draw_check(app: App, slot: str, as_json: bool) -> None:
     """Re-check the recorded draw SLOT from its seed and the ledger's sales."""
-    from loyalty.draw_job import recheck_draw
+    from loyalty.services.draws import recheck_draw
 
     check = recheck_draw(app.engine, slot)
     data = {"slot": slot, "ok": check.ok, "winner_follows_from_seed":

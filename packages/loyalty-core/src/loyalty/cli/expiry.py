@@ -18,7 +18,7 @@ def expire_command(app: App, as_json: bool) -> None:
 
     Safe to run any number of times a day: what was expired or reminded is never repeated.
     """
-    from loyalty.expiry_job import run_expiry
+    from loyalty.services.expiry import run_expiry
 
     report = run_expiry(app.engine)
 

@@ -20,7 +20,7 @@ def membership_group() -> None:
 @click.pass_obj
 def membership_refresh(app: App, as_json: bool) -> None:
     """Grant the memberships customers' recent points reach (safe to run any time)."""
-    from loyalty.membership_job import refresh_memberships
+    from loyalty.services.memberships import refresh_memberships
 
     granted = refresh_memberships(app.engine)
 
@@ -40,7 +40,7 @@ def membership_refresh(app: App, as_json: bool) -> None:
 @click.pass_obj
 def membership_show(app: App, customer_id: int, as_json: bool) -> None:
     """Show a customer's running membership and its discount."""
-    from loyalty.membership_job import membership_of
+    from loyalty.services.memberships import membership_of
 
     found = membership_of(app.engine, customer_id)
 

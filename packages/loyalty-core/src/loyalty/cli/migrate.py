@@ -15,7 +15,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
-from loyalty.errors import LoyaltyError
+from loyalty.domain.errors import LoyaltyError
 from loyalty.ledger.copy import BATCH_ROWS
 from loyalty.ledger.copy import copy_ledger
 from loyalty.ledger.copy import row_counts

@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from loyalty.events import Event
-from loyalty.serialization import event_to_dict
-from loyalty.serialization import get_converter
+from loyalty.domain.events import Event
+from loyalty.domain.serialization import event_to_dict
+from loyalty.domain.serialization import get_converter
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

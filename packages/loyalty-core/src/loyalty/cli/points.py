@@ -12,9 +12,9 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
-from loyalty.events import SaleRecorded
-from loyalty.events import SaleRefunded
-from loyalty.money import to_minor
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.money import to_minor
 
 
 def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Outcome

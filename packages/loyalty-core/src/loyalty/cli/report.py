@@ -13,7 +13,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
-from loyalty.rules.reports import PERIODS
+from loyalty.domain.rules.reports import PERIODS
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
@@ -44,7 +44,7 @@ def report_command(app: App, period: str, since: date | None, until: date | None
                    shop: str | None, inactive_days: int, top: int, csv_path: Path | None,
                    inactive_csv: Path | None, chart: Path | None, as_json: bool) -> None:
     """Points issued, redeemed, expired and outstanding (the liability), and the customers."""
-    from loyalty import reporting
+    from loyalty.services import reports as reporting
 
     report = reporting.build_report(app.engine, period=period, since=since, until=until,
                                     shop=shop, inactive_days=inactive_days, top=top)

@@ -23,7 +23,7 @@ def reward_group() -> None:
 @click.pass_obj
 def reward_list(app: App, customer_id: int | None, as_json: bool) -> None:
     """List the rewards, cheapest first."""
-    from loyalty.rules.rewards import standings
+    from loyalty.domain.rules.rewards import standings
 
     engine = app.engine
     balance = engine.balance(customer_id) if customer_id is not None else 0
@@ -49,7 +49,7 @@ def reward_list(app: App, customer_id: int | None, as_json: bool) -> None:
 @click.pass_obj
 def reward_redeem(app: App, customer_id: int, reward_id: str, as_json: bool) -> None:
     """Give CUSTOMER_ID the reward REWARD_ID for its points price."""
-    from loyalty.catalogue import redeem_reward
+    from loyalty.services.rewards import redeem_reward
 
     event = redeem_reward(app.engine, customer_id, reward_id)
     emit(as_json, event, lambda: click.echo(

@@ -9,12 +9,12 @@ import click
 from loyalty.cli.app import App
 from loyalty.cli.app import cli
 from loyalty.cli.output import json_option
-from loyalty.errors import LoyaltyError
-from loyalty.settings import get_setting
-from loyalty.settings import parse_value
-from loyalty.settings import save_settings
-from loyalty.settings import settings_to_dict
-from loyalty.settings import with_setting
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.settings import get_setting
+from loyalty.domain.settings import parse_value
+from loyalty.domain.settings import save_settings
+from loyalty.domain.settings import settings_to_dict
+from loyalty.domain.settings import with_setting
 
 
 @cli.group("settings")

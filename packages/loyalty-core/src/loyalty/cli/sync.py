@@ -19,14 +19,14 @@ from loyalty.cli.output import console
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import to_plain
-from loyalty.errors import LoyaltyError
-from loyalty.pos import PosBatch
-from loyalty.sync import DEFAULT_BATCH_SIZE
-from loyalty.sync import SyncReport
-from loyalty.sync import cursor_name
-from loyalty.sync import open_adapter
-from loyalty.sync import sync_once
-from loyalty.sync import watch
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.pos import PosBatch
+from loyalty.services.sync import DEFAULT_BATCH_SIZE
+from loyalty.services.sync import SyncReport
+from loyalty.services.sync import cursor_name
+from loyalty.services.sync import open_adapter
+from loyalty.services.sync import sync_once
+from loyalty.services.sync import watch
 
 
 pos_db_option = click.option(

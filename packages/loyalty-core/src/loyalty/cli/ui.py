@@ -6,8 +6,8 @@ import click
 
 from loyalty.cli.app import App
 from loyalty.cli.app import cli
-from loyalty.demo import record_demo
-from loyalty.errors import LoyaltyError
+from loyalty.testing.demo import record_demo
+from loyalty.domain.errors import LoyaltyError
 
 
 @cli.command("ui")

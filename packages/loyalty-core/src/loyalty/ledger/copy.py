@@ -15,7 +15,7 @@ from contextlib import contextmanager
 import attrs
 import sqlalchemy as sa
 
-from loyalty.errors import LedgerError
+from loyalty.domain.errors import LedgerError
 from loyalty.ledger import schema
 
 

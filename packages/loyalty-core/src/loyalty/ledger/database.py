@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from loyalty.errors import LedgerError
+from loyalty.domain.errors import LedgerError
 
 
 log = logging.getLogger(__name__)

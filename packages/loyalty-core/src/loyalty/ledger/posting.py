@@ -1,6 +1,6 @@
 """One write transaction on the ledger: a unit of work over sales, entries, lots and refunds.
 
-Credits open lots; debits are allocated to lots (``loyalty.rules.lots.allocate``); the balance
+Credits open lots; debits are allocated to lots (``loyalty.domain.rules.lots.allocate``); the balance
 cache of every touched customer is written once at the end. Every row gets its id when it is
 buffered (``IdSource``), so a debit can be allocated to lots that are still in the buffer and
 nothing has to be written early: rows reach the database in one ``executemany`` per table at
@@ -21,12 +21,12 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from loyalty.errors import UnknownCustomer
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import execute_many
 from loyalty.ledger.bulk import rows_matching
-from loyalty.rules.lots import Lot
-from loyalty.rules.lots import allocate
+from loyalty.domain.rules.lots import Lot
+from loyalty.domain.rules.lots import allocate
 
 
 @attrs.define

@@ -11,21 +11,21 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from loyalty.errors import UnknownCustomer
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import chunks
 from loyalty.ledger.bulk import execute_many
 from loyalty.ledger.bulk import rows_matching
-from loyalty.ledger.records import Balance
-from loyalty.ledger.records import Customer
-from loyalty.ledger.records import CustomerSummary
-from loyalty.ledger.records import Entry
-from loyalty.ledger.records import PosOrigin
-from loyalty.ledger.records import PointsSummary
-from loyalty.ledger.records import RebuildReport
-from loyalty.ledger.records import Sale
-from loyalty.rules.tiers import stars_for
-from loyalty.settings import Tier
+from loyalty.domain.records import Balance
+from loyalty.domain.records import Customer
+from loyalty.domain.records import CustomerSummary
+from loyalty.domain.records import Entry
+from loyalty.domain.records import PosOrigin
+from loyalty.domain.records import PointsSummary
+from loyalty.domain.records import RebuildReport
+from loyalty.domain.records import Sale
+from loyalty.domain.rules.tiers import stars_for
+from loyalty.domain.settings import Tier
 
 
 c, b = schema.customers, schema.balances

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 import attrs
 import tenacity
 
-from loyalty.channels import Channel
-from loyalty.channels import DeliveryFailed
-from loyalty.channels import Recipient
+from loyalty.domain.channels import Channel
+from loyalty.domain.channels import DeliveryFailed
+from loyalty.domain.channels import Recipient
 from loyalty.ledger.database import translate_errors
 from loyalty.notifications import outbox
-from loyalty.notifications.redaction import redact
+from loyalty.domain.redaction import redact
 
 
 if TYPE_CHECKING:

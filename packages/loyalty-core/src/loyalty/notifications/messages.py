@@ -19,26 +19,26 @@ from typing import TYPE_CHECKING
 import attrs
 import sqlalchemy as sa
 
-from loyalty.events import DrawWon
-from loyalty.events import PointsExpiring
-from loyalty.events import Event
-from loyalty.events import PointsEarned
-from loyalty.events import PointsEvent
-from loyalty.events import PointsRedeemed
-from loyalty.events import TierRaised
+from loyalty.domain.events import DrawWon
+from loyalty.domain.events import PointsExpiring
+from loyalty.domain.events import Event
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PointsEvent
+from loyalty.domain.events import PointsRedeemed
+from loyalty.domain.events import TierRaised
 from loyalty.ledger import repository as repo
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import rows_matching
-from loyalty.ledger.records import Balance
-from loyalty.ledger.records import Customer
-from loyalty.money import Currency
-from loyalty.money import format_money
+from loyalty.domain.records import Balance
+from loyalty.domain.records import Customer
+from loyalty.domain.money import Currency
+from loyalty.domain.money import format_money
 from loyalty.notifications import outbox
-from loyalty.notifications.templates import PLACEHOLDERS
-from loyalty.notifications.templates import render
-from loyalty.rules import redemption
-from loyalty.rules import tiers as tier_rules
-from loyalty.settings import Settings
+from loyalty.domain.templates import PLACEHOLDERS
+from loyalty.domain.templates import render
+from loyalty.domain.rules import redemption
+from loyalty.domain.rules import tiers as tier_rules
+from loyalty.domain.settings import Settings
 
 
 if TYPE_CHECKING:

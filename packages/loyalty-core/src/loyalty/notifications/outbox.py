@@ -19,11 +19,11 @@ import sqlalchemy as sa
 
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import rows_matching
-from loyalty.notifications.redaction import redact
+from loyalty.domain.redaction import redact
 
 
 if TYPE_CHECKING:
-    from loyalty.ledger.records import Customer
+    from loyalty.domain.records import Customer
     from loyalty.notifications.messages import Message
 
 

@@ -1,0 +1,39 @@
+"""The customer rating: star levels reached by lifetime points earned.
+
+A level is held when lifetime points are *at or above* its threshold (``>=``, checked from the
+lowest level up, so a gap or an unsorted list can never pick the wrong tier). Redemptions do not
+lower lifetime points; refunds do, by what their sale earned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from loyalty.domain.settings import Tier
+
+
+def stars_for(lifetime_points: int, tiers: Sequence[Tier]) -> int:
+    """The highest star level whose threshold ``lifetime_points`` reaches; 0 below all of them."""
+    return max((t.stars for t in tiers if lifetime_points >= t.threshold), default=0)
+
+
+def max_stars(tiers: Sequence[Tier]) -> int:
+    return max((t.stars for t in tiers), default=0)
+
+
+def tier_at(stars: int, tiers: Sequence[Tier]) -> Tier | None:
+    return next((t for t in tiers if t.stars == stars), None)
+
+
+def next_tier(lifetime_points: int, tiers: Sequence[Tier]) -> tuple[Tier, int] | None:
+    """The next level up and the points still needed for it; None at the top."""
+    current = stars_for(lifetime_points, tiers)
+    higher = sorted((t for t in tiers if t.stars > current), key=lambda t: t.stars)
+    if not higher:
+        return None
+    return higher[0], max(0, higher[0].threshold - lifetime_points)
+
+
+def render_stars(stars: int, maximum: int) -> str:
+    """``★★★☆☆`` for 3 of 5."""
+    return "★" * stars + "☆" * max(0, maximum - stars)
