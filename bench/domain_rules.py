@@ -17,7 +17,6 @@ from pathlib import Path
 
 from loyalty.services.draws import run_draw
 from loyalty.engine import Engine
-from loyalty.services.expiry import run_expiry
 from loyalty.services.reports import build_report
 from loyalty.domain.settings import CampaignSettings
 from loyalty.domain.settings import ComebackBonus
@@ -64,8 +63,8 @@ def ledger(campaigns: bool, folder: Path, customers: int, sales: int) -> float:
             return total
         clock.advance(days=1)
         lots = customers * sales
-        timed("loyalty expire (first run)", lots, lambda: run_expiry(engine))
-        timed("loyalty expire (again, nothing to do)", lots, lambda: run_expiry(engine))
+        timed("loyalty expire (first run)", lots, lambda: engine.expire())
+        timed("loyalty expire (again, nothing to do)", lots, lambda: engine.expire())
         timed("loyalty report --period week", lots, lambda: build_report(engine, period="week"))
         clock.now -= timedelta(days=1)
         timed("loyalty draw run", customers, lambda: run_draw(engine))

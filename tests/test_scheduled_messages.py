@@ -13,8 +13,7 @@ import pytest
 
 from loyalty.services.draws import run_draw
 from loyalty.engine import Engine
-from loyalty.services.expiry import run_expiry
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
 from loyalty.plugins.manager import Plugins
@@ -47,8 +46,8 @@ def test_an_expiry_reminder_is_queued_once_with_the_date(engine, clock, till):
     ann = engine.add_customer("Ann", platform="inbox", messaging_key="k-ann")
     engine.record_sale(till.sale(ann.id, 3000))  # earned 2026-01-05, last day 2026-02-04
     clock.advance(days=23)
-    run_expiry(engine)
-    run_expiry(engine)
+    engine.expire()
+    engine.expire()
     reminders = [m for m in queued(engine) if m.template == "points_expiring"]
     assert [m.text for m in reminders] == [
         "Hi Ann, 30 of your points at Corner Shop expire on 2026-02-04. Use them before then!"

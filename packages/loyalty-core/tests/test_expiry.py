@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.events import PointsExpired
-from loyalty.services.expiry import run_expiry
 from loyalty.ledger import schema
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules.lots import Lot
@@ -40,7 +39,7 @@ def settings() -> Settings:
 
 def lots_of(engine: Engine, customer_id: int) -> list[sa.Row]:
     lots = schema.point_lots
-    return engine._read(lambda conn: conn.execute(
+    return engine.read(lambda conn: conn.execute(
         sa.select(lots).where(lots.c.customer_id == customer_id).order_by(lots.c.entry_id)
     ).all())
 
@@ -59,10 +58,10 @@ def test_points_expire_the_day_after_their_last_day(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 5000))  # 50 points, last day 2026-02-04
     clock.advance(days=30)
-    assert run_expiry(engine).expired_points == 0
+    assert engine.expire().expired_points == 0
     assert engine.balance(ann.id) == 50
     clock.advance(days=1)
-    report = run_expiry(engine)
+    report = engine.expire()
     assert (report.expired_points, report.expired_lots, report.customers) == (50, 1, [ann.id])
     assert engine.balance(ann.id) == 0
     expired = engine.history(ann.id)[-1]
@@ -75,10 +74,10 @@ def test_running_expiry_again_changes_nothing(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 5000))
     clock.advance(days=40)
-    assert run_expiry(engine).expired_points == 50
+    assert engine.expire().expired_points == 50
     entries = len(engine.history(ann.id))
     for _ in range(3):
-        report = run_expiry(engine)
+        report = engine.expire()
         assert (report.expired_points, report.reminders) == (0, [])
     assert len(engine.history(ann.id)) == entries
 
@@ -89,7 +88,7 @@ def test_the_oldest_points_expire_and_the_newer_ones_stay(engine, clock, till):
     clock.advance(days=20)
     engine.record_sale(till.sale(ann.id, 7000))
     clock.advance(days=11)
-    assert run_expiry(engine).expired_points == 30
+    assert engine.expire().expired_points == 30
     assert engine.balance(ann.id) == 70
     assert [lot.remaining for lot in lots_of(engine, ann.id)] == [0, 70]
 
@@ -129,7 +128,7 @@ def test_expired_points_are_published_as_events(engine, clock, till):
     clock.advance(days=31)
     with signals.event_published.connected_to(lambda sender, event, engine: seen.append(event),
                                               sender=PointsExpired):
-        run_expiry(engine)
+        engine.expire()
     assert [(e.customer_id, e.points, e.balance) for e in seen] == [(ann.id, -30, 0)]
 
 
@@ -141,9 +140,9 @@ def test_expiry_goes_by_the_shops_local_date_not_utc(tmp_path):
         engine.record_sale(
             _sale(engine, ann.id, 3000, "S1"))  # earned 2026-01-05 local; last day 2026-02-04
         clock.now = datetime(2026, 2, 4, 18, 0, tzinfo=timezone.utc)  # 23:30 on the 4th
-        assert run_expiry(engine).expired_points == 0
+        assert engine.expire().expired_points == 0
         clock.now = datetime(2026, 2, 4, 18, 31, tzinfo=timezone.utc)  # 00:01 on the 5th
-        assert run_expiry(engine).expired_points == 30
+        assert engine.expire().expired_points == 30
 
 
 def _sale(engine: Engine, customer_id: int, total: int, doc: str):
@@ -156,14 +155,14 @@ def test_customers_are_reminded_once_before_their_points_expire(engine, clock, t
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 3000))  # last day 2026-02-04
     clock.advance(days=22)  # 2026-01-27: 8 days before
-    assert run_expiry(engine).reminders == []
+    assert engine.expire().reminders == []
     clock.advance(days=1)  # 7 days before
-    [reminder] = run_expiry(engine).reminders
+    [reminder] = engine.expire().reminders
     assert (reminder.customer_id, reminder.points, reminder.expires_on, reminder.balance) == (
         ann.id, 30, date(2026, 2, 4), 30)
-    assert run_expiry(engine).reminders == []
+    assert engine.expire().reminders == []
     clock.advance(days=1)
-    assert run_expiry(engine).reminders == []
+    assert engine.expire().reminders == []
 
 
 def test_removed_customers_get_no_reminders(engine, clock, till):
@@ -172,7 +171,7 @@ def test_removed_customers_get_no_reminders(engine, clock, till):
     engine.record_sale(till.sale(bob.id, 3000))
     engine.remove_customer(bob.id)
     clock.advance(days=25)
-    assert [r.customer_id for r in run_expiry(engine).reminders] == [ann.id]
+    assert [r.customer_id for r in engine.expire().reminders] == [ann.id]
 
 
 def test_a_reminder_tells_the_points_still_left_to_expire(engine, clock, till):
@@ -181,7 +180,7 @@ def test_a_reminder_tells_the_points_still_left_to_expire(engine, clock, till):
     engine.record_sale(till.sale(ann.id, 2000))
     engine.redeem(ann.id, 40)
     clock.advance(days=25)
-    [reminder] = run_expiry(engine).reminders
+    [reminder] = engine.expire().reminders
     assert reminder.points == 10 and len(reminder.lot_ids) == 1
 
 
@@ -286,12 +285,12 @@ def test_balance_always_equals_entries_and_lots_and_expired_points_are_never_spe
             elif action == "days":
                 clock.advance(days=amount)
             else:
-                run_expiry(engine)
+                engine.expire()
             assert_consistent(engine, ann.id)
         a = schema.lot_allocations
         e = schema.ledger_entries
         lots = schema.point_lots
-        spent_after_expiry = engine._read(lambda conn: conn.execute(
+        spent_after_expiry = engine.read(lambda conn: conn.execute(
             sa.select(sa.func.count()).select_from(a)
             .join(e, e.c.id == a.c.debit_entry_id).join(lots, lots.c.entry_id == a.c.lot_entry_id)
             .where(e.c.kind != "expire", lots.c.expires_on < e.c.business_date)

@@ -23,7 +23,6 @@ from hypothesis.stateful import rule
 
 from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
-from loyalty.services.expiry import run_expiry
 from loyalty.ledger import schema
 from loyalty.plugins.manager import Plugins
 from loyalty.domain.rules.tiers import stars_for
@@ -143,7 +142,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.sales)
     @rule()
     def replaying_every_sale_changes_nothing(self) -> None:
-        run_expiry(self.engine)  # what time alone takes away is not the replay's doing
+        self.engine.expire()  # what time alone takes away is not the replay's doing
         before = self._snapshot()
         outcomes = self.engine.record(list(self.sales.values()))
         assert {o.status for o in outcomes} == {"duplicate"}
@@ -152,7 +151,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule()
     def expiry_runs(self) -> None:
         before = {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)}
-        run_expiry(self.engine)
+        self.engine.expire()
         assert {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)} == before  # already left out
 
     # ---- invariants ---------------------------------------------------------------------------

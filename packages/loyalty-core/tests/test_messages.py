@@ -22,7 +22,7 @@ from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
 from loyalty.domain.records import Balance
 from loyalty.domain.records import Customer
-from loyalty.notifications.messages import compose
+from loyalty.notifications.compose import compose
 from loyalty.domain.settings import Settings
 
 

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from loyalty.domain.channels import DeliveryFailed
 from loyalty.engine import Engine
 from loyalty.domain.errors import LedgerError
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.notifications.dispatcher import RetryPolicy
 from loyalty.notifications.dispatcher import retry_failed
 from loyalty.notifications.dispatcher import run_dispatcher
-from loyalty.notifications.messages import queue_message
+from loyalty.notifications.queue import queue_message
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
 from loyalty.plugins.manager import Plugins
@@ -115,8 +115,8 @@ def test_paying_with_points_queues_points_spent_with_their_value(engine, till, a
 def test_queue_message_queues_once_per_key_inside_the_callers_transaction(engine, amara):
     values = {"expiring_points": 120, "expiry_date": "2026-02-01"}
     with engine.db.begin() as conn:
-        first = queue_message(conn, engine, amara, "points_expiring", values, "expiry/1")
-        again = queue_message(conn, engine, amara, "points_expiring", values, "expiry/1")
+        first = queue_message(conn, engine.shop, amara, "points_expiring", values, "expiry/1")
+        again = queue_message(conn, engine.shop, amara, "points_expiring", values, "expiry/1")
     assert first is not None and again is None
     [message] = messages(engine)
     assert message.text == ("Hi Amara Okafor, 120 of your points at My Shop expire on "
@@ -125,7 +125,7 @@ def test_queue_message_queues_once_per_key_inside_the_callers_transaction(engine
 
 def test_queue_message_refuses_an_unknown_template(engine, amara):
     with engine.db.begin() as conn, pytest.raises(ValueError, match="points_expiring"):
-        queue_message(conn, engine, amara, "birthday", {}, "b/1")
+        queue_message(conn, engine.shop, amara, "birthday", {}, "b/1")
 
 
 # ---- Delivery -------------------------------------------------------------------------------

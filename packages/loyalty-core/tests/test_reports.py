@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.domain.errors import LoyaltyError
-from loyalty.services.expiry import run_expiry
 from loyalty.services.reports import build_report
 from loyalty.services.reports import write_chart
 from loyalty.services.reports import write_flows_csv
@@ -43,7 +42,7 @@ def shop(engine, clock, till):
     engine.redeem(ann.id, 80)                                      # 2026-01-07
     engine.refund(till.refund("A1", 5_000))                        # -50 reversed
     clock.advance(days=30)                                         # 2026-02-06
-    run_expiry(engine)                                             # Bob's 50 and Ann's 70
+    engine.expire()                                             # Bob's 50 and Ann's 70
     branch = Till(engine, shop_id="branch")
     engine.record_sale(branch.sale(cat.id, 30_000))                # 300 at the branch
     engine.record_sale(till.sale(ann.id, 1_000))                   # 10

@@ -8,7 +8,7 @@ import pytest
 
 from loyalty.cli.app import main
 from loyalty.engine import Engine
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import save_settings

@@ -16,7 +16,7 @@ from typing import Any
 
 from loyalty import signals
 from loyalty.engine import Engine
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette

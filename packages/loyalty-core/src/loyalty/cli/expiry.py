@@ -18,9 +18,8 @@ def expire_command(app: App, as_json: bool) -> None:
 
     Safe to run any number of times a day: what was expired or reminded is never repeated.
     """
-    from loyalty.services.expiry import run_expiry
 
-    report = run_expiry(app.engine)
+    report = app.engine.expire()
 
     def human() -> None:
         click.echo(f"{report.business_date}: {report.expired_points} points expired in "

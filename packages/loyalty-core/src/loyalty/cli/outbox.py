@@ -11,7 +11,7 @@ from loyalty.cli.output import console
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty.notifications.dispatcher import DispatchReport
 from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.notifications.dispatcher import retry_failed

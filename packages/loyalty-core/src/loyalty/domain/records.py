@@ -117,3 +117,15 @@ class PointsSummary:
     outstanding: int
     """issued − redeemed − removed: the points the shop's entries still owe customers."""
     entries: int
+
+
+@attrs.frozen
+class Message:
+    """A rendered message for one customer, ready for the outbox."""
+
+    key: str
+    """Idempotency key: the same occasion never queues twice."""
+    customer_id: int
+    template: str
+    values: dict[str, object]
+    text: str

@@ -24,7 +24,7 @@ from loyalty.domain.channels import Channel
 from loyalty.domain.channels import DeliveryFailed
 from loyalty.domain.channels import Recipient
 from loyalty.ledger.database import translate_errors
-from loyalty.notifications import outbox
+from loyalty.ledger import outbox
 from loyalty.domain.redaction import redact
 
 

@@ -17,7 +17,7 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsAwarded
 from loyalty.domain.events import TierRaised
-from loyalty.ledger import repository as repo
+from loyalty.ledger import entries
 from loyalty.ledger.posting import Posting
 from loyalty.domain.rules import campaigns
 from loyalty.domain.rules import tiers as tier_rules
@@ -53,7 +53,7 @@ def award_action(
                            "50'.")
 
     def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> AwardOutcome:
-        given = repo.existing_entry_keys(conn, [a.key for a in planned])
+        given = entries.existing_entry_keys(conn, [a.key for a in planned])
         awarded = []
         for award in planned:
             if award.key in given:
@@ -84,4 +84,4 @@ def award_action(
                 ))
         return AwardOutcome(action, awarded, sorted(given))
 
-    return engine._write(work)
+    return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))

@@ -19,7 +19,8 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import CouponIssued
 from loyalty.domain.events import CouponUsed
 from loyalty.domain.events import Event
-from loyalty.ledger import repository as repo
+from loyalty.ledger import balances
+from loyalty.ledger import entries
 from loyalty.ledger import schema
 from loyalty.ledger.posting import Posting
 from loyalty.domain.rules import coupons
@@ -74,11 +75,11 @@ def issue_coupon(
     def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> CouponIssued:
         c = schema.coupons
         if key is not None:
-            earlier = repo.entry_by_key(conn, f"coupon/{key}")
+            earlier = entries.entry_by_key(conn, f"coupon/{key}")
             if earlier is not None:
                 row = conn.execute(sa.select(c).where(c.c.code == earlier.source_id)).one()
                 return _issued_event(engine, _coupon(row), earlier.idempotency_key,
-                                     earlier.business_date, repo.get_balance(
+                                     earlier.business_date, balances.get_balance(
                                          conn, customer_id).points)
         account = posting.account(customer_id)
         redemption.check_redemption(customer_id, account.points, points,
@@ -107,7 +108,7 @@ def issue_coupon(
         events.append(event)
         return event
 
-    return engine._write(work)
+    return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))
 
 
 def _issued_event(
@@ -151,7 +152,7 @@ def use_coupon(engine: Engine, code: str, *, document: str | None = None) -> Cou
         events.append(event)
         return event
 
-    return engine._write(work)
+    return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))
 
 
 def coupons_of(engine: Engine, customer_id: int | None = None) -> list[Coupon]:
@@ -160,4 +161,4 @@ def coupons_of(engine: Engine, customer_id: int | None = None) -> list[Coupon]:
     query = sa.select(c).order_by(c.c.id.desc())
     if customer_id is not None:
         query = query.where(c.c.customer_id == customer_id)
-    return engine._read(lambda conn: [_coupon(row) for row in conn.execute(query)])
+    return engine.read(lambda conn: [_coupon(row) for row in conn.execute(query)])

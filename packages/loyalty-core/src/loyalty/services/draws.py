@@ -155,10 +155,10 @@ def run_draw(engine: Engine, *, seed_source: Callable[[], int] | None = None) ->
         return DrawOutcome("drawn", _find(conn, slot), event)
 
     try:
-        return engine._write(work)
+        return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))
     except LedgerError:
         # Another till drew the same slot at the same moment: its UNIQUE slot won the race.
-        done = engine._read(lambda conn: _find(conn, slot))
+        done = engine.read(lambda conn: _find(conn, slot))
         if done is None:
             raise
         return DrawOutcome("already_drawn", done)
@@ -188,7 +188,7 @@ def draw_history(engine: Engine, *, limit: int | None = None) -> list[DrawRecord
     """Recorded draws, newest first."""
     d = schema.draws
     query = sa.select(d).order_by(d.c.scheduled_for.desc(), d.c.id.desc()).limit(limit)
-    return engine._read(lambda conn: [_record(row) for row in conn.execute(query)])
+    return engine.read(lambda conn: [_record(row) for row in conn.execute(query)])
 
 
 def recheck_draw(engine: Engine, slot: str) -> DrawCheck:
@@ -209,4 +209,4 @@ def recheck_draw(engine: Engine, slot: str) -> DrawCheck:
             eligible_matches_ledger=now == record.eligible, eligible_now=now,
         )
 
-    return engine._read(work)
+    return engine.read(work)

@@ -2,11 +2,11 @@
 
 Two entry points:
 
-* ``expire_when_loaded`` is installed on every write transaction by the engine: whenever a
+* ``expire_when_loaded`` is installed on every unit of work by the engine: whenever a
   transaction locks a customer's balance, that customer's due lots are expired first, in the
   same transaction, so a redemption (or any debit) never spends an expired point and the
   balance always equals the sum of the open lots.
-* ``run_expiry`` is what ``loyalty expire`` runs (daily, or whenever): it expires every due lot
+* ``run_expiry`` is what ``loyalty expire`` (``Engine.expire``) runs (daily, or whenever): it expires every due lot
   and emits ``PointsExpiring`` reminders. Running it again the same day changes nothing: an
   expired lot has no points left, each ``expire`` entry has the idempotency key
   ``expire/<lot id>``, and each reminded lot is recorded in ``expiry_reminders``.
@@ -19,25 +19,21 @@ a transaction hook (``Engine.add_transaction_hook``), such as the outbox's, queu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
 
 import attrs
-import sqlalchemy as sa
 
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsExpired
 from loyalty.domain.events import PointsExpiring
-from loyalty.ledger import schema
-from loyalty.ledger.posting import Account
-from loyalty.ledger.posting import Posting
-from loyalty.ledger.bulk import rows_matching
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules.lots import Lot
-
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
+from loyalty.domain.shop import Shop
+from loyalty.ledger import lots
+from loyalty.ledger.posting import Account
+from loyalty.ledger.posting import Posting
+from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services.points import entry_columns
 
 
 @attrs.frozen
@@ -51,57 +47,34 @@ class ExpiryReport:
     reminders: list[PointsExpiring]
 
 
-def expire_when_loaded(engine: Engine, posting: Posting, events: list[Event]) -> None:
-    """Make ``posting`` expire each customer's due lots as soon as it loads their balance."""
-    today = engine.business_date(posting.recorded_at)
-    posting.on_accounts_loaded = lambda posting, accounts: _expire_accounts(
-        engine, posting, events, accounts, today
-    )
-
-
-def open_lots(
-    conn: sa.Connection, customer_ids: Iterable[int], where: sa.ColumnElement[bool] = sa.true()
-) -> list[expiry.CustomerLot]:
-    """Lots with points left of these customers (that also match ``where``)."""
-    lots = schema.point_lots
-    query = sa.select(lots).where(lots.c.remaining > 0, where)
-    return [expiry.CustomerLot(row.customer_id, Lot(row.entry_id, row.remaining, row.expires_on,
-                                                    row.earned_on))
-            for row in rows_matching(conn, query, lots.c.customer_id, customer_ids)]
-
-
-_ANY_DUE = (
-    sa.select(schema.point_lots.c.entry_id)
-    .where(schema.open_lot,
-           schema.point_lots.c.expires_on < sa.bindparam("today", type_=sa.Date))
-    .limit(1)
-)
-"""Is any lot in the ledger due? One look into the open lots' index; usually none is."""
+def expire_when_loaded(shop: Shop, uow: UnitOfWork) -> None:
+    """Make the unit of work expire each customer's due lots as soon as it loads their balance."""
+    today = shop.business_date(uow.recorded_at)
+    events = uow.events  # not the unit of work: the posting must not hold itself in a cycle
+    uow.posting.on_accounts_loaded = lambda posting, accounts: _expire_accounts(
+        shop, posting, events, accounts, today)
 
 
 def _expire_accounts(
-    engine: Engine, posting: Posting, events: list[Event], accounts: list[Account], today: date
+    shop: Shop, posting: Posting, events: list[Event], accounts: list[Account], today: date
 ) -> None:
-    if posting.connection.execute(_ANY_DUE, {"today": today}).first() is None:
+    if not lots.any_due(posting.connection, today):
         return  # nothing to look for among these customers' lots
-    lots = schema.point_lots
     by_customer: dict[int, list[Lot]] = {}
-    for item in open_lots(posting.connection, [a.customer_id for a in accounts],
-                           lots.c.expires_on < today):
+    for item in lots.open_lots(posting.connection, [a.customer_id for a in accounts],
+                               due_before=today):
         by_customer.setdefault(item.customer_id, []).append(item.lot)
     if not by_customer:
         return
-    shop = engine.settings.shop
     for account in accounts:
         for lot in expiry.due_for_expiry(by_customer.get(account.customer_id, ()), today):
             key = f"expire/{lot.lot_id}"
             reason = f"Points earned on {lot.earned_on} expired after {lot.expires_on}"
             posting.debit_lot(
                 account, lot.lot_id, lot.remaining, kind="expire", business_date=today,
-                occurred_at=posting.recorded_at,
-                idempotency_key=key, source_type="expiry", source_id=str(lot.lot_id),
-                reason=reason, actor="system", shop_id=shop.id, till_id=shop.till,
-                event_id=PointsExpired.id_for(key),
+                occurred_at=posting.recorded_at, source_type="expiry",
+                source_id=str(lot.lot_id), reason=reason, actor="system",
+                **entry_columns(shop, key, PointsExpired),
             )
             events.append(PointsExpired(
                 occurred_at=posting.recorded_at, customer_id=account.customer_id,
@@ -110,68 +83,45 @@ def _expire_accounts(
             ))
 
 
-def run_expiry(engine: Engine) -> ExpiryReport:
+def run_expiry(shop: Shop, uow: UnitOfWork) -> ExpiryReport:
     """Expire every due lot and send the reminders that are due; safe to run any number of times."""
-
-    def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> ExpiryReport:
-        today = engine.business_date(posting.recorded_at)
-        lots = schema.point_lots
-        due_customers = conn.execute(
-            sa.select(lots.c.customer_id).distinct()
-            .where(schema.open_lot, lots.c.expires_on < today)
-        ).scalars().all()
-        posting.load_accounts(due_customers)  # expires their due lots, see expire_when_loaded
-        expired = [e for e in events if isinstance(e, PointsExpired)]
-        reminders = _remind(engine, conn, posting, today)
-        events.extend(reminders)
-        return ExpiryReport(
-            business_date=today, expired_points=-sum(e.points for e in expired),
-            expired_lots=len(expired), customers=sorted({e.customer_id for e in expired}),
-            reminders=reminders,
-        )
-
-    return engine._write(work)
+    today = shop.business_date(uow.recorded_at)
+    already = len(uow.events)
+    # Loading the balances expires their due lots (see expire_when_loaded).
+    uow.posting.load_accounts(lots.customers_with_due_lots(uow.connection, today))
+    expired = [e for e in uow.events[already:] if isinstance(e, PointsExpired)]
+    reminders = _remind(shop, uow, today)
+    uow.events.extend(reminders)
+    return ExpiryReport(
+        business_date=today, expired_points=-sum(e.points for e in expired),
+        expired_lots=len(expired), customers=sorted({e.customer_id for e in expired}),
+        reminders=reminders,
+    )
 
 
-def _remind(
-    engine: Engine, conn: sa.Connection, posting: Posting, today: date
-) -> list[PointsExpiring]:
-    window = expiry.reminder_window(today, engine.settings.expiry.remind_days_before)
+def _remind(shop: Shop, uow: UnitOfWork, today: date) -> list[PointsExpiring]:
+    window = expiry.reminder_window(today, shop.settings.expiry.remind_days_before)
     if window is None:
         return []
-    lots, sent, c = schema.point_lots, schema.expiry_reminders, schema.customers
-    candidates = conn.execute(
-        sa.select(lots).join(c, c.c.id == lots.c.customer_id)
-        .outerjoin(sent, sent.c.lot_entry_id == lots.c.entry_id)
-        .where(schema.open_lot, lots.c.expires_on.between(*window),
-               sent.c.lot_entry_id.is_(None), c.c.removed_at.is_(None))
-    ).all()
-    due = expiry.reminders_due(
-        [expiry.CustomerLot(r.customer_id, Lot(r.entry_id, r.remaining, r.expires_on,
-                                               r.earned_on)) for r in candidates],
-        today, engine.settings.expiry.remind_days_before, reminded=(),
-    )
+    candidates = lots.unreminded_lots(uow.connection, *window)
+    due = expiry.reminders_due(candidates, today, shop.settings.expiry.remind_days_before,
+                               reminded=())
     if not due:
         return []
-    posting.load_accounts({r.customer_id for r in due})
+    uow.posting.load_accounts({r.customer_id for r in due})
     reminders = [
         PointsExpiring(
-            occurred_at=posting.recorded_at, customer_id=r.customer_id, points=r.points,
-            expires_on=r.expires_on, balance=posting.account(r.customer_id).points,
+            occurred_at=uow.recorded_at, customer_id=r.customer_id, points=r.points,
+            expires_on=r.expires_on, balance=uow.posting.account(r.customer_id).points,
             lot_ids=r.lot_ids,
         )
         for r in due
     ]
-    remaining = {r.entry_id: r.remaining for r in candidates}
-    conn.execute(sent.insert(), [
+    remaining = {c.lot.lot_id: c.lot.remaining for c in candidates}
+    lots.record_reminders(uow.connection, [
         {"lot_entry_id": lot_id, "customer_id": event.customer_id,
          "expires_on": event.expires_on, "points": remaining[lot_id],
-         "reminded_at": posting.recorded_at, "event_id": event.event_id}
+         "reminded_at": uow.recorded_at, "event_id": event.event_id}
         for event in reminders for lot_id in event.lot_ids
     ])
     return reminders
-
-
-def open_lots_of(engine: Engine, customer_id: int) -> list[Lot]:
-    """A customer's lots with points left, due for expiry or not."""
-    return [item.lot for item in engine._read(lambda conn: open_lots(conn, [customer_id]))]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from loyalty.domain.events import Event
 from loyalty.domain.events import MembershipGranted
-from loyalty.ledger import repository as repo
+from loyalty.ledger import customers as customer_rows
 from loyalty.ledger import schema
 from loyalty.ledger.posting import Posting
 from loyalty.domain.rules import memberships
@@ -81,7 +81,7 @@ def refresh_memberships(engine: Engine) -> list[MembershipGranted]:
         events.extend(granted)
         return granted
 
-    return engine._write(work)
+    return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))
 
 
 def membership_of(engine: Engine, customer_id: int) -> Membership | None:
@@ -90,10 +90,10 @@ def membership_of(engine: Engine, customer_id: int) -> Membership | None:
     today = engine.business_date(engine.clock())
 
     def work(conn: sa.Connection) -> list[memberships.Held]:
-        repo.get_customer(conn, customer_id)
+        customer_rows.get_customer(conn, customer_id)
         return _held(conn, [customer_id]).get(customer_id, [])
 
-    held = engine._read(work)
+    held = engine.read(work)
     current = memberships.active(held, today, rules.levels)
     if current is None:
         return None

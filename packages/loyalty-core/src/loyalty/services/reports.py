@@ -108,7 +108,7 @@ def build_report(
             top=_top(conn, shop, since, until, top),
         )
 
-    return engine._read(work)
+    return engine.read(work)
 
 
 def _entry_filter(shop: str | None, since: date | None, until: date) -> list:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from loyalty.services.expiry import open_lots_of
+from loyalty.ledger import lots as lot_rows
 from loyalty.services.memberships import membership_of
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules import rewards
@@ -69,7 +69,8 @@ class Standing:
 def standing(engine: Engine, customer_id: int) -> Standing:
     view = engine.account(customer_id)
     today = engine.business_date(engine.clock())
-    lots = open_lots_of(engine, customer_id)
+    lots = [item.lot for item in engine.read(
+        lambda conn: lot_rows.open_lots(conn, [customer_id]))]
     points = view.points  # already leaves out points past their last day
     value = view.value_minor
     held = membership_of(engine, customer_id)

@@ -12,19 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import attrs
 import sqlalchemy as sa
 
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import rows_matching
+from loyalty.domain.records import Customer
+from loyalty.domain.records import Message
 from loyalty.domain.redaction import redact
 
 
-if TYPE_CHECKING:
-    from loyalty.domain.records import Customer
-    from loyalty.notifications.messages import Message
 
 
 o = schema.outbox

@@ -1,0 +1,178 @@
+"""Customers and the POS customers imported into the ledger, with their balances' rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from loyalty.domain.errors import UnknownCustomer
+from loyalty.domain.records import Balance
+from loyalty.domain.records import Customer
+from loyalty.domain.records import CustomerSummary
+from loyalty.domain.records import PosOrigin
+from loyalty.ledger import schema
+from loyalty.ledger.bulk import execute_many
+from loyalty.ledger.bulk import rows_matching
+
+
+c, b = schema.customers, schema.balances
+
+
+def customer_from_row(row: sa.Row) -> Customer:
+    return Customer(
+        id=row.id, name=row.name, phone=row.phone, platform=row.platform,
+        messaging_key=row.messaging_key, origin=row.origin, external_id=row.external_id,
+        shop_id=row.shop_id, till_id=row.till_id, created_at=row.created_at, removed_at=row.removed_at,
+    )
+
+
+def balance_from_row(row: sa.Row) -> Balance:
+    return Balance(row.customer_id, row.points, row.lifetime_earned, row.stars,
+                   row.last_activity_at)
+
+
+def add_customer(conn: sa.Connection, *, created_at: datetime, **values: object) -> Customer:
+    """Insert a customer and their empty balance row."""
+    values.setdefault("platform", "none")
+    new_id = conn.execute(
+        c.insert().returning(c.c.id), {**values, "created_at": created_at}
+    ).scalar_one()
+    conn.execute(b.insert(), {"customer_id": new_id, "points": 0, "lifetime_earned": 0,
+                              "stars": 0})
+    return get_customer(conn, new_id)
+
+
+def upsert_external_customers(
+    conn: sa.Connection, origin: PosOrigin, rows: Iterable[dict], *, created_at: datetime
+) -> dict[str, int]:
+    """Create or update customers imported from a POS; returns external id → ledger id.
+
+    Name, phone and messaging key follow the POS; the platform chosen in the loyalty app is
+    kept. A customer another till created at the same moment is found, not duplicated.
+    """
+    rows = list(rows)
+    known = find_external_ids(conn, origin, [r["external_id"] for r in rows])
+    fresh = {r["external_id"]: r for r in rows if r["external_id"] not in known}
+    inserted = _insert_customers(conn, origin, list(fresh.values()), created_at) \
+        if len(fresh) > 1 else {}
+    known.update(inserted)
+    for row in rows:
+        ext = row["external_id"]
+        if ext in inserted:
+            continue
+        if ext in known:
+            conn.execute(
+                c.update().where(c.c.id == known[ext]).values(
+                    name=row["name"], phone=row.get("phone"),
+                    messaging_key=row.get("messaging_key"),
+                )
+            )
+            continue
+        try:
+            with conn.begin_nested():
+                known[ext] = add_customer(conn, created_at=created_at, **row,
+                                          **_origin_values(origin)).id
+        except sa.exc.IntegrityError:
+            known.update(find_external_ids(conn, origin, [ext]))
+    return known
+
+
+def _origin_values(origin: PosOrigin) -> dict[str, str]:
+    return {"origin": origin.name, "shop_id": origin.shop_id, "till_id": origin.till_id}
+
+
+def _insert_customers(
+    conn: sa.Connection, origin: PosOrigin, rows: list[dict], created_at: datetime
+) -> dict[str, int]:
+    """Many new customers in two multi-row inserts (a POS import brings thousands at once).
+
+    If another till inserted one of them meanwhile, nothing is kept and the caller goes on
+    one row at a time, which finds that customer instead of duplicating it.
+    """
+    try:
+        with conn.begin_nested():
+            execute_many(conn, c.insert(), [
+                {"platform": "none", **row, **_origin_values(origin), "created_at": created_at}
+                for row in rows
+            ])
+            ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
+            execute_many(conn, b.insert(), [{"customer_id": cid, "points": 0,
+                                             "lifetime_earned": 0, "stars": 0}
+                                            for cid in ids.values()])
+            return ids
+    except sa.exc.IntegrityError:
+        return {}
+
+
+def find_external_ids(
+    conn: sa.Connection, origin: PosOrigin, external_ids: Iterable[str]
+) -> dict[str, int]:
+    """Ledger ids of the customers ``origin`` knows by these ids."""
+    query = sa.select(c.c.external_id, c.c.id).where(
+        c.c.origin == origin.name, c.c.shop_id == origin.shop_id, c.c.till_id == origin.till_id,
+    )
+    return dict(rows_matching(conn, query, c.c.external_id, external_ids))
+
+
+def get_customer(conn: sa.Connection, customer_id: int) -> Customer:
+    row = conn.execute(sa.select(c).where(c.c.id == customer_id)).one_or_none()
+    if row is None:
+        raise UnknownCustomer(customer_id)
+    return customer_from_row(row)
+
+
+def update_customer(conn: sa.Connection, customer_id: int, **values: object) -> Customer:
+    result = conn.execute(c.update().where(c.c.id == customer_id).values(**values))
+    if result.rowcount == 0:
+        raise UnknownCustomer(customer_id)
+    return get_customer(conn, customer_id)
+
+
+def list_customers(
+    conn: sa.Connection,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    include_removed: bool = False,
+) -> list[CustomerSummary]:
+    """Customers with their balances, by id; ``search`` matches name, phone or id."""
+    query = sa.select(c, b).join(b, b.c.customer_id == c.c.id).order_by(c.c.id)
+    if not include_removed:
+        query = query.where(c.c.removed_at.is_(None))
+    if search and search.strip():
+        text = search.strip()
+        matches = [c.c.name.icontains(text, autoescape=True),
+                   c.c.phone.icontains(text, autoescape=True)]
+        if text.isdigit():
+            matches += [c.c.id == int(text), c.c.external_id == text]
+        query = query.where(sa.or_(*matches))
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return [CustomerSummary(customer_from_row(row), balance_from_row(row)) for row in conn.execute(query)]
+
+
+def message_recipients(connection: sa.Connection, ids: set[int]) -> dict[int, tuple[Customer, Balance]]:
+    """Customers who take messages, with their balances, by id, in one query.
+
+    Customers without a platform or key are left out by the query: a POS import brings
+    thousands of them, and a sync would otherwise read them all for nothing.
+    """
+    c, b = schema.customers, schema.balances
+    query = (
+        sa.select(c.c.id, c.c.name, c.c.platform, c.c.messaging_key, c.c.removed_at,
+                  b.c.points, b.c.lifetime_earned, b.c.stars)
+        .join(b, b.c.customer_id == c.c.id)
+        .where(c.c.platform != "none", c.c.messaging_key.is_not(None),
+               c.c.messaging_key != "", c.c.removed_at.is_(None))
+    )
+    return {
+        r.id: (Customer(id=r.id, name=r.name, platform=r.platform,
+                        messaging_key=r.messaging_key, removed_at=r.removed_at),
+               Balance(r.id, r.points, r.lifetime_earned, r.stars))
+        for r in rows_matching(connection, query, c.c.id, ids)
+    }

@@ -1,0 +1,82 @@
+"""Customers' standing as people see it: points (less any past their day), value, stars, log.
+
+Reads only: each function takes an open connection, so the engine decides what one read sees.
+"""
+
+from __future__ import annotations
+
+import attrs
+import sqlalchemy as sa
+
+from loyalty.domain.records import Balance
+from loyalty.domain.records import Customer
+from loyalty.domain.rules import tiers
+from loyalty.domain.shop import Shop
+from loyalty.ledger import balances
+from loyalty.ledger import customers
+
+
+@attrs.frozen
+class AccountView:
+    """A customer's standing, as the 'All Customers' table and the Pay dialog show it."""
+
+    customer: Customer
+    points: int
+    value_minor: int
+    value_text: str
+    stars: int
+    max_stars: int
+    lifetime_earned: int
+    next_stars: int | None
+    points_to_next: int | None
+
+    @property
+    def rating(self) -> str:
+        return tiers.render_stars(self.stars, self.max_stars)
+
+
+def spendable(shop: Shop, conn: sa.Connection, customer_id: int) -> int:
+    """Points the customer can spend now.
+
+    Points past their last day are left out even before ``loyalty expire`` posts them, so the
+    balance shown is never more than a redemption would allow.
+    """
+    points = balances.get_balance(conn, customer_id).points
+    return points - balances.lapsed_points(conn, [customer_id], today=shop.today()).get(
+        customer_id, 0)
+
+
+def account(shop: Shop, conn: sa.Connection, customer_id: int) -> AccountView:
+    customer = customers.get_customer(conn, customer_id)
+    return views(shop, conn, [(customer, balances.get_balance(conn, customer_id))])[0]
+
+
+def accounts(
+    shop: Shop, conn: sa.Connection, search: str | None = None, *, limit: int | None = None,
+    offset: int = 0,
+) -> list[AccountView]:
+    """Customers with points, value and rating: the rows of 'All Customers'."""
+    found = customers.list_customers(conn, search=search, limit=limit, offset=offset)
+    return views(shop, conn, [(s.customer, s.balance) for s in found])
+
+
+def views(
+    shop: Shop, conn: sa.Connection, rows: list[tuple[Customer, Balance]]
+) -> list[AccountView]:
+    lapsed = balances.lapsed_points(conn, [customer.id for customer, _ in rows],
+                                    today=shop.today())
+    return [_view(shop, customer, balance, lapsed.get(customer.id, 0))
+            for customer, balance in rows]
+
+
+def _view(shop: Shop, customer: Customer, balance: Balance, lapsed: int) -> AccountView:
+    points = balance.points - lapsed
+    value = shop.value_of(points)
+    upcoming = tiers.next_tier(balance.lifetime_earned, shop.settings.tiers)
+    return AccountView(
+        customer=customer, points=points, value_minor=value,
+        value_text=shop.format_money(value), stars=balance.stars, max_stars=shop.max_stars,
+        lifetime_earned=balance.lifetime_earned,
+        next_stars=upcoming[0].stars if upcoming else None,
+        points_to_next=upcoming[1] if upcoming else None,
+    )

@@ -1,0 +1,364 @@
+"""Recording a POS's sales and refunds: earning, edits, refunds and points paid back.
+
+``SaleRecorder`` applies the facts of one batch inside one unit of work: it reads what the
+batch needs in a few queries (customers, sales, refunds, redemptions), then posts each fact in
+order, keeping per-batch state so that a sale and its refund in the same batch agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+import attrs
+
+from loyalty.domain.events import EarnReversed
+from loyalty.domain.events import Event
+from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import RedemptionReversed
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.records import PosOrigin
+from loyalty.domain.records import Sale
+from loyalty.domain.rules import earning
+from loyalty.domain.rules.lots import expiry_date
+from loyalty.domain.shop import Shop
+from loyalty.ledger import customers as customer_rows
+from loyalty.ledger import sales as sale_rows
+from loyalty.ledger.posting import Account
+from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services.campaigns import SaleCampaigns
+from loyalty.services.points import follow_stars
+
+
+@attrs.frozen
+class Outcome:
+    """What the engine did with one fact from a POS."""
+
+    fact: SaleRecorded | SaleRefunded
+    status: str
+    """``recorded``, ``revised`` (an edited document), ``duplicate`` or ``skipped``."""
+    events: tuple[Event, ...] = ()
+    reason: str = ""
+    points: int = 0
+    """Net change of the customer's balance."""
+
+
+class SaleRecorder:
+    """Applies a list of POS facts inside one posting; keeps per-batch state."""
+
+    def __init__(
+        self, shop: Shop, uow: UnitOfWork, *, known: dict[tuple[PosOrigin, str], int],
+        external: dict[tuple[PosOrigin, str], int],
+    ) -> None:
+        self.shop = shop
+        self.settings = shop.settings
+        self.conn = uow.connection
+        self.posting = uow.posting
+        self.events = uow.events
+        self.known = known
+        """POS customers earlier transactions committed: a POS customer keeps their ledger
+        id for ever, so each is looked up once per engine."""
+        self.external = external
+        """POS customers this transaction found or imported: known to the engine once it
+        commits."""
+        self.sales: dict[str, Sale] = {}
+        self.refunded: set[str] = set()
+        self.redeemed: dict[tuple[int, str], int] = {}
+        """Points redeemed for a POS document, by (customer, document), for refunds."""
+        self.restored: dict[tuple[int, str], int] = {}
+        """Of those, points refunds already gave back."""
+        self.campaigns = SaleCampaigns(shop, self.conn)
+
+    def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
+        customers = self._preload(facts)
+        return [self._sale(fact, customer) if isinstance(fact, SaleRecorded)
+                else self._refund(fact) for fact, customer in zip(facts, customers)]
+
+    def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> list[int | None]:
+        """Read what the batch needs in a few queries, not one per fact; returns each fact's
+        customer (None for a refund, or a customer not in the ledger)."""
+        wanted: dict[PosOrigin, set[str]] = {}
+        for fact in facts:
+            if isinstance(fact, SaleRecorded) and fact.customer_id is None and \
+                    fact.external_customer_id is not None:
+                key = (_origin_of(fact), fact.external_customer_id)
+                if key not in self.external and key not in self.known:
+                    wanted.setdefault(key[0], set()).add(key[1])
+        for origin, ids in wanted.items():
+            found = customer_rows.find_external_ids(self.conn, origin, ids)
+            self.external.update({(origin, ext): cid for ext, cid in found.items()})
+        customers = [self._customer_of(fact) for fact in facts]
+        refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded)]
+        refunded_keys = {f.sale_key for f in refunds_in_batch}
+        refunded_sales = sale_rows.sales_by_key(self.conn, refunded_keys)
+        self.posting.load_accounts(
+            set(customers) - {None} | {s.customer_id for s in refunded_sales.values()}
+        )
+        # Read sales and refunds only once their customers are locked: what another till
+        # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
+        self.sales.update(sale_rows.sales_by_key(self.conn, [f.sale_key for f in facts]))
+        if refunds_in_batch:
+            self.refunded.update(sale_rows.refunded_keys(
+                self.conn, [f.refund_key for f in refunds_in_batch]))
+            refunders = {s.customer_id for s in refunded_sales.values()} | {
+                customer for fact, customer in zip(facts, customers)
+                if customer is not None and fact.sale_key in refunded_keys}
+            self.posting.load_open_lots(refunders)
+            self._preload_redemptions(refunders)
+        return customers
+
+    def _preload_redemptions(self, customer_ids: set[int]) -> None:
+        """Points these customers paid for POS documents with, and got back by refunds."""
+        redeemed, restored = sale_rows.redemptions_by_document(self.conn, customer_ids)
+        self.redeemed.update(redeemed)
+        self.restored.update(restored)
+
+    def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
+        if isinstance(fact, SaleRefunded):
+            return None
+        if fact.customer_id is not None:
+            return fact.customer_id
+        key = (_origin_of(fact), fact.external_customer_id or "")
+        return self.external.get(key) or self.known.get(key)
+
+    def _common(self, fact: SaleRecorded | SaleRefunded, key: str, event_id: str) -> dict:
+        """Entry columns that come from the POS fact itself."""
+        return {"occurred_at": fact.occurred_at, "idempotency_key": key,
+                "actor": "pos:" + fact.source, "shop_id": fact.shop_id, "till_id": fact.till_id,
+                "event_id": event_id}
+
+    # ---- sales ------------------------------------------------------------------------------
+
+    def _sale(self, sale: SaleRecorded, customer_id: int | None) -> Outcome:
+        if customer_id is None:
+            return Outcome(sale, "skipped", reason="the customer is not in the ledger")
+        sale_key = sale.sale_key
+        earlier = self.sales.get(sale_key)
+        if earlier is not None:
+            return self._revise(sale, customer_id, earlier)
+        account = self.posting.account(customer_id)
+        if sale.currency != self.shop.currency.code:
+            return Outcome(sale, "skipped", reason=f"sale in {sale.currency}, shop keeps "
+                           f"{self.shop.currency.code}")
+        stars_before = account.stars
+        awards = earning.awards_for_sale(
+            sale, self.settings.earning, self.settings.tiers, stars_before, self.shop.currency
+        )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
+        total = sum([a.points for a in awards])
+        business_date = self.shop.business_date(sale.occurred_at)
+        sale_id = self.posting.add_sale({
+            "sale_key": sale_key, "customer_id": customer_id, "source": sale.source,
+            "shop_id": sale.shop_id, "till_id": sale.till_id, "document_id": sale.document_id,
+            "total_minor": sale.total_minor, "currency": sale.currency,
+            "stars_before": stars_before, "points_earned": total, "occurred_at": sale.occurred_at,
+            "business_date": business_date, "event_id": sale.event_id,
+        })
+        self.sales[sale_key] = Sale(
+            id=sale_id, sale_key=sale_key, customer_id=customer_id,
+            document_id=sale.document_id, total_minor=sale.total_minor,
+            stars_before=stars_before, points_earned=total, refunded_minor=0, points_reversed=0,
+            revision=0, occurred_at=sale.occurred_at, business_date=business_date,
+        )
+        events = self._earn(sale, account, awards, total, f"{sale_key}#earn", business_date,
+                            sale_id)
+        if not awards:
+            threshold = self.settings.earning.payment_threshold
+            return Outcome(sale, "recorded", reason=f"below the payment threshold {threshold}")
+        return Outcome(sale, "recorded", events=tuple(events), points=total)
+
+    def _earn(
+        self,
+        sale: SaleRecorded,
+        account: Account,
+        awards: list[earning.Award],
+        total: int,
+        key: str,
+        business_date: date,
+        sale_id: int,
+    ) -> list[Event]:
+        if not awards:
+            return []
+        event_id = PointsEarned.id_for(key)
+        expires_on = expiry_date(business_date, self.settings.expiry)
+        for award in awards:
+            self.posting.credit(
+                account, award.points, kind="earn", business_date=business_date,
+                expires_on=expires_on, counts_toward_tier=True,
+                source_type="sale", source_id=sale.document_id, rule_id=award.rule_id,
+                reason=award.reason, sale_id=sale_id,
+                **self._common(sale, f"{key}:{award.rule_id}", event_id),
+            )
+        raised = follow_stars(self.shop, account, occurred_at=sale.occurred_at, cause_key=key)
+        events: list[Event] = [PointsEarned(
+            occurred_at=sale.occurred_at, customer_id=account.customer_id,
+            points=total, balance=account.points,
+            idempotency_key=key, business_date=business_date, event_id=event_id,
+            reason=f"Sale {sale.document_id}", breakdown={a.rule_id: a.points for a in awards},
+            source_id=sale.document_id, stars=account.stars, max_stars=self.shop.max_stars,
+        )]
+        if raised is not None:
+            events.append(raised)
+        self.events.extend(events)
+        return events
+
+    def _revise(self, sale: SaleRecorded, customer_id: int, earlier: Sale) -> Outcome:
+        """The POS shows a recorded document again: the same is a duplicate, a new total a revision."""
+        if earlier.customer_id != customer_id:
+            return Outcome(sale, "skipped", reason=(
+                f"document {sale.document_id} was recorded for customer {earlier.customer_id}; "
+                "moving a sale to another customer is not done automatically"))
+        if earlier.total_minor == sale.total_minor:
+            return Outcome(sale, "duplicate", reason="already recorded")
+        account = self.posting.account(customer_id)
+        awards = earning.awards_for_sale(
+            sale, self.settings.earning, self.settings.tiers, earlier.stars_before,
+            self.shop.currency,
+        )
+        awards += self.campaigns.awards_for(sale, customer_id, awards)
+        new_total = sum(a.points for a in awards)
+        # Money already refunded stays refunded: it takes back its share of the new total, so a
+        # revision moves only the difference in what the sale is worth net of its refunds (and
+        # never takes back again what a refund took).
+        new_reversed = earning.reversal_for_refund(
+            new_total, sale.total_minor, 0, earlier.refunded_minor, 0
+        )
+        delta = (new_total - new_reversed) - (earlier.points_earned - earlier.points_reversed)
+        revision = earlier.revision + 1
+        key = f"{sale.sale_key}#rev:{revision}"
+        business_date = self.shop.business_date(sale.occurred_at)
+        events: list[Event] = []
+        if delta > 0:
+            events = self._earn(
+                sale, account, [earning.Award("revision", delta,
+                                              f"Document {sale.document_id} edited")],
+                delta, key, business_date, earlier.id,
+            )
+        elif delta < 0:
+            events = [self._take_back(
+                sale, account, -delta, key, business_date, earlier.id,
+                reason=f"Document {sale.document_id} edited",
+            )]
+        self.posting.update_sale(
+            earlier.id, total_minor=sale.total_minor, points_earned=new_total,
+            revision=revision, points_reversed=new_reversed,
+        )
+        self.sales[sale.sale_key] = attrs.evolve(
+            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
+        )
+        net = sum(getattr(e, "points", 0) for e in events)
+        return Outcome(sale, "revised", events=tuple(events), points=net,
+                       reason=f"total changed to {sale.total_minor}")
+
+    def _take_back(
+        self, fact: SaleRecorded | SaleRefunded, account: Account, points: int, key: str,
+        business_date: date, sale_id: int, *, reason: str,
+    ) -> EarnReversed:
+        """Reverse earned points, from the sale's own lots first; never below a zero balance."""
+        take = min(points, account.points)
+        self.posting.debit(
+            account, take, kind="reverse_earn", business_date=business_date,
+            prefer_sale_id=sale_id, tier_points=-points, source_type="refund",
+            source_id=getattr(fact, "document_id", None), sale_id=sale_id, reason=reason,
+            **self._common(fact, key, EarnReversed.id_for(key)),
+        )
+        follow_stars(self.shop, account, occurred_at=fact.occurred_at, cause_key=key)
+        event = EarnReversed(
+            occurred_at=fact.occurred_at, customer_id=account.customer_id, points=-take,
+            balance=account.points, idempotency_key=key, business_date=business_date,
+            reason=reason, source_id=getattr(fact, "document_id", None),
+            unrecovered=points - take,
+        )
+        self.events.append(event)
+        return event
+
+    # ---- refunds ----------------------------------------------------------------------------
+
+    def _refund(self, refund: SaleRefunded) -> Outcome:
+        if refund.refund_key in self.refunded:
+            return Outcome(refund, "duplicate", reason="already recorded")
+        sale = self.sales.get(refund.sale_key)
+        if sale is None:
+            return Outcome(refund, "skipped", reason=(
+                f"refunds document {refund.original_document_id}, which earned no points here "
+                "(no customer, or never recorded)"))
+        account = self.posting.account(sale.customer_id)
+        business_date = self.shop.business_date(refund.occurred_at)
+        reversal = earning.reversal_for_refund(
+            sale.points_earned, sale.total_minor, sale.refunded_minor, refund.amount_minor,
+            sale.points_reversed,
+        )
+        events: list[Event] = []
+        taken = 0
+        if reversal:
+            event = self._take_back(
+                refund, account, reversal, f"{refund.refund_key}#reverse_earn", business_date,
+                sale.id, reason=f"Refund {refund.document_id} of sale {sale.document_id}",
+            )
+            taken = -event.points
+            events.append(event)
+        restored = self._restore_redeemed(refund, sale, account, business_date)
+        if restored is not None:
+            events.append(restored)
+        refunded_minor = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
+        self.posting.update_sale(
+            sale.id, refunded_minor=refunded_minor,
+            points_reversed=sale.points_reversed + reversal,
+        )
+        self.posting.add_refund({
+            "refund_key": refund.refund_key, "sale_id": sale.id,
+            "document_id": refund.document_id, "amount_minor": refund.amount_minor,
+            "points_reversed": reversal, "points_unrecovered": reversal - taken,
+            "points_restored": restored.points if restored else 0,
+            "occurred_at": refund.occurred_at, "event_id": refund.event_id,
+        })
+        self.refunded.add(refund.refund_key)
+        self.sales[refund.sale_key] = attrs.evolve(
+            sale, refunded_minor=refunded_minor, points_reversed=sale.points_reversed + reversal
+        )
+        net = sum(getattr(e, "points", 0) for e in events)
+        return Outcome(refund, "recorded", events=tuple(events), points=net)
+
+    def _restore_redeemed(
+        self, refund: SaleRefunded, sale: Sale, account: Account, business_date: date
+    ) -> RedemptionReversed | None:
+        """Give back, in proportion, points that paid for the refunded sale."""
+        paid_for = (sale.customer_id, sale.document_id)
+        redeemed = self.redeemed.get(paid_for, 0)
+        if redeemed <= 0:
+            return None
+        restored_before = self.restored.get(paid_for, 0)
+        refunded = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
+        restore = redeemed * refunded // sale.total_minor - restored_before
+        if restore <= 0:
+            return None
+        expiries = sale_rows.expiries_of_points_paid(self.conn, sale.customer_id,
+                                                     sale.document_id)
+        expires_on = None if None in expiries or not expiries else max(expiries)
+        key = f"{refund.refund_key}#reverse_redeem"
+        reason = f"Refund {refund.document_id} returns points paid for sale {sale.document_id}"
+        self.posting.credit(
+            account, restore, kind="reverse_redeem", business_date=business_date,
+            expires_on=expires_on, source_type="refund", source_id=sale.document_id,
+            sale_id=sale.id, reason=reason,
+            **self._common(refund, key, RedemptionReversed.id_for(key)),
+        )
+        self.restored[paid_for] = restored_before + restore
+        event = RedemptionReversed(
+            occurred_at=refund.occurred_at, customer_id=account.customer_id, points=restore,
+            balance=account.points, idempotency_key=key, business_date=business_date,
+            reason=reason, source_id=sale.document_id,
+        )
+        self.events.append(event)
+        return event
+
+
+def _origin_of(sale: SaleRecorded) -> PosOrigin:
+    """The POS database a sale's ``external_customer_id`` is numbered in."""
+    return _origin(sale.source, sale.shop_id, sale.till_id)
+
+
+_origin = functools.lru_cache(maxsize=256)(PosOrigin)
+"""One ``PosOrigin`` per POS database, not one per sale of a sync."""
