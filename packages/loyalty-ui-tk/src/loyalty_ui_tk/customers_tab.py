@@ -19,6 +19,7 @@ from loyalty import signals
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
+from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.ui_queue import UiQueue
@@ -32,7 +33,7 @@ DEBOUNCE_MS = 150
 REFRESH_MS = 100
 """Gather change notifications this long, then refresh the rows they name in one go."""
 
-COLUMNS = (
+COLUMNS: tuple[Column, ...] = (
     # name, heading, width, anchor, stretch
     ("id", "ID", 70, "e", False),
     ("name", "Customer Name", 260, "w", True),
@@ -74,7 +75,7 @@ class CustomersTab(ttk.Frame):
         self._changed_ids: set[int] = set()
         self._platforms = engine.platforms()
         self._editor: ttk.Combobox | None = None
-        self._view_fractions = ("0.0", "1.0")
+        self._view_fractions: tuple[float | str, float | str] = ("0.0", "1.0")
 
         self._build()
         self._connect()
@@ -207,7 +208,7 @@ class CustomersTab(ttk.Frame):
         self.status.configure(text=f"Showing {count:,} {noun}{matching}{more}. "
                                    "Double-click a customer for their points log.")
 
-    def _scrolled(self, first: str, last: str) -> None:
+    def _scrolled(self, first: float | str, last: float | str) -> None:
         self.scrollbar.set(first, last)
         if (first, last) != self._view_fractions:  # the rows moved under the dropdown
             self._view_fractions = (first, last)
@@ -374,7 +375,9 @@ class CustomersTab(ttk.Frame):
         iid = str(customer_id)
         self.tree.see(iid)
         self.tree.update_idletasks()
-        x, y, width, height = self.tree.bbox(iid, "platform")
+        box = self.tree.bbox(iid, "platform")
+        assert box, "see() has scrolled the cell into view"
+        x, y, width, height = box
         titles = list(self._platforms.values())
         editor = ttk.Combobox(self.tree, values=titles, state="readonly")
         current = self.views[iid].customer.platform

@@ -17,6 +17,7 @@ from typing import Any
 from loyalty import signals
 from loyalty.engine import Engine
 from loyalty.ledger import outbox
+from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette
@@ -32,7 +33,7 @@ NOT_INSTALLED = (
     "when customers earn or spend points; every message sent will be listed here."
 )
 
-COLUMNS = (
+COLUMNS: tuple[Column, ...] = (
     ("when", "When", 140, "w", False),
     ("customer", "Customer", 170, "w", False),
     ("platform", "Platform", 130, "w", False),
@@ -73,13 +74,13 @@ class NotificationLog(ttk.Frame):
         self.worker = worker
         self.list_messages = list_messages
         self._after: str | None = None
+        self.notice: ttk.Label | None = None
         if list_messages is None:
             self.notice = ttk.Label(self, text=NOT_INSTALLED, style="Muted.TLabel",
                                     justify="center", anchor="center")
             self.notice.pack(fill="both", expand=True)
             self.tree = None
             return
-        self.notice = None
         bar = ttk.Frame(self)
         bar.pack(fill="x", pady=(0, 10))
         ttk.Label(bar, text="Messages to customers, newest first",

@@ -223,7 +223,8 @@ class PayDialog(tk.Toplevel):
         except LoyaltyError as error:
             self.error_label.configure(text=f"Type {amount_text} into the POS yourself: {error}")
             return
-        if adapter.pay is None:
+        pay = adapter.pay
+        if pay is None:
             self.error_label.configure(
                 text=f"{adapter.title} cannot be typed into; enter {amount_text} in the POS.")
             return
@@ -232,7 +233,7 @@ class PayDialog(tk.Toplevel):
 
         def type_it() -> None:
             try:
-                adapter.pay(settings, amount_text)
+                pay(settings, amount_text)
             except Exception as error:  # noqa: BLE001 - any failure: tell the cashier
                 self.master.winfo_toplevel().deiconify()
                 self.deiconify()

@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from loyalty import signals
 from loyalty.engine import Engine
 from loyalty.domain.records import Entry
+from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
 from loyalty_ui_tk.themes import Palette
@@ -26,7 +27,7 @@ KINDS = {
     "draw": "Lucky draw",
 }
 
-COLUMNS = (
+COLUMNS: tuple[Column, ...] = (
     ("date", "Date", 140, "w", False),
     ("kind", "Type", 130, "w", False),
     ("points", "Points", 90, "e", False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from tkinter import ttk
+from typing import Any
 
 from loyalty_ui_tk.themes import Palette
 
@@ -11,7 +12,7 @@ from loyalty_ui_tk.themes import Palette
 class ScrollingFrame(ttk.Frame):
     """Put widgets in ``.content``; a scrollbar appears when they are taller than the frame."""
 
-    def __init__(self, parent: tk.Misc, **options: object) -> None:
+    def __init__(self, parent: tk.Misc, **options: Any) -> None:
         super().__init__(parent)
         self.canvas = tk.Canvas(self, highlightthickness=0, borderwidth=0)
         self.scrollbar = ttk.Scrollbar(self, orient="vertical", command=self.canvas.yview)
@@ -34,7 +35,7 @@ class ScrollingFrame(ttk.Frame):
     def _canvas_resized(self, event: tk.Event) -> None:
         self.canvas.itemconfigure(self._window, width=event.width)
 
-    def _scrolled(self, first: str, last: str) -> None:
+    def _scrolled(self, first: float | str, last: float | str) -> None:
         self.scrollbar.set(first, last)
         if float(first) <= 0 and float(last) >= 1:
             self.scrollbar.pack_forget()

@@ -8,8 +8,10 @@ input. Only when every value is valid does the engine save them, all at once.
 
 from __future__ import annotations
 
+import functools
 import tkinter as tk
 from collections.abc import Callable
+from collections.abc import Collection
 from tkinter import filedialog
 from tkinter import ttk
 from typing import Any
@@ -43,6 +45,15 @@ TEMPLATE_TITLES = {
     "points_expiring": "Points about to expire message",
 }
 NO_POS = "None (no POS)"
+
+
+def _text_of(text: tk.Text) -> str:
+    return text.get("1.0", "end-1c")
+
+
+def _set_text(text: tk.Text, value: str) -> None:
+    text.delete("1.0", "end")
+    text.insert("1.0", value)
 
 
 @attrs.define
@@ -113,9 +124,12 @@ class SettingsTab(ttk.Frame):
 
     def _page_of(self, widget: tk.Misc) -> ttk.Frame:
         tabs = set(self.pages.tabs())
-        while str(widget) not in tabs:
-            widget = widget.master
-        return widget  # type: ignore[return-value]
+        page: tk.Misc | None = widget
+        while page is not None and str(page) not in tabs:
+            page = page.master
+        if not isinstance(page, ttk.Frame):
+            raise LookupError(f"{widget} is on no page of the settings")
+        return page
 
     def _bind(self, path: str, widget: tk.Widget, page: ttk.Frame, error: ttk.Label,
               read: Callable[[], Any], write: Callable[[Any], None]) -> Binding:
@@ -363,7 +377,7 @@ class SettingsTab(ttk.Frame):
             for placeholder in PLACEHOLDERS[name]:
                 menu.add_command(
                     label=f"{{{placeholder}}}  {DESCRIPTIONS.get(placeholder, '')}",
-                    command=lambda t=text, p=placeholder: self.insert_placeholder(t, p))
+                    command=functools.partial(self.insert_placeholder, text, placeholder))
             menu_button["menu"] = menu
             menu_button.grid(row=2, column=0, sticky="nw")
             error = self._error_label(cell)
@@ -371,8 +385,7 @@ class SettingsTab(ttk.Frame):
             error.grid(row=2, column=1, sticky="w", padx=(10, 0))
             self.template_texts[name] = text
             self._bind(f"notifications.templates.{name}", text, page, error,
-                       lambda t=text: t.get("1.0", "end-1c"),
-                       lambda value, t=text: (t.delete("1.0", "end"), t.insert("1.0", value)))
+                       functools.partial(_text_of, text), functools.partial(_set_text, text))
 
     @staticmethod
     def insert_placeholder(text: tk.Text, placeholder: str) -> None:
@@ -394,9 +407,13 @@ class SettingsTab(ttk.Frame):
             ttk.Checkbutton(days, text=day[:3].capitalize(), variable=var).pack(
                 side="left", padx=(0, 8))
         error = self._row(page, 2, "Days", days)
+
+        def tick(chosen: Collection[str]) -> None:
+            for day, var in day_vars.items():
+                var.set(day in chosen)
+
         self._bind("draw.days", days, page, error,
-                   lambda: [d for d, v in day_vars.items() if v.get()],
-                   lambda chosen: [v.set(d in chosen) for d, v in day_vars.items()])
+                   lambda: [d for d, v in day_vars.items() if v.get()], tick)
         self._entry(page, 3, "draw.time", "Time of the draw", width=8,
                     hint="Shop time, like 18:00.")
         self._entry(page, 5, "draw.prize_points", "Prize (points)")

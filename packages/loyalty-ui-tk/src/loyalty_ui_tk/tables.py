@@ -5,13 +5,17 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Sequence
 from tkinter import ttk
+from typing import Any
+from typing import Literal
 
 
-Column = tuple[str, str, int, str, bool]
+Anchor = Literal["nw", "n", "ne", "w", "center", "e", "sw", "s", "se"]
+
+Column = tuple[str, str, int, Anchor, bool]
 """name, heading, width, anchor, stretch (whether it takes spare width)."""
 
 
-def make_table(parent: tk.Misc, columns: Sequence[Column], **options: object
+def make_table(parent: tk.Misc, columns: Sequence[Column], **options: Any
                ) -> tuple[ttk.Treeview, ttk.Scrollbar]:
     """A table filling ``parent``; rows are added by the caller."""
     frame = ttk.Frame(parent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tkinter as tk
 from tkinter import font as tkfont
 from tkinter import ttk
+from typing import Literal
 
 import attrs
 
@@ -83,10 +84,13 @@ def setup_fonts(root: tk.Misc) -> None:
         tkfont.nametofont(name, root=root).configure(family=base.actual("family"), size=10)
     family = base.actual("family")
     # tkinter deletes a named font when its Python object goes: keep them with the window.
+    fonts: tuple[tuple[str, int, Literal["normal", "bold"]], ...] = (
+        ("LoyaltyTitle", 15, "bold"), ("LoyaltyBig", 20, "bold"),
+        ("LoyaltyBold", 10, "bold"), ("LoyaltySmall", 9, "normal"),
+    )
     root.loyalty_fonts = [  # type: ignore[attr-defined]
         tkfont.Font(root=root, name=name, family=family, size=size, weight=weight)
-        for name, size, weight in (("LoyaltyTitle", 15, "bold"), ("LoyaltyBig", 20, "bold"),
-                                   ("LoyaltyBold", 10, "bold"), ("LoyaltySmall", 9, "normal"))
+        for name, size, weight in fonts
     ]
 
 

@@ -12,11 +12,14 @@ import logging
 import queue
 import tkinter as tk
 from collections.abc import Callable
+from typing import TypeVar
 
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 30
+
+T = TypeVar("T")
 
 
 class UiQueue:
@@ -83,7 +86,7 @@ class Worker:
     def busy(self) -> bool:
         return self._pending > 0
 
-    def submit(self, job: Callable[[], object], then: Callable[[object], object],
+    def submit(self, job: Callable[[], T], then: Callable[[T], object],
                on_error: Callable[[BaseException], object] | None = None) -> None:
         """Run ``job`` off the Tk thread; ``on_error`` replaces the worker's error handler."""
         self._pending += 1
@@ -100,7 +103,7 @@ class Worker:
 
         self._pool.submit(run)
 
-    def _done(self, callback: Callable[[object], object], value: object) -> None:
+    def _done(self, callback: Callable[[T], object], value: T) -> None:
         self._pending -= 1
         callback(value)
 
