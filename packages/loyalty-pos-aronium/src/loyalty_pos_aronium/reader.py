@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -193,11 +194,13 @@ class AroniumAdapter:
         self.read_ahead: ReadAhead | None = None
         """The worker reading the next batch (None without ``read_ahead``)."""
         if read_ahead:
-            options = {"shop_id": shop_id, "till_id": till_id, "currency": currency,
-                       "minor_units": minor_units, "timezone_name": timezone_name,
-                       "busy_timeout": busy_timeout, "with_lines": with_lines,
-                       "walk_in_customer": walk_in_customer}
-            self.read_ahead = ReadAhead(self.path.expanduser().absolute(), options)
+            absolute = self.path.expanduser().absolute()
+            open_reader = functools.partial(
+                AroniumAdapter, absolute, shop_id=shop_id, till_id=till_id, currency=currency,
+                minor_units=minor_units, timezone_name=timezone_name, busy_timeout=busy_timeout,
+                with_lines=with_lines, walk_in_customer=walk_in_customer, read_ahead=False,
+            )
+            self.read_ahead = ReadAhead(open_reader, source=str(absolute))
 
     def close(self) -> None:
         if self.read_ahead is not None:
