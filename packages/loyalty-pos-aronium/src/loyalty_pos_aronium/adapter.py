@@ -279,10 +279,10 @@ class AroniumAdapter:
     ) -> tuple[Cursor, list[tuple], bool]:
         """Customers and sale/refund documents changed since the marks; ``complete`` when all
         were read (the marks then cover everything up to the cursor)."""
-        assert state.customer_mark is not None and state.document_mark is not None
+        cmark, dmark = state.customer_mark, state.document_mark
+        assert cmark is not None and dmark is not None  # ``_read`` sets both before scanning
         after = ("({a}.DateUpdated > ? OR ({a}.DateUpdated = ? AND {a}.Id NOT IN ({ids}))) "
                  "AND {a}.DateUpdated <> {a}.DateCreated")
-        cmark = state.customer_mark
         changed = conn.execute(
             "SELECT x.Id, x.Name, x.Code, x.PhoneNumber, x.IsCustomer, x.DateUpdated "
             f"FROM Customer x WHERE x.Id <= ? AND {after.format(a='x', ids=_ids(cmark.ids))} "
@@ -290,10 +290,11 @@ class AroniumAdapter:
             (state.customer, cmark.updated, cmark.updated, limit),
         ).fetchall()
         self._add_customers(customers, changed)
-        state = attrs.evolve(state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed]))
+        state = attrs.evolve(
+            state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed])
+        )
         if len(changed) == limit:
             return state, [], False
-        dmark = state.document_mark
         types = tuple(t for t in (self.facts.sale_type, self.facts.refund_type) if t is not None)
         room = limit - len(changed)
         documents = conn.execute(

@@ -35,7 +35,9 @@ def to_utc(local: datetime, zone: ZoneInfo | None) -> datetime:
         return local.astimezone(timezone.utc)
     if local.tzinfo is not None:
         local = local.replace(tzinfo=None)
-    return _UTC_ORIGIN + (local - zone.utcoffset(local) - _LOCAL_ORIGIN)
+    offset = zone.utcoffset(local)
+    assert offset is not None  # a ZoneInfo has an offset for every naive time
+    return _UTC_ORIGIN + (local - offset - _LOCAL_ORIGIN)
 
 
 _FAST_LIMIT = 2**40
@@ -54,12 +56,11 @@ def to_minor(value: object, scale: int) -> int | None:
     rounding it gives the same integer unless it lies that close to a half (1.005 * 100 is
     100.49999999999999): those, and everything else, take the Decimal definition.
     """
-    kind = type(value)
-    if kind is int:
-        product = value * scale
-        if -_FAST_LIMIT < product < _FAST_LIMIT:
-            return product
-    elif kind is float:
+    if type(value) is int:
+        minor = value * scale
+        if -_FAST_LIMIT < minor < _FAST_LIMIT:
+            return minor
+    elif type(value) is float:
         product = value * scale
         if -_FAST_LIMIT < product < _FAST_LIMIT:
             nearest = round(product)
