@@ -34,7 +34,7 @@ from loyalty.domain.pos import PosBatch
 from loyalty.domain.settings import Settings
 from loyalty.services.sync import DEFAULT_BATCH_SIZE
 from loyalty.services.sync import sync_once
-from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
 from loyalty_pos_aronium.testing import build_bulk
 

@@ -9,7 +9,7 @@ from loyalty.domain.settings import Settings
 from loyalty.domain.settings import settings_from_dict
 from loyalty.services.sync import open_adapter
 
-from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
 
 

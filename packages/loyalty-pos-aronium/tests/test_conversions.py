@@ -16,12 +16,11 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from loyalty_pos_aronium.reader import AroniumAdapter
-from loyalty_pos_aronium.reader import line_key
-from loyalty_pos_aronium.reader import parse_local
-from loyalty_pos_aronium.reader import sale_line
-from loyalty_pos_aronium.reader import to_minor
-from loyalty_pos_aronium.reader import to_utc
+from loyalty_pos_aronium.conversions import line_key
+from loyalty_pos_aronium.conversions import parse_local
+from loyalty_pos_aronium.conversions import sale_line
+from loyalty_pos_aronium.conversions import to_minor
+from loyalty_pos_aronium.conversions import to_utc
 
 
 def minor_by_definition(value: object, scale: int) -> int | None:
@@ -153,8 +152,3 @@ def test_items_that_differ_only_in_type_have_different_line_keys():
     assert line_key((1, 2, 7.25, 1, "Tea")) == line_key((1, 2, 7.25, 1, "Tea"))
     assert line_key((1, 2, 7.25, 1, "Tea")) != line_key((1, 2.0, 7.25, 1, "Tea"))
     assert line_key((0.0, 2, 7.25, 1, "Tea")) is None
-
-
-def test_minor_units_cannot_be_negative(aronium):
-    with pytest.raises(ValueError, match="minor_units"):
-        AroniumAdapter(aronium.path, minor_units=-1)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from loyalty.services.sync import sync_once
 
+from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.connection import AroniumDatabaseError
-from loyalty_pos_aronium.reader import AroniumAdapter
 
 
 HOLD_LOCK = """

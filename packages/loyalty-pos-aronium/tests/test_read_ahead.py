@@ -21,9 +21,9 @@ from loyalty.domain.settings import Settings
 from loyalty.services.sync import SyncReport
 from loyalty.services.sync import sync_once
 
+from loyalty_pos_aronium.adapter import AroniumAdapter
+from loyalty_pos_aronium.cursor import Cursor
 from loyalty_pos_aronium.read_ahead import MIN_LIMIT
-from loyalty_pos_aronium.reader import AroniumAdapter
-from loyalty_pos_aronium.reader import Cursor
 from loyalty_pos_aronium.testing import AroniumFixture
 from loyalty_pos_aronium.testing import build_bulk
 from loyalty_pos_aronium.testing import read_all

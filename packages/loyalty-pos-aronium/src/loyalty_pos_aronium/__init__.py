@@ -15,11 +15,11 @@ from loyalty.domain.errors import SettingsError
 from loyalty.plugins.hookspecs import hookimpl
 from loyalty.domain.pos import PosAdapterType
 
+from loyalty_pos_aronium.adapter import DEFAULT_EDIT_SCAN_INTERVAL
+from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.connection import DEFAULT_BUSY_TIMEOUT
 from loyalty_pos_aronium.connection import AroniumDatabaseError
-from loyalty_pos_aronium.reader import DEFAULT_EDIT_SCAN_INTERVAL
-from loyalty_pos_aronium.reader import NAME
-from loyalty_pos_aronium.reader import AroniumAdapter
+from loyalty_pos_aronium.facts import NAME
 
 
 if TYPE_CHECKING:

@@ -30,10 +30,10 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
-from pathlib import Path
-from typing import TYPE_CHECKING
 from typing import Any
+from typing import Protocol
 
 import attrs
 from loyalty.domain.events import SaleLine
@@ -44,10 +44,6 @@ from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
 from loyalty.services.sync import collector_paused
 
-
-if TYPE_CHECKING:
-    from loyalty_pos_aronium.reader import AroniumAdapter
-
 log = logging.getLogger(__name__)
 
 MIN_LIMIT = 10_000
@@ -56,12 +52,29 @@ the other core (importing the engine), and recording a smaller batch takes less 
 this process would only wait for it."""
 
 
+class BatchReader(Protocol):
+    """What the worker needs of the reader it opens for itself (the adapter, read-only)."""
+
+    def read_once(self, cursor: str | None, limit: int) -> tuple[PosBatch, bool]: ...
+
+    def leave_edits_to_another(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+OpenReader = Callable[[], BatchReader]
+"""Opens the worker's own reader, in the worker. It crosses to the spawned process pickled, so
+it is a module-level callable with its arguments (a ``functools.partial`` of the adapter's
+class): this module never imports the adapter, and the worker imports it by unpickling."""
+
+
 class ReadAhead:
     """The batch after the one just returned, being read by a worker process."""
 
-    def __init__(self, path: Path, options: dict[str, Any]) -> None:
-        self._path = path
-        self._options = options
+    def __init__(self, open_reader: OpenReader, source: str) -> None:
+        """``source`` names what is read, for the log."""
+        self._open_reader = open_reader
+        self._source = source
         self._worker: _Worker | None = None
         self._stopped: list[_Worker] = []
         """Workers told to exit, which ``close`` makes sure of."""
@@ -88,7 +101,7 @@ class ReadAhead:
                 return
             try:
                 if self._worker is None:
-                    self._worker = _Worker(self._path, self._options)
+                    self._worker = _Worker(self._open_reader)
                 self._pending = (cursor, limit, self._worker.ask(cursor, limit))
             except Exception as error:  # noqa: BLE001 - no process can be started here
                 self._give_up(error)
@@ -154,7 +167,7 @@ class ReadAhead:
 
     def _give_up(self, error: BaseException) -> None:
         log.info("reading %s ahead stopped, reading it in this process only: %r",
-                 self._path, error)
+                 self._source, error)
         self.enabled = False
         self._pending = None
         if self._worker is not None:
@@ -170,11 +183,11 @@ class _Worker:
     ends the answers with an error instead of leaving a reader waiting for ever.
     """
 
-    def __init__(self, path: Path, options: dict[str, Any]) -> None:
+    def __init__(self, open_reader: OpenReader) -> None:
         context = multiprocessing.get_context("spawn")
         requests, self._requests = context.Pipe(duplex=False)
         self._answers, answers = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(path, options, requests, answers),
+        self.process = context.Process(target=_serve, args=(open_reader, requests, answers),
                                        name="loyalty-read-ahead", daemon=True)
         self.process.start()
         requests.close()
@@ -227,24 +240,22 @@ class _Worker:
                 self._waiting.popleft().set_exception(error)
 
 
-def _serve(path: Path, options: dict[str, Any], requests: Any, answers: Any) -> None:
-    """The worker process: its own adapter, which leaves the edit scan to the one that started
+def _serve(open_reader: OpenReader, requests: Any, answers: Any) -> None:
+    """The worker process: its own reader, which leaves the edit scan to the one that started
     it, reading one batch per request until told to stop or its parent is gone."""
-    from loyalty_pos_aronium.reader import AroniumAdapter
-
     _lower_priority()
     try:
-        adapter = AroniumAdapter(path, **options, read_ahead=False)
+        reader = open_reader()
     except Exception:  # noqa: BLE001 - the syncing process reads, and reports it, itself
         return
-    adapter.leave_edits_to_another()
+    reader.leave_edits_to_another()
     try:
         while (request := requests.recv()) is not None:
-            answers.send_bytes(_read(adapter, *request))
+            answers.send_bytes(_read(reader, *request))
     except (EOFError, OSError):  # the syncing process is gone
         pass
     finally:
-        adapter.close()
+        reader.close()
 
 
 def _lower_priority() -> None:
@@ -264,12 +275,12 @@ def _lower_priority() -> None:
         pass
 
 
-def _read(adapter: AroniumAdapter, cursor: str, limit: int) -> bytes:
+def _read(reader: BatchReader, cursor: str, limit: int) -> bytes:
     """The pickled batch and whether it was full; ``b""`` when reading failed, so the adapter
     reads again itself and raises the proper error."""
     try:
         with collector_paused():
-            return pickle_batch(adapter.read_once(cursor, limit))
+            return pickle_batch(reader.read_once(cursor, limit))
     except Exception:  # noqa: BLE001 - the adapter's own read reports it
         return b""
 
@@ -291,7 +302,7 @@ class _BatchPickler(pickle.Pickler):
     of 105 ms for a batch of 50,000 documents, whose reading costs about 230 ms.
     """
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> tuple[Callable[..., object], tuple]:
         names = _FIELDS.get(type(obj))
         if names is None:
             return NotImplemented
@@ -300,7 +311,7 @@ class _BatchPickler(pickle.Pickler):
 
 def _rebuild(cls: type, names: tuple[str, ...], values: tuple) -> object:
     """``cls`` with these field values, set without ``__init__`` as unpickling always does."""
-    obj = object.__new__(cls)
+    obj: object = object.__new__(cls)
     for name, value in zip(names, values):
         object.__setattr__(obj, name, value)
     return obj

@@ -233,11 +233,13 @@ class AroniumFixture:
                  is_customer: bool = True, id: int | None = None) -> int:  # noqa: A002
         """Add a customer; ``id`` picks the Aronium Id (else the next one, as Aronium does)."""
         stamp = self.tick(seconds=1)
-        return self.connection.execute(
+        row_id = self.connection.execute(
             "INSERT INTO Customer (Id, Code, Name, PhoneNumber, IsCustomer, IsSupplier, "
             "DateCreated, DateUpdated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (id, code, name, phone, int(is_customer), int(not is_customer), stamp, stamp),
         ).lastrowid
+        assert row_id is not None  # an INSERT always has one
+        return row_id
 
     def edit_customer(self, customer_id: int, **values: object) -> None:
         columns = ", ".join(f"{k} = ?" for k in values)
@@ -265,7 +267,8 @@ class AroniumFixture:
         number = f"{self.now:%y}-{code}-{self._counters[code]:06d}"
         prices = {pid: Decimal(price) for pid, _, _, price in PRODUCTS}
         amounts = [(pid, Decimal(str(qty)), prices[pid] * Decimal(str(qty))) for pid, qty in lines]
-        document_total = Decimal(total) if total is not None else sum(a for _, _, a in amounts)
+        document_total = (Decimal(total) if total is not None
+                          else sum((a for _, _, a in amounts), Decimal(0)))
         db.execute("BEGIN IMMEDIATE")
         try:
             doc_id = db.execute(
@@ -299,12 +302,14 @@ class AroniumFixture:
         return number
 
     def sale(self, customer_id: int | None, lines: Sequence[tuple[int, str | int]] = ((1, 1),),
-             **options: object) -> str:
-        return self.document("200", lines, customer_id=customer_id, **options)
+             *, reference: str | None = None, total: str | None = None) -> str:
+        return self.document("200", lines, customer_id=customer_id, reference=reference,
+                             total=total)
 
     def refund(self, sale_number: str | None, lines: Sequence[tuple[int, str | int]] = ((1, 1),),
-               **options: object) -> str:
-        return self.document("220", lines, reference=sale_number, **options)
+               *, customer_id: int | None = None, total: str | None = None) -> str:
+        return self.document("220", lines, customer_id=customer_id, reference=sale_number,
+                             total=total)
 
     def edit_document(self, number: str, *, total: str) -> None:
         """Change a finished document's total later, as Aronium's document editor does."""
@@ -403,7 +408,7 @@ def build_bulk(path: Path, *, documents: int, customers: int, seed: int = 7,
                 qty = rng.randint(1, 3)
                 item_id += 1
                 lines.append((item_id, doc_id, pid, qty, _money(prices[pid] * qty)))
-            total = _money(sum(Decimal(str(line[4])) for line in lines))
+            total = _money(sum((Decimal(str(line[4])) for line in lines), Decimal(0)))
             stamp = moment.strftime(LOCAL_FORMAT)[:-3]
             items.extend(lines)
             yield (doc_id, number, customer, str(doc_id), f"{moment:%Y-%m-%d} 00:00:00", stamp,

@@ -16,11 +16,14 @@ How the cursor keeps every sale exactly once (docs/aronium.md has the long versi
   customer the ledger has not been given.
 * After a full batch, a worker process reads the next one while the engine records this one
   (``read_ahead.py``); the results are the same as reading it when asked.
+
+This module is the reading: the SQL, the snapshots and when to scan. The cursor is
+``cursor.py``; what the rows become, ``facts.py`` and ``conversions.py``.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import math
 import sqlite3
 import threading
@@ -29,16 +32,10 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from datetime import timezone
-from decimal import ROUND_HALF_UP
-from decimal import Decimal
-from decimal import InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
-from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
@@ -47,93 +44,20 @@ from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
 
 from loyalty_pos_aronium import connection as db
+from loyalty_pos_aronium.conversions import line_key
+from loyalty_pos_aronium.conversions import sale_line
+from loyalty_pos_aronium.cursor import Cursor
+from loyalty_pos_aronium.cursor import Mark
+from loyalty_pos_aronium.facts import NAME
+from loyalty_pos_aronium.facts import FactMaker
 from loyalty_pos_aronium.read_ahead import ReadAhead
 from loyalty_pos_aronium.schema import REFUND_CODE
 from loyalty_pos_aronium.schema import SALE_CODE
 
 
-NAME = "aronium"
 DEFAULT_EDIT_SCAN_INTERVAL = 30.0
 
 _MAX_ROWID = 2**63 - 1
-_LOCAL_ORIGIN = datetime(2000, 1, 1)
-_UTC_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-
-@attrs.frozen
-class Mark:
-    """Rows edited at or before ``updated`` (except at ``updated`` itself, those in ``ids``)
-    have been read."""
-
-    updated: str
-    ids: tuple[int, ...] = ()
-
-    def advance(self, rows: list[tuple[int, str]]) -> Mark:
-        """After reading ``rows`` (id, DateUpdated) in (DateUpdated, Id) order."""
-        mark = self
-        for row_id, updated in rows:
-            if updated == mark.updated:
-                mark = Mark(updated, (*mark.ids, row_id))
-            elif updated > mark.updated:
-                mark = Mark(updated, (row_id,))
-        return mark
-
-
-@attrs.frozen
-class Cursor:
-    """Where the next read starts; stored in the ledger as JSON text."""
-
-    document: int = 0
-    """Highest ``Document.Id`` read."""
-    item: int = 0
-    """Highest ``DocumentItem.Id`` read with its document."""
-    customer: int = 0
-    """Highest ``Customer.Id`` read."""
-    document_mark: Mark | None = None
-    customer_mark: Mark | None = None
-
-    def dump(self) -> str:
-        def mark(m: Mark | None) -> list | None:
-            return None if m is None else [m.updated, list(m.ids)]
-
-        return json.dumps({
-            "v": 1, "document": self.document, "item": self.item, "customer": self.customer,
-            "document_mark": mark(self.document_mark), "customer_mark": mark(self.customer_mark),
-        }, separators=(",", ":"))
-
-    @classmethod
-    def load(cls, text: str | None) -> Cursor:
-        if not text:
-            return cls()
-        try:
-            data = json.loads(text)
-            marks = {
-                key: None if data[key] is None else Mark(str(data[key][0]), tuple(data[key][1]))
-                for key in ("document_mark", "customer_mark")
-            }
-            return cls(int(data["document"]), int(data["item"]), int(data["customer"]), **marks)
-        except (ValueError, KeyError, TypeError, IndexError):
-            raise LoyaltyError(
-                f"The stored Aronium sync position {text[:80]!r} is unreadable.",
-                hint="It was written by another program or version; ask for help before "
-                     "resetting it, since a reset reads every document again.",
-            ) from None
-
-
-def parse_local(text: object) -> datetime:
-    """Aronium writes ``2026-01-05 09:01:00.123`` (sometimes with a ``T``) in local time."""
-    return datetime.fromisoformat(str(text).strip().replace("T", " "))
-
-
-def to_utc(local: datetime, zone: ZoneInfo | None) -> datetime:
-    """``local.replace(tzinfo=zone).astimezone(timezone.utc)`` (a written offset gives way to
-    the shop's zone), by arithmetic on the zone's offset, which costs a fraction of those two
-    calls. Without a zone, a naive time is this computer's local time."""
-    if zone is None:
-        return local.astimezone(timezone.utc)
-    if local.tzinfo is not None:
-        local = local.replace(tzinfo=None)
-    return _UTC_ORIGIN + (local - zone.utcoffset(local) - _LOCAL_ORIGIN)
 
 
 class AroniumAdapter:
@@ -164,16 +88,12 @@ class AroniumAdapter:
         self.path = Path(path)
         self.shop_id = shop_id
         self.till_id = till_id
-        self.currency = currency
         if minor_units < 0:
             raise ValueError(f"minor_units must be 0 or more, got {minor_units}")
-        self.scale = 10**minor_units
-        self.zone = ZoneInfo(timezone_name) if timezone_name else None
+        zone = ZoneInfo(timezone_name) if timezone_name else None
         self.busy_timeout = busy_timeout
         self.edit_scan_interval = edit_scan_interval
         self.with_lines = with_lines
-        self.walk_in_customer = walk_in_customer
-        """An Aronium customer that stands for 'no customer' (some shops sell to 'Unknown')."""
         self._monotonic = monotonic
         self._scanned_at: float | None = None
         self._scan_pending = False
@@ -182,22 +102,29 @@ class AroniumAdapter:
         with self._snapshot() as conn:
             types = {str(code).strip(): (type_id, name) for type_id, code, name in
                      conn.execute("SELECT Id, Code, Name FROM DocumentType")}
-        self.type_names = {type_id: f"{name} ({code})" for code, (type_id, name) in types.items()}
         if SALE_CODE not in types:
             raise db.AroniumDatabaseError(
                 self.path, "schema", f"its DocumentType table has no Sales type (Code {SALE_CODE})",
                 "Check that this is the pos.db Aronium uses for selling.",
             )
-        self.sale_type = types[SALE_CODE][0]
-        self.refund_type = types[REFUND_CODE][0] if REFUND_CODE in types else None
+        self.facts = FactMaker(
+            shop_id=shop_id, till_id=till_id, currency=currency, scale=10**minor_units, zone=zone,
+            sale_type=types[SALE_CODE][0],
+            refund_type=types[REFUND_CODE][0] if REFUND_CODE in types else None,
+            type_names={type_id: f"{name} ({code})" for code, (type_id, name) in types.items()},
+            walk_in_customer=walk_in_customer,
+        )
+        """How this till's rows become facts."""
         self.read_ahead: ReadAhead | None = None
         """The worker reading the next batch (None without ``read_ahead``)."""
         if read_ahead:
-            options = {"shop_id": shop_id, "till_id": till_id, "currency": currency,
-                       "minor_units": minor_units, "timezone_name": timezone_name,
-                       "busy_timeout": busy_timeout, "with_lines": with_lines,
-                       "walk_in_customer": walk_in_customer}
-            self.read_ahead = ReadAhead(self.path.expanduser().absolute(), options)
+            absolute = self.path.expanduser().absolute()
+            open_reader = functools.partial(
+                AroniumAdapter, absolute, shop_id=shop_id, till_id=till_id, currency=currency,
+                minor_units=minor_units, timezone_name=timezone_name, busy_timeout=busy_timeout,
+                with_lines=with_lines, walk_in_customer=walk_in_customer, read_ahead=False,
+            )
+            self.read_ahead = ReadAhead(open_reader, source=str(absolute))
 
     def close(self) -> None:
         if self.read_ahead is not None:
@@ -274,9 +201,7 @@ class AroniumAdapter:
             "SELECT Id, Name, Code, PhoneNumber, IsCustomer FROM Customer WHERE Id > ? "
             "ORDER BY Id LIMIT ?", (state.customer, limit),
         ).fetchall()
-        for row in new_customers:
-            if row[4] and row[0] != self.walk_in_customer:
-                customers[str(row[0])] = self._customer(row)
+        self._add_customers(customers, new_customers)
         if new_customers:
             state = attrs.evolve(state, customer=new_customers[-1][0])
         if len(new_customers) == limit:
@@ -296,12 +221,14 @@ class AroniumAdapter:
                 (state.document, limit - len(edited)),
             ).fetchall()
         rows = edited + fresh
-        reasons = [self._skip_reason(row) for row in rows]
+        facts = self.facts
+        skip_reason = facts.skip_reason
+        reasons = [skip_reason(row) for row in rows]
         lines: dict[int, list[SaleLine]] = {}
         if self.with_lines:
             # Only sales that passed the cheap checks use lines: the rest are never built.
             wanted = {row[0] for row, reason in zip(rows, reasons)
-                      if reason is None and row[2] == self.sale_type}
+                      if reason is None and row[2] == facts.sale_type}
             if edited:
                 lines = self._lines_of(conn, [d[0] for d in edited if d[0] in wanted])
             if fresh:
@@ -317,7 +244,7 @@ class AroniumAdapter:
             if reason is not None:
                 skipped.append(SkippedDocument(str(row[1]), reason))
                 continue
-            fact = self._fact(row, lines.get(row[0], ()))
+            fact = facts.document(row, lines.get(row[0], ()))
             if isinstance(fact, SkippedDocument):
                 skipped.append(fact)
             else:
@@ -330,9 +257,17 @@ class AroniumAdapter:
         "d.Id, d.Number, d.DocumentTypeId, d.CustomerId, d.Total, d.DateCreated, "
         "d.ReferenceDocumentNumber, c.IsCustomer"
     )
-    """What a document becomes a fact from; ``c.IsCustomer`` is NULL for an unknown customer."""
+    """What a document becomes a fact from (``FactMaker.skip_reason`` and ``document``);
+    ``c.IsCustomer`` is NULL for an unknown customer."""
     _DOCUMENTS_FROM = "FROM Document d LEFT JOIN Customer c ON c.Id = d.CustomerId"
     _DOCUMENTS = f"SELECT {_DOCUMENT_COLUMNS} {_DOCUMENTS_FROM}"
+
+    def _add_customers(self, customers: dict[str, PosCustomer], rows: list[tuple]) -> None:
+        """The customers of these rows that are imported, by their external id."""
+        for row in rows:
+            customer = self.facts.customer(row)
+            if customer is not None:
+                customers[customer.external_id] = customer
 
     def _max_updated(self, conn: sqlite3.Connection, table: str) -> str:
         value = conn.execute(f"SELECT MAX(DateUpdated) FROM {table}").fetchone()[0]
@@ -344,24 +279,23 @@ class AroniumAdapter:
     ) -> tuple[Cursor, list[tuple], bool]:
         """Customers and sale/refund documents changed since the marks; ``complete`` when all
         were read (the marks then cover everything up to the cursor)."""
-        assert state.customer_mark is not None and state.document_mark is not None
+        cmark, dmark = state.customer_mark, state.document_mark
+        assert cmark is not None and dmark is not None  # ``_read`` sets both before scanning
         after = ("({a}.DateUpdated > ? OR ({a}.DateUpdated = ? AND {a}.Id NOT IN ({ids}))) "
                  "AND {a}.DateUpdated <> {a}.DateCreated")
-        cmark = state.customer_mark
         changed = conn.execute(
             "SELECT x.Id, x.Name, x.Code, x.PhoneNumber, x.IsCustomer, x.DateUpdated "
             f"FROM Customer x WHERE x.Id <= ? AND {after.format(a='x', ids=_ids(cmark.ids))} "
             "ORDER BY x.DateUpdated, x.Id LIMIT ?",
             (state.customer, cmark.updated, cmark.updated, limit),
         ).fetchall()
-        for row in changed:
-            if row[4] and row[0] != self.walk_in_customer:
-                customers[str(row[0])] = self._customer(row)
-        state = attrs.evolve(state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed]))
+        self._add_customers(customers, changed)
+        state = attrs.evolve(
+            state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed])
+        )
         if len(changed) == limit:
             return state, [], False
-        dmark = state.document_mark
-        types = tuple(t for t in (self.sale_type, self.refund_type) if t is not None)
+        types = tuple(t for t in (self.facts.sale_type, self.facts.refund_type) if t is not None)
         room = limit - len(changed)
         documents = conn.execute(
             f"SELECT {self._DOCUMENT_COLUMNS}, d.DateUpdated {self._DOCUMENTS_FROM} "
@@ -427,7 +361,7 @@ class AroniumAdapter:
             key = line_key(item)
             line = None if key is None else made.get(key)
             if line is None:
-                line = sale_line(item, self.scale)
+                line = sale_line(item, self.facts.scale)
                 if key is not None:
                     made[key] = line
             found.setdefault(document, []).append(line)
@@ -448,128 +382,6 @@ class AroniumAdapter:
             "SELECT p.ProductGroupId, p.Name FROM DocumentItem i "
             "LEFT JOIN Product p ON p.Id = i.ProductId WHERE i.Id = ?", (item_id,),
         ).fetchone()
-
-    # ---- turning rows into facts -----------------------------------------------------------
-
-    def _customer(self, row: tuple) -> PosCustomer:
-        code = (row[2] or "").strip() or None
-        phone = (row[3] or "").strip() or None
-        return PosCustomer(external_id=str(row[0]), name=(row[1] or "").strip() or f"#{row[0]}",
-                           phone=phone, messaging_key=code)
-
-    def _skip_reason(self, row: tuple) -> str | None:
-        """Why a document earns nothing, from the checks that need no parsing (most documents
-        of a busy till are anonymous sales); None when it may earn."""
-        _, _, type_id, customer_id, _, _, reference, is_customer = row
-        if type_id == self.sale_type:
-            if customer_id is None or customer_id == self.walk_in_customer:
-                return "no customer on the sale"
-            if not is_customer:
-                return "the sale's customer is not in Aronium's customer list"
-            return None
-        if type_id == self.refund_type:
-            return None if reference else "the refund names no original sale"
-        kind = self.type_names.get(type_id, f"type {type_id}")
-        return f"{kind} documents earn no points"
-
-    def _fact(self, row: tuple, lines: list[SaleLine] | tuple) -> SaleRecorded | SaleRefunded | SkippedDocument:
-        """A sale or refund that passed ``_skip_reason`` as a fact, or why its total or date
-        rules it out."""
-        _, number, type_id, customer_id, total, created, reference, _ = row
-        number = str(number)
-        amount = to_minor(total, self.scale)
-        if amount is None:
-            return SkippedDocument(number, "its Total is not a usable amount")
-        try:
-            occurred_at = to_utc(parse_local(created), self.zone)
-        except ValueError:
-            return SkippedDocument(number, "its DateCreated is not a date")
-        if type_id == self.refund_type:
-            if amount == 0:
-                return SkippedDocument(number, "the refund's total is zero")
-            return SaleRefunded(
-                occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
-                document_id=number, currency=self.currency,
-                original_document_id=str(reference), amount_minor=abs(amount),
-            )
-        if amount < 0:
-            return SkippedDocument(number, "the sale's total is negative")
-        return SaleRecorded(
-            occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
-            document_id=number, currency=self.currency,
-            total_minor=amount, external_customer_id=str(customer_id), lines=tuple(lines),
-        )
-
-
-_FAST_LIMIT = 2**40
-"""Minor amounts below this take the fast path: far beyond a till's totals, and small enough
-that a float product is still within 2**-12 of the exact one."""
-_NOT_A_TIE = 2**-10
-"""How far from a half a float product must be to round it without Decimal (4 x its error)."""
-
-
-def to_minor(value: object, scale: int) -> int | None:
-    """``value`` as SQLite returned it, in minor units: ``Decimal(str(value)) * scale`` rounded
-    half up (away from zero), or None when it is not a finite number of at most 28 digits.
-
-    Aronium stores amounts as integers or binary floats. Their product with ``scale`` is then
-    exact (an integer) or within 2**-12 of the exact decimal product (a float below 2**40), so
-    rounding it gives the same integer unless it lies that close to a half (1.005 * 100 is
-    100.49999999999999): those, and everything else, take the Decimal definition.
-    """
-    kind = type(value)
-    if kind is int:
-        product = value * scale
-        if -_FAST_LIMIT < product < _FAST_LIMIT:
-            return product
-    elif kind is float:
-        product = value * scale
-        if -_FAST_LIMIT < product < _FAST_LIMIT:
-            nearest = round(product)
-            if abs(abs(product - nearest) - 0.5) > _NOT_A_TIE:
-                return nearest
-    amount = _decimal(value)
-    if amount is None:
-        return None
-    try:
-        return int((amount * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    except InvalidOperation:  # more than 28 digits: no till ever took that much
-        return None
-
-
-def _decimal(value: object) -> Decimal | None:
-    """``Decimal(str(value))``, or None when that is not a finite number."""
-    if type(value) is int:
-        return Decimal(value)  # the same digits and exponent as Decimal(str(value))
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
-
-
-def sale_line(item: tuple, scale: int) -> SaleLine:
-    """``item``: a ``DocumentItem``'s ProductId, Quantity and TotalAfterDocumentDiscount, and its
-    product's ProductGroupId and Name."""
-    product, quantity, total, group, name = item
-    minor = to_minor(total, scale)
-    return SaleLine(
-        product_id=str(product), quantity=_decimal(quantity) or Decimal(0),
-        total_minor=max(minor or 0, 0),
-        category_id=None if group is None else str(group), product_name=name,
-    )
-
-
-def line_key(item: tuple) -> tuple | None:
-    """A dict key for what ``sale_line`` makes of ``item``: equal keys make equal
-    lines. The values go with their types (1 and 1.0 make different lines); None (no sharing)
-    when the product, group or name is a float, since 0.0 and -0.0 are equal but print apart."""
-    product, quantity, total, group, name = item
-    if type(product) is float or type(group) is float or type(name) is float:
-        return None
-    return item, (type(product), type(quantity), type(total), type(group), type(name))
 
 
 def _ids(ids: Iterable[int]) -> str:

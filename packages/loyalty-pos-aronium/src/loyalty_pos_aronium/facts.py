@@ -1,0 +1,106 @@
+"""What one till's Aronium rows become for the engine: customers, sales and refunds, or the
+reason a document earns nothing.
+
+Apart from the reading (``adapter.py``) because these are the shop's rules of what earns, not
+SQL: they take rows as the adapter's queries return them and make frozen facts, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+import attrs
+from loyalty.domain.events import SaleLine
+from loyalty.domain.events import SaleRecorded
+from loyalty.domain.events import SaleRefunded
+from loyalty.domain.pos import PosCustomer
+from loyalty.domain.pos import SkippedDocument
+
+from loyalty_pos_aronium.conversions import parse_local
+from loyalty_pos_aronium.conversions import to_minor
+from loyalty_pos_aronium.conversions import to_utc
+
+
+NAME = "aronium"
+"""The adapter's name, and the ``source`` of every fact it makes."""
+
+
+@attrs.frozen
+class FactMaker:
+    """One till's way of turning rows into facts: its shop, currency and time zone, and the
+    document types its ``pos.db`` numbers sales and refunds with."""
+
+    shop_id: str
+    till_id: str
+    currency: str
+    scale: int
+    """Minor units per major unit (100 for cents)."""
+    zone: ZoneInfo | None
+    """The shop's time zone; None: this computer's."""
+    sale_type: int
+    refund_type: int | None
+    type_names: Mapping[int, str]
+    """``DocumentType.Id`` -> ``"Purchase (100)"``, for skip reasons."""
+    walk_in_customer: int | None = None
+    """An Aronium customer that stands for 'no customer' (some shops sell to 'Unknown')."""
+
+    def customer(self, row: Sequence) -> PosCustomer | None:
+        """``row``: a customer's Id, Name, Code, PhoneNumber and IsCustomer. None for a
+        supplier and for the walk-in placeholder, which are not imported."""
+        if not row[4] or row[0] == self.walk_in_customer:
+            return None
+        code = (row[2] or "").strip() or None
+        phone = (row[3] or "").strip() or None
+        return PosCustomer(external_id=str(row[0]), name=(row[1] or "").strip() or f"#{row[0]}",
+                           phone=phone, messaging_key=code)
+
+    def skip_reason(self, row: tuple) -> str | None:
+        """Why a document earns nothing, from the checks that need no parsing (most documents
+        of a busy till are anonymous sales); None when it may earn.
+
+        ``row``: a document's Id, Number, DocumentTypeId, CustomerId, Total, DateCreated and
+        ReferenceDocumentNumber, and its customer's IsCustomer (NULL for an unknown customer).
+        """
+        _, _, type_id, customer_id, _, _, reference, is_customer = row
+        if type_id == self.sale_type:
+            if customer_id is None or customer_id == self.walk_in_customer:
+                return "no customer on the sale"
+            if not is_customer:
+                return "the sale's customer is not in Aronium's customer list"
+            return None
+        if type_id == self.refund_type:
+            return None if reference else "the refund names no original sale"
+        kind = self.type_names.get(type_id, f"type {type_id}")
+        return f"{kind} documents earn no points"
+
+    def document(
+        self, row: tuple, lines: Sequence[SaleLine],
+    ) -> SaleRecorded | SaleRefunded | SkippedDocument:
+        """A document that passed ``skip_reason`` as a fact, or why its total or date rules it
+        out."""
+        _, number, type_id, customer_id, total, created, reference, _ = row
+        number = str(number)
+        amount = to_minor(total, self.scale)
+        if amount is None:
+            return SkippedDocument(number, "its Total is not a usable amount")
+        try:
+            occurred_at = to_utc(parse_local(created), self.zone)
+        except ValueError:
+            return SkippedDocument(number, "its DateCreated is not a date")
+        if type_id == self.refund_type:
+            if amount == 0:
+                return SkippedDocument(number, "the refund's total is zero")
+            return SaleRefunded(
+                occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
+                document_id=number, currency=self.currency,
+                original_document_id=str(reference), amount_minor=abs(amount),
+            )
+        if amount < 0:
+            return SkippedDocument(number, "the sale's total is negative")
+        return SaleRecorded(
+            occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
+            document_id=number, currency=self.currency,
+            total_minor=amount, external_customer_id=str(customer_id), lines=tuple(lines),
+        )
