@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from loyalty.cli.app import App
@@ -18,7 +20,7 @@ def plugins_command(app: App, as_json: bool) -> None:
     """List installed plugins, their hooks, and what they provide."""
     plugins = app.plugins
     infos = plugins.describe()
-    data = {
+    data: dict[str, Any] = {
         "plugins": infos,
         "currencies": sorted(plugins.currencies()),
         "pos_adapters": sorted(plugins.pos_adapters()),

@@ -8,6 +8,8 @@ idempotency key), so the same fact read twice has the same id and replays can be
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import hashlib
 import uuid
 from datetime import date
@@ -95,6 +97,14 @@ class SaleLine:
     product_name: str | None = None
 
 
+
+def _sale_lines(lines: Iterable[SaleLine]) -> tuple[SaleLine, ...]:
+    return tuple(lines)
+
+
+def _ids(ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(ids)
+
 @attrs.frozen(kw_only=True)
 class SaleRecorded(Event):
     """A POS finished a sale for a known customer."""
@@ -112,7 +122,7 @@ class SaleRecorded(Event):
     """The ledger's customer id; or leave it None and give ``external_customer_id``."""
     external_customer_id: str | None = None
     """The POS's own customer id, resolved against customers imported from ``source``."""
-    lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=tuple)
+    lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=_sale_lines)
 
     def identity(self) -> str:
         return self.sale_key
@@ -296,7 +306,7 @@ class PointsExpiring(Event):
     expires_on: date
     """The last day the points can still be spent."""
     balance: int = 0
-    lot_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    lot_ids: tuple[int, ...] = attrs.field(default=(), converter=_ids)
 
     def identity(self) -> str:
         return f"expiring/{self.customer_id}/{self.expires_on.isoformat()}/" + ",".join(

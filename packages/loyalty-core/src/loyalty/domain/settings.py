@@ -598,7 +598,7 @@ def with_setting(settings: Settings, key: str, value: Any) -> Settings:
     target: Any = data
     for part in parts[:-1]:
         if part not in target and target is data.get("plugins"):
-            target[part] = {}
+            data["plugins"][part] = {}
         if not isinstance(target, dict) or part not in target:
             raise SettingsError(key, "is not a setting", hint=_known_hint(key))
         target = target[part]

@@ -27,7 +27,7 @@ def chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-_JSON_KEYS = sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam("keys_json")))
+_JSON_KEYS: sa.Select[tuple[object]] = sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam("keys_json")))
 
 
 def rows_matching(
@@ -96,7 +96,7 @@ def _driver_statement(
     names = tuple(compiled.positiontup or ())
     if set(names) != set(keys):
         raise ValueError(f"parameters {sorted(keys)} do not fit {compiled.string!r}")
-    processors = []
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
     for index, name in enumerate(names):
         process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:

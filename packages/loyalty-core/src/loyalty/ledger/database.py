@@ -120,7 +120,9 @@ def _alembic_config(connection: sa.Connection) -> Config:
 def head_revision() -> str:
     config = Config()
     config.set_main_option("script_location", "loyalty.ledger:migrations")
-    return ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "the ledger's migrations have a head"
+    return head
 
 
 def current_revision(engine: sa.Engine) -> str | None:
@@ -159,7 +161,9 @@ def migrate(engine: sa.Engine) -> None:
 
 def _driver_execute(connection: sa.Connection, statement: str) -> None:
     """Run a statement on the DB-API connection itself, outside any SQLAlchemy transaction."""
-    cursor = connection.connection.dbapi_connection.cursor()
+    driver = connection.connection.dbapi_connection
+    assert driver is not None, "an open connection has its driver connection"
+    cursor = driver.cursor()
     try:
         cursor.execute(statement)
     finally:

@@ -120,7 +120,7 @@ def listing(
 
 def counts(connection: sa.Connection) -> dict[str, int]:
     """How many messages are in each status."""
-    found = dict(connection.execute(
+    found: dict[str, int] = dict(connection.execute(
         sa.select(o.c.status, sa.func.count()).group_by(o.c.status)
     ).tuples().all())
     return {status: found.get(status, 0) for status in schema.OUTBOX_STATUSES}
@@ -176,7 +176,7 @@ def due(
     that are due, and ``sending`` ones whose lease ran out (their dispatcher died mid-send)."""
     query = _due_query([o.c.id, o.c.status, o.c.next_attempt_at], now, max_attempts,
                        skip_channels).order_by(o.c.next_attempt_at, o.c.id).limit(limit)
-    return [tuple(r) for r in connection.execute(query)]  # type: ignore[misc]
+    return [(r.id, r.status, r.next_attempt_at) for r in connection.execute(query)]
 
 
 def due_count(

@@ -47,7 +47,7 @@ class UTCDateTime(sa.types.TypeDecorator):
             if value is None:
                 return None
             if value.tzinfo is not utc:  # refuse a naive time, convert an aware one
-                value = self.process_bind_param(value, dialect).replace(tzinfo=utc)
+                value = value.astimezone(utc)
             return _sqlite_utc_text(value)
 
         return process

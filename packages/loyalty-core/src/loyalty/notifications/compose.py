@@ -8,6 +8,7 @@ what it returns in the outbox.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import SupportsInt
 
 
 from loyalty.domain.events import DrawWon
@@ -66,6 +67,11 @@ def common_values(
     }
 
 
+def _whole(value: object) -> int:
+    """A placeholder's number, given as a number or its text (values come from callers)."""
+    return int(value) if isinstance(value, (SupportsInt, str)) else 0
+
+
 def complete_values(
     template: str, values: Mapping[str, object], settings: Settings, currency: Currency
 ) -> dict[str, object]:
@@ -73,14 +79,15 @@ def complete_values(
     balance, money as text) and keep only the template's placeholders."""
     done = dict(values)
     max_stars = tier_rules.max_stars(settings.tiers)
-    done["rating"] = tier_rules.render_stars(int(done.get("stars", 0)), max_stars)
+    done["rating"] = tier_rules.render_stars(_whole(done.get("stars", 0)), max_stars)
     if "old_stars" in done:
-        done["old_rating"] = tier_rules.render_stars(int(done["old_stars"]), max_stars)
+        done["old_rating"] = tier_rules.render_stars(_whole(done["old_stars"]), max_stars)
     if "spent_minor" in done:
-        done["spent_value"] = format_money(int(done.pop("spent_minor")), currency,
+        done["spent_value"] = format_money(_whole(done.pop("spent_minor")), currency,
                                            settings.shop.locale)
-    if isinstance(done.get("balance"), int):
-        value = redemption.value_of(int(done["balance"]), settings.redemption, currency)
+    balance = done.get("balance")
+    if isinstance(balance, int):
+        value = redemption.value_of(balance, settings.redemption, currency)
         done["value"] = format_money(value, currency, settings.shop.locale)
     return {name: done.get(name, "") for name in PLACEHOLDERS[template]}
 

@@ -40,10 +40,13 @@ def queue_for_events(connection: sa.Connection, shop: Shop, events: Sequence[Eve
     settings = shop.settings
     if not settings.notifications.enabled:
         return
-    people = customers.message_recipients(connection, {getattr(e, "customer_id", None) for e in events} - {None})
+    ids = {customer_id for e in events
+           if isinstance(customer_id := getattr(e, "customer_id", None), int)}
+    people = customers.message_recipients(connection, ids)
     messages = []
     for event in events:
-        found = people.get(getattr(event, "customer_id", None))
+        customer_id = getattr(event, "customer_id", None)
+        found = people.get(customer_id) if isinstance(customer_id, int) else None
         if found is None or not wants_messages(found[0], settings):
             continue
         message = compose(event, found[0], found[1], settings, shop.currency)

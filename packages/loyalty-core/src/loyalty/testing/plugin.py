@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import Any
 from contextlib import contextmanager
 from datetime import datetime
 from datetime import timedelta
@@ -171,7 +172,7 @@ class Till:
     number: int = 0
 
     def sale(self, customer_id: int, total_minor: int, *, document: str | None = None,
-             **extra: object) -> SaleRecorded:
+             **extra: Any) -> SaleRecorded:
         self.number += 1
         return SaleRecorded(
             occurred_at=self.engine.clock(), source=self.source, shop_id=self.shop_id,
