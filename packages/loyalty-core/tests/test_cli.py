@@ -134,7 +134,7 @@ def test_redeeming_too_many_points_is_a_one_line_error(loyalty, customer):
     assert as_json(loyalty("balance", str(customer), "--json"))["points"] == 10
 
 
-def test_an_unknown_customer_is_a_one_line_error(loyalty):
+def test_an_unknown_customer_is_a_one_line_error(loyalty, customer):
     assert_one_line_error(loyalty("balance", "42", ok=False), "No customer with id 42")
 
 
@@ -220,5 +220,6 @@ def test_the_installed_loyalty_script_prints_errors_without_a_traceback(tmp_path
     )
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.strip() == (
-        "Error: No customer with id 1. List customers with 'loyalty customers --search NAME'.")
+    assert result.stderr.strip().splitlines() == [
+        f"Created a new ledger at {tmp_path / 'l.db'}.",
+        "Error: No customer with id 1. List customers with 'loyalty customers --search NAME'."]

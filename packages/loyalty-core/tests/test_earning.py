@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.plugins.currencies import iso_currency
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.rules.earning import awards_for_sale
@@ -21,8 +21,8 @@ from loyalty.domain.settings import EarningSettings
 from loyalty.domain.settings import Tier
 
 
-USD = next(c for c in BUILTIN_CURRENCIES if c.code == "USD")
-JPY = next(c for c in BUILTIN_CURRENCIES if c.code == "JPY")
+USD = iso_currency("USD")
+JPY = iso_currency("JPY")
 
 rates = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 totals = st.integers(min_value=0, max_value=10**12)

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.plugins.currencies import iso_currency
 from loyalty.domain.events import DrawWon
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.events import PointsEarned
@@ -27,7 +27,7 @@ from loyalty.domain.settings import Settings
 
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
-USD = BUILTIN_CURRENCIES[0]
+USD = iso_currency("USD")
 SETTINGS = Settings()
 CUSTOMER = Customer(7, "Ṣadé 🌟 Ọlá", platform="whatsapp", messaging_key="k")
 

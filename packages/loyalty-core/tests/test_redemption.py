@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.plugins.currencies import BUILTIN_CURRENCIES
+from loyalty.plugins.currencies import iso_currency
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import RedemptionRefused
 from loyalty.domain.rules.redemption import check_redemption
@@ -19,8 +19,8 @@ from loyalty.domain.rules.redemption import value_of
 from loyalty.domain.settings import RedemptionSettings
 
 
-USD = next(c for c in BUILTIN_CURRENCIES if c.code == "USD")
-JPY = next(c for c in BUILTIN_CURRENCIES if c.code == "JPY")
+USD = iso_currency("USD")
+JPY = iso_currency("JPY")
 currencies = st.sampled_from([USD, JPY])
 rates = st.decimals(min_value=Decimal("0.01"), max_value=10_000, places=2)
 points = st.integers(0, 10**9)

@@ -121,7 +121,10 @@ class Engine:
     # ---- the shop -----------------------------------------------------------------------------
 
     def _apply_settings(self, settings: Settings) -> None:
-        self.shop = Shop(settings, self.plugins.currency(settings.shop.currency), self.clock)
+        currency = self.plugins.currency(settings.shop.currency)
+        if settings.shop.currency_symbol:
+            currency = attrs.evolve(currency, symbol=settings.shop.currency_symbol)
+        self.shop = Shop(settings, currency, self.clock)
 
     @property
     def settings(self) -> Settings:

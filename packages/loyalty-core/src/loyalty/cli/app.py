@@ -11,6 +11,7 @@ import click
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.cli.paths import default_ledger_path
+from loyalty.cli.output import make_streams_safe
 from loyalty.cli.paths import default_settings_path
 from loyalty.plugins.manager import Plugins
 
@@ -36,12 +37,21 @@ COMMAND_MODULES = (
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
+READ_ONLY_COMMANDS = frozenset({
+    "balance", "history", "customers", "customer show", "report", "ask", "outbox",
+    "draw history", "draw check", "coupon list", "reward list", "membership show",
+})
+"""Commands that only look: on a ledger file that is not there they say so instead of
+creating an empty one, which would look as if every customer's points were lost."""
+
 
 class App:
     """What every command shares: the options, the plugins and a lazily opened engine."""
 
-    def __init__(self, ledger: str, settings_path: Path) -> None:
+    def __init__(self, ledger: str, settings_path: Path, *, ledger_given: bool = False) -> None:
         self.ledger = ledger
+        self.ledger_given = ledger_given
+        """Named by --ledger or LOYALTY_LEDGER, not the default in the data folder."""
         self.settings_path = settings_path
         self._plugins: Plugins | None = None
         self._engine: Any = None
@@ -62,11 +72,28 @@ class App:
         if self._engine is None:
             from loyalty.engine import Engine
 
+            self._check_ledger_file()
             self._engine = Engine(
                 self.ledger, self.settings(), settings_path=self.settings_path,
                 plugins=self.plugins,
             )
         return self._engine
+
+    def _check_ledger_file(self) -> None:
+        """A ledger named explicitly that does not exist: refuse to read it, say so when a
+        command creates it."""
+        from loyalty.ledger.database import ledger_file
+
+        path = ledger_file(self.ledger)
+        if not self.ledger_given or path is None or path.exists():
+            return
+        command = " ".join(click.get_current_context().command_path.split()[1:])
+        if command in READ_ONLY_COMMANDS:
+            raise LoyaltyError(
+                f"There is no ledger at {path}.",
+                hint="Check --ledger or LOYALTY_LEDGER (a typo?); a command that records "
+                "something creates a new ledger there.")
+        click.echo(f"Created a new ledger at {path}.", err=True)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -98,7 +125,8 @@ class LoyaltyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, ledger: str, settings_path: Path) -> None:
     """A loyalty points engine for small shops."""
-    app = App(ledger, settings_path)
+    given = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
+    app = App(ledger, settings_path, ledger_given=given)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -120,6 +148,7 @@ def _load_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    make_streams_safe()
     _load_commands()
     try:
         cli.main(args=argv, prog_name="loyalty", standalone_mode=False)

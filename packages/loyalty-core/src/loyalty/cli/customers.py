@@ -11,6 +11,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
+from loyalty.cli.output import printable
 from loyalty.engine import AccountView
 
 
@@ -66,7 +67,7 @@ def customer_add(app: App, name: str, phone: str | None, platform: str,
     customer = app.engine.add_customer(name, phone=phone, platform=platform,
                                        messaging_key=messaging_key)
     emit(as_json, account_row(app.engine.account(customer.id)),
-         lambda: click.echo(f"Added customer {customer.id}: {customer.name}"))
+         lambda: click.echo(f"Added customer {customer.id}: {printable(customer.name)}"))
 
 
 @customer_group.command("show")
@@ -100,7 +101,7 @@ def customer_set(app: App, customer_id: int, **values: str | None) -> None:
     if not changes:
         raise click.UsageError("Give at least one of --name, --phone, --platform, --key.")
     customer = app.engine.update_customer(customer_id, **changes)
-    click.echo(f"Updated customer {customer.id}: {customer.name}")
+    click.echo(f"Updated customer {customer.id}: {printable(customer.name)}")
 
 
 @customer_group.command("remove")
@@ -109,4 +110,4 @@ def customer_set(app: App, customer_id: int, **values: str | None) -> None:
 def customer_remove(app: App, customer_id: int) -> None:
     """Remove a customer from the lists; their points log is kept."""
     customer = app.engine.remove_customer(customer_id)
-    click.echo(f"Removed customer {customer.id}: {customer.name} (points log kept)")
+    click.echo(f"Removed customer {customer.id}: {printable(customer.name)} (points log kept)")

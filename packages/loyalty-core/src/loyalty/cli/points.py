@@ -12,6 +12,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
+from loyalty.cli.output import printable
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.money import to_minor
@@ -22,7 +23,7 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
     if outcome.status == "duplicate":
         return f"Document {fact.document_id} was already recorded; nothing changed."
     if outcome.status == "skipped":
-        return f"Document {fact.document_id} skipped: {outcome.reason}."
+        return f"Document {printable(fact.document_id)} skipped: {printable(outcome.reason)}."
     if outcome.points > 0:
         line = f"Document {fact.document_id}: +{outcome.points} points."
     elif outcome.points < 0:
@@ -95,7 +96,7 @@ def balance_command(app: App, customer_id: int, as_json: bool) -> None:
             "value": view.value_text, "value_minor": view.value_minor, "stars": view.stars,
             "rating": view.rating, "lifetime_earned": view.lifetime_earned}
     emit(as_json, data, lambda: click.echo(
-        f"{view.customer.name}: {view.points} points, worth {view.value_text}, {view.rating}"))
+        f"{printable(view.customer.name)}: {view.points} points, worth {view.value_text}, {view.rating}"))
 
 
 @cli.command("history")

@@ -79,6 +79,8 @@ class ShopSettings:
     """Shown in messages as ``{shop_name}``."""
     currency: str = attrs.field(default="USD", validator=_currency_code)
     """ISO code of the shop's currency; its symbol and minor units come from the currency plugins."""
+    currency_symbol: str | None = None
+    """The shop's own way to write the currency (``Rs`` for LKR); None: the currency's own."""
     id: str = "main"
     """Identifies this shop in a chain sharing one ledger."""
     till: str = "till-1"

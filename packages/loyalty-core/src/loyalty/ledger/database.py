@@ -50,6 +50,11 @@ def _sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
+def ledger_file(value: str | Path) -> Path | None:
+    """The file of a SQLite ledger given as a path or URL; None for a server's database."""
+    return _sqlite_path(sa.make_url(ledger_url(value)))
+
+
 def create_database_engine(url: str | Path) -> sa.Engine:
     """An Engine for the ledger; raises ``LedgerError`` naming the problem and the fix."""
     parsed = sa.make_url(ledger_url(url))
