@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 from datetime import datetime
 from datetime import timezone
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import ClassVar
 
@@ -95,6 +96,11 @@ class SaleLine:
     product_name: str | None = None
 
 
+def _lines(lines: Iterable[SaleLine]) -> tuple[SaleLine, ...]:
+    """``tuple``, typed: a generic converter leaves type checkers guessing what the field takes."""
+    return tuple(lines)
+
+
 @attrs.frozen(kw_only=True)
 class SaleRecorded(Event):
     """A POS finished a sale for a known customer."""
@@ -112,7 +118,7 @@ class SaleRecorded(Event):
     """The ledger's customer id; or leave it None and give ``external_customer_id``."""
     external_customer_id: str | None = None
     """The POS's own customer id, resolved against customers imported from ``source``."""
-    lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=tuple)
+    lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=_lines)
 
     def identity(self) -> str:
         return self.sale_key
@@ -281,6 +287,10 @@ def register_event(cls: type[Event]) -> type[Event]:
 # ---- Events of the expiry, draw, campaign, coupon and reward rules --------------------------
 
 
+def _ids(ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(ids)
+
+
 @register_event
 @attrs.frozen(kw_only=True)
 class PointsExpiring(Event):
@@ -296,7 +306,7 @@ class PointsExpiring(Event):
     expires_on: date
     """The last day the points can still be spent."""
     balance: int = 0
-    lot_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    lot_ids: tuple[int, ...] = attrs.field(default=(), converter=_ids)
 
     def identity(self) -> str:
         return f"expiring/{self.customer_id}/{self.expires_on.isoformat()}/" + ",".join(

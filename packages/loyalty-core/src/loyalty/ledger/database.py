@@ -120,7 +120,9 @@ def _alembic_config(connection: sa.Connection) -> Config:
 def head_revision() -> str:
     config = Config()
     config.set_main_option("script_location", "loyalty.ledger:migrations")
-    return ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "the ledger's migrations have one head"
+    return head
 
 
 def current_revision(engine: sa.Engine) -> str | None:
@@ -159,7 +161,9 @@ def migrate(engine: sa.Engine) -> None:
 
 def _driver_execute(connection: sa.Connection, statement: str) -> None:
     """Run a statement on the DB-API connection itself, outside any SQLAlchemy transaction."""
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None, "a connection in use has its DB-API connection"
+    cursor = dbapi_connection.cursor()
     try:
         cursor.execute(statement)
     finally:
@@ -198,6 +202,14 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
     except sa.exc.DatabaseError as exc:
         message, hint = _explain(engine, exc)
         raise LedgerError(message, hint=hint or None) from None
+
+
+@contextmanager
+def transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One short transaction outside a unit of work (the outbox's claims and results), with
+    its driver errors explained like every other ledger error."""
+    with translate_errors(engine), engine.begin() as connection:
+        yield connection
 
 
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
