@@ -21,14 +21,13 @@ from datetime import timedelta
 from datetime import timezone
 from pathlib import Path
 
-from loyalty.engine import Engine
 from loyalty.domain.events import SaleRecorded
-from loyalty.notifications.dispatcher import Dispatcher
-from loyalty.testing.notifications import ChannelPlugin
-from loyalty.testing.notifications import RecordingChannel
-from loyalty.plugins.manager import Plugins
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import with_setting
+from loyalty.engine import Engine
+from loyalty.plugins.manager import Plugins
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
 
 
 def record_all(path: Path, settings: Settings, customers: int, sales: int, batch: int) -> tuple[
@@ -63,7 +62,7 @@ def main() -> None:
         off, other = record_all(Path(folder) / "off.db", quiet, args.customers, args.sales,
                                 args.batch)
         other.close()
-        dispatcher = Dispatcher(engine)
+        dispatcher = engine.dispatcher()
         queued = dispatcher.due_count()
         began = time.perf_counter()
         report = dispatcher.run_once()

@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from loyalty.testing.demo import DEMO_NAMES
-from loyalty.testing.demo import demo_customers
-from loyalty.testing.demo import demo_facts
+from loyalty.domain.demo import DEMO_NAMES
+from loyalty.domain.demo import demo_customers
+from loyalty.domain.demo import demo_facts
 from loyalty.engine import Engine
 from loyalty_ui_tk.app import LoyaltyApp
 from loyalty_ui_tk.customers_tab import DEBOUNCE_MS

@@ -6,7 +6,6 @@ import pytest
 
 from loyalty.domain.channels import DeliveryFailed
 from loyalty.domain.channels import Recipient
-from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.domain.settings import Settings
 from loyalty_notify_email import EmailChannel
 from loyalty_notify_email import SmtpOptions
@@ -59,7 +58,7 @@ def test_a_sale_sends_an_email_through_the_outbox(engine, till, smtp_server):
     customer = engine.add_customer("Chioma Ọkafọ", platform="email",
                                    messaging_key="chioma@example.ng").id
     engine.record_sale(till.sale(customer, 1500))
-    assert Dispatcher(engine).run_once().sent == 1
+    assert engine.dispatcher().run_once().sent == 1
     [mail] = smtp_server.mailbox.messages
     assert "you earned 15 points" in mail.get_content()
 

@@ -29,7 +29,7 @@ def documented() -> list[str]:
 def test_the_hookspecs_are_found():
     assert "loyalty_events_committed" in specs()
     assert specs()["loyalty_events_committed"] == (
-        "loyalty_events_committed(engine: Engine, events: Sequence[Event]) -> None")
+        "loyalty_events_committed(engine: EngineView, events: Sequence[Event]) -> None")
 
 
 def test_every_hook_is_documented_with_its_full_signature():

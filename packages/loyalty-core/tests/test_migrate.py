@@ -15,11 +15,11 @@ from click.testing import Result
 
 import loyalty.cli.migrate  # noqa: F401 - registers the command
 from loyalty.cli.app import cli
-from loyalty.testing.demo import demo_customers
-from loyalty.testing.demo import demo_facts
+from loyalty.domain.demo import demo_customers
+from loyalty.domain.demo import demo_facts
+from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
 from loyalty.ledger.copy import copy_ledger
-from loyalty.domain.settings import Settings
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 

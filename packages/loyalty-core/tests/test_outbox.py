@@ -10,17 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from loyalty.domain.channels import DeliveryFailed
-from loyalty.engine import Engine
 from loyalty.domain.errors import LedgerError
+from loyalty.engine import Engine
 from loyalty.ledger import outbox
-from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.notifications.dispatcher import RetryPolicy
-from loyalty.notifications.dispatcher import retry_failed
-from loyalty.notifications.dispatcher import run_dispatcher
 from loyalty.notifications.queue import queue_message
+from loyalty.plugins.manager import Plugins
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
-from loyalty.plugins.manager import Plugins
 
 
 @pytest.fixture
@@ -134,20 +131,20 @@ def test_queue_message_refuses_an_unknown_template(engine, amara):
 def test_the_dispatcher_delivers_due_messages_and_marks_them_sent(engine, till, amara, inbox,
                                                                    clock):
     engine.record_sale(till.sale(amara, 1500))
-    report = Dispatcher(engine).run_once()
+    report = engine.dispatcher().run_once()
     assert report.sent == 1
     [(recipient, _)] = inbox.sent
     assert (recipient.name, recipient.key, recipient.phone) == (
         "Amara Okafor", "key-amara-771", "+2348012345678")
     [message] = messages(engine, ["sent"])
     assert message.sent_at == clock.now and message.attempts == 1
-    assert Dispatcher(engine).run_once().sent == 0
+    assert engine.dispatcher().run_once().sent == 0
 
 
 def test_a_transient_failure_is_retried_after_the_backoff(engine, till, amara, inbox, clock):
     engine.record_sale(till.sale(amara, 1500))
     inbox.fail_with(DeliveryFailed("service unavailable"))
-    dispatcher = Dispatcher(engine)
+    dispatcher = engine.dispatcher()
     assert dispatcher.run_once().retrying == 1
     [message] = messages(engine)
     assert message.status == "pending"
@@ -171,7 +168,7 @@ def test_after_the_last_attempt_a_message_stays_visible_as_failed(engine, till, 
     engine.record_sale(till.sale(amara, 1500))
     policy = RetryPolicy(max_attempts=3)
     inbox.fail_with(*(DeliveryFailed(f"busy {n}") for n in range(3)))
-    dispatcher = Dispatcher(engine, policy=policy)
+    dispatcher = engine.dispatcher(policy=policy)
     for _ in range(3):
         dispatcher.run_once()
         clock.advance(hours=2)
@@ -184,19 +181,19 @@ def test_after_the_last_attempt_a_message_stays_visible_as_failed(engine, till, 
 def test_a_permanent_failure_is_not_retried(engine, till, amara, inbox, clock):
     engine.record_sale(till.sale(amara, 1500))
     inbox.fail_with(DeliveryFailed("APIKey is invalid", permanent=True))
-    assert Dispatcher(engine).run_once().failed == 1
+    assert engine.dispatcher().run_once().failed == 1
     clock.advance(days=1)
-    assert Dispatcher(engine).run_once().sent == 0
+    assert engine.dispatcher().run_once().sent == 0
     assert messages(engine)[0].status == "failed"
 
 
 def test_retrying_failed_messages_delivers_them(engine, till, amara, inbox):
     engine.record_sale(till.sale(amara, 1500))
     inbox.fail_with(DeliveryFailed("APIKey is invalid", permanent=True))
-    Dispatcher(engine).run_once()
+    engine.dispatcher().run_once()
     [failed] = messages(engine)
-    assert retry_failed(engine, [failed.id]) == [failed.id]
-    assert Dispatcher(engine).run_once().sent == 1
+    assert engine.retry_messages([failed.id]) == [failed.id]
+    assert engine.dispatcher().run_once().sent == 1
     assert messages(engine, ["sent"])[0].last_error is None
 
 
@@ -204,18 +201,18 @@ def test_a_message_for_a_channel_that_is_not_installed_fails_visibly(engine, til
     engine.record_sale(till.sale(amara, 1500))
     with engine.db.begin() as conn:  # the customer's channel plugin was uninstalled since
         conn.execute(sa.text("UPDATE outbox SET channel = 'pigeon'"))
-    assert Dispatcher(engine).run_once().failed == 1
+    assert engine.dispatcher().run_once().failed == 1
     assert "no channel named 'pigeon' is installed" in messages(engine)[0].last_error
 
 
 def test_a_channel_that_asks_for_a_pause_gets_one(engine, till, amara, inbox, clock):
     engine.record([till.sale(amara, 1500), till.sale(amara, 2500)])
     inbox.fail_with(DeliveryFailed("too many requests", retry_after=900))
-    dispatcher = Dispatcher(engine)
+    dispatcher = engine.dispatcher()
     report = dispatcher.run_once()
     assert (report.retrying, report.sent) == (1, 0)
     assert report.skipped_channels == {"inbox": clock.now + timedelta(seconds=900)}
-    assert Dispatcher(engine).run_once().sent == 0  # a restarted dispatcher keeps the pause
+    assert engine.dispatcher().run_once().sent == 0  # a restarted dispatcher keeps the pause
     clock.advance(seconds=900)
     assert dispatcher.run_once().sent == 2
 
@@ -226,7 +223,7 @@ def test_errors_and_logs_never_show_the_customers_key(engine, till, amara, inbox
         "GET /whatsapp.php?phone=1&apikey=key-amara-771 said: key key-amara-771 is invalid",
         permanent=True))
     with caplog.at_level(logging.DEBUG):
-        Dispatcher(engine).run_once()
+        engine.dispatcher().run_once()
     error = messages(engine)[0].last_error
     assert "key-amara-771" not in error and "apikey=***" in error
     assert "key-amara-771" not in caplog.text and "failed for good" in caplog.text
@@ -249,7 +246,7 @@ def test_two_dispatchers_never_claim_the_same_message(engine, till, amara, clock
 
 def test_dispatchers_in_parallel_send_each_message_once(engine, till, amara, inbox):
     engine.record([till.sale(amara, 500 + n) for n in range(12)])  # 60 points: no new star
-    workers = [threading.Thread(target=Dispatcher(engine).run_once) for _ in range(3)]
+    workers = [threading.Thread(target=engine.dispatcher().run_once) for _ in range(3)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -264,7 +261,7 @@ def test_a_message_left_sending_by_a_crash_is_retried_after_its_lease(engine, ti
     with engine.db.begin() as conn:  # a dispatcher claims it, then the program dies
         [candidate] = outbox.due(conn, clock.now, max_attempts=6)
         outbox.claim(conn, candidate, now=clock.now, lease_until=clock.now + timedelta(minutes=5))
-    dispatcher = Dispatcher(engine)
+    dispatcher = engine.dispatcher()
     clock.advance(minutes=4)
     assert dispatcher.run_once().sent == 0
     clock.advance(minutes=1)
@@ -278,7 +275,7 @@ def test_an_interrupted_last_attempt_is_failed_not_repeated(engine, till, amara,
         [candidate] = outbox.due(conn, clock.now, max_attempts=1)
         outbox.claim(conn, candidate, now=clock.now, lease_until=clock.now + timedelta(minutes=5))
     clock.advance(minutes=10)
-    Dispatcher(engine, policy=RetryPolicy(max_attempts=1)).run_once()
+    engine.dispatcher(policy=RetryPolicy(max_attempts=1)).run_once()
     [message] = messages(engine)
     assert message.status == "failed" and "interrupted" in message.last_error
     assert inbox.sent == []
@@ -287,7 +284,7 @@ def test_an_interrupted_last_attempt_is_failed_not_repeated(engine, till, amara,
 def test_run_dispatcher_delivers_in_the_background_until_stopped(engine, till, amara, inbox):
     engine.record_sale(till.sale(amara, 1500))
     stop = threading.Event()
-    worker = threading.Thread(target=run_dispatcher, args=(engine, stop, 0.05))
+    worker = threading.Thread(target=engine.deliver_messages, args=(stop, 0.05))
     worker.start()
     try:
         for _ in range(100):
@@ -304,9 +301,9 @@ def test_run_dispatcher_delivers_in_the_background_until_stopped(engine, till, a
 def test_a_retry_uses_the_key_the_customer_has_now(engine, till, amara, inbox):
     engine.record_sale(till.sale(amara, 1500))
     inbox.fail_with(DeliveryFailed("APIKey is invalid", permanent=True))
-    Dispatcher(engine).run_once()
+    engine.dispatcher().run_once()
     engine.update_customer(amara, messaging_key="key-amara-new")
-    retry_failed(engine)
-    Dispatcher(engine).run_once()
+    engine.retry_messages()
+    engine.dispatcher().run_once()
     [(recipient, _)] = inbox.sent
     assert recipient.key == "key-amara-new"

@@ -8,9 +8,9 @@ import pytest
 
 from loyalty.cli.app import main
 from loyalty.engine import Engine
+from loyalty.plugins.manager import Plugins
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
-from loyalty.plugins.manager import Plugins
 
 
 @pytest.fixture
@@ -58,9 +58,7 @@ def test_outbox_retry_gives_failed_messages_another_go(shop, capsys):
 
 
 def test_sent_messages_are_listed_only_with_all(shop, capsys):
-    from loyalty.notifications.dispatcher import Dispatcher
-
-    assert Dispatcher(shop).run_once().sent == 1
+    assert shop.dispatcher().run_once().sent == 1
     assert "outbox is empty" in run(capsys, "outbox")[1]
     [row] = json.loads(run(capsys, "outbox", "--all", "--json")[1])
     assert row["status"] == "sent"

@@ -7,11 +7,10 @@ import json
 import pytest
 
 from loyalty.cli.app import main
-from loyalty.engine import Engine
-from loyalty.ledger import outbox
-from loyalty.notifications.dispatcher import Dispatcher
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import save_settings
+from loyalty.engine import Engine
+from loyalty.ledger import outbox
 
 
 KEY = "5550123"
@@ -42,7 +41,7 @@ def rows(engine: Engine) -> list[outbox.OutboxMessage]:
 
 def test_a_sale_reaches_the_customer_on_whatsapp(engine, till, nimal, callmebot):
     engine.record_sale(till.sale(nimal, 7_550))
-    assert Dispatcher(engine).run_once().sent == 1
+    assert engine.dispatcher().run_once().sent == 1
     [request] = callmebot.received
     assert request.params == {
         "phone": "+94715550123", "apikey": KEY,
@@ -55,7 +54,7 @@ def test_a_sale_reaches_the_customer_on_whatsapp(engine, till, nimal, callmebot)
 def test_a_rejected_key_leaves_a_failed_message_without_the_key(engine, till, nimal, callmebot):
     engine.update_settings(configured(callmebot.url("bad-key")))
     engine.record_sale(till.sale(nimal, 500))
-    assert Dispatcher(engine).run_once().failed == 1
+    assert engine.dispatcher().run_once().failed == 1
     [message] = rows(engine)
     assert message.status == "failed" and "APIKey is invalid" in message.last_error
     assert KEY not in message.last_error
@@ -65,11 +64,11 @@ def test_an_unreachable_service_keeps_the_message_for_later(engine, till, nimal,
                                                             clock, callmebot):
     engine.update_settings(configured(refused_url))
     engine.record_sale(till.sale(nimal, 500))
-    assert Dispatcher(engine).run_once().retrying == 1
+    assert engine.dispatcher().run_once().retrying == 1
     assert rows(engine)[0].status == "pending"
     engine.update_settings(configured(callmebot.url("ok")))
     clock.advance(minutes=1)
-    assert Dispatcher(engine).run_once().sent == 1
+    assert engine.dispatcher().run_once().sent == 1
 
 
 def test_loyalty_outbox_send_delivers_from_the_command_line(engine, till, nimal, callmebot,

@@ -35,12 +35,11 @@ class PreviewChannel:
 
 
 def main(out: Path) -> None:
-    from loyalty.testing.demo import record_demo
+    from loyalty.domain.settings import Settings
+    from loyalty.domain.settings import with_setting
     from loyalty.engine import Engine
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.plugins.manager import Plugins
-    from loyalty.domain.settings import Settings
-    from loyalty.domain.settings import with_setting
     from loyalty_ui_tk.app import LoyaltyApp
 
     out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +59,7 @@ def main(out: Path) -> None:
     settings = with_setting(settings, "redemption.points_per_unit", "10")
     engine = Engine(folder / "ledger.db", settings, plugins=Plugins(extra=extra),
                     settings_path=folder / "settings.toml")
-    record_demo(engine)
+    engine.record_demo()
     for customer_id, platform in ((1, "whatsapp"), (2, "whatsapp"), (4, "messenger"),
                                   (7, "whatsapp"), (9, "messenger"), (12, "whatsapp")):
         engine.update_customer(customer_id, platform=platform)

@@ -15,12 +15,11 @@ import attrs
 import pytest
 
 from loyalty.domain.channels import Recipient
-from loyalty.testing.demo import record_demo
+from loyalty.domain.pos import PosAdapterType
+from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
 from loyalty.plugins.hookspecs import hookimpl
 from loyalty.plugins.manager import Plugins
-from loyalty.domain.pos import PosAdapterType
-from loyalty.domain.settings import Settings
 from loyalty_ui_tk.app import LoyaltyApp
 from loyalty_ui_tk.xvfb import virtual_display
 
@@ -79,7 +78,7 @@ def plugins(shop_plugin: ShopPlugin) -> Plugins:
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
     """The engine with the 20 demo customers and their sales."""
-    record_demo(engine)
+    engine.record_demo()
     return engine
 
 

@@ -9,7 +9,9 @@ transaction that rolled back.
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -24,6 +26,9 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty import signals
+from loyalty.domain.demo import DEMO_NAMES
+from loyalty.domain.demo import demo_customers
+from loyalty.domain.demo import demo_facts
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownPlugin
 from loyalty.domain.events import Event
@@ -51,12 +56,18 @@ from loyalty.ledger import balances
 from loyalty.ledger import cursors
 from loyalty.ledger import customers as customer_rows
 from loyalty.ledger import entries
+from loyalty.ledger import outbox
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import migrate
 from loyalty.ledger.database import retry_transient
+from loyalty.ledger.database import transaction
 from loyalty.ledger.database import translate_errors
+from loyalty.ledger.outbox import OutboxMessage
 from loyalty.ledger.posting import Posting
 from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.notifications.dispatcher import Dispatcher
+from loyalty.notifications.dispatcher import RetryPolicy
+from loyalty.notifications.dispatcher import run_dispatcher
 from loyalty.notifications.queue import queue_for_events
 from loyalty.plugins.manager import Plugins
 from loyalty.services import accounts
@@ -418,3 +429,40 @@ class Engine:
     def expire(self) -> ExpiryReport:
         """Expire every due lot and queue the reminders due today; safe to run again."""
         return self.write(lambda uow: expiry.run_expiry(self.shop, uow))
+
+    # ---- demo ---------------------------------------------------------------------------------
+
+    def record_demo(self, count: int = len(DEMO_NAMES)) -> list[Outcome]:
+        """Record the demo customers and a month of their sales (``loyalty demo``, a first
+        window); running it again records nothing new."""
+        customers = demo_customers(count)
+        facts = demo_facts(customers, currency=self.currency.code, shop_id=self.shop.id,
+                           till_id=self.shop.till, now=self.clock())
+        return self.record(facts, customers=customers, origin="demo")
+
+    # ---- messages -----------------------------------------------------------------------------
+
+    def messages(
+        self, statuses: Iterable[str] | None = ("pending", "sending", "failed"), *,
+        limit: int | None = None, newest_first: bool = False,
+    ) -> list[OutboxMessage]:
+        """Messages of the outbox with the given statuses (all when None), oldest first."""
+        return self.read(lambda conn: outbox.listing(
+            conn, statuses, limit=limit, newest_first=newest_first))
+
+    def dispatcher(self, policy: RetryPolicy | None = None) -> Dispatcher:
+        """A dispatcher of this ledger's outbox, through the channels the settings configure."""
+        return Dispatcher(functools.partial(transaction, self.db),
+                          lambda: self.plugins.channels(self.settings), self.clock,
+                          policy=policy)
+
+    def deliver_messages(self, stop_event: threading.Event, interval: float = 30.0) -> None:
+        """Deliver due messages every ``interval`` seconds until ``stop_event`` is set (in a
+        thread of ``loyalty watch`` or a frontend)."""
+        run_dispatcher(self.dispatcher(), stop_event, interval)
+
+    def retry_messages(self, ids: Sequence[int] | None = None) -> list[int]:
+        """Make failed messages (``ids``, or all) pending again with fresh attempts; returns
+        their ids."""
+        with transaction(self.db) as connection:
+            return outbox.make_pending(connection, ids, now=self.clock())

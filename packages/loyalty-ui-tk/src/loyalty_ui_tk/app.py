@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from tkinter import ttk
 
 from loyalty import signals
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
-from loyalty.notifications.dispatcher import run_dispatcher
 from loyalty.domain.settings import Settings
+from loyalty.engine import Engine
 from loyalty.services.sync import watch_configured_pos
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
@@ -237,7 +236,7 @@ def default_background_tasks() -> list[BackgroundTask]:
     earns points by itself) and the delivery of queued messages."""
     return [
         functools.partial(watch_configured_pos, interval=SYNC_INTERVAL),
-        functools.partial(run_dispatcher, interval=DELIVERY_INTERVAL),
+        functools.partial(Engine.deliver_messages, interval=DELIVERY_INTERVAL),
     ]
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from loyalty import signals
 from loyalty.engine import Engine
-from loyalty.ledger import outbox
 from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
@@ -51,8 +50,7 @@ def message_source(engine: Engine) -> ListMessages:
     """The newest messages of the engine's outbox."""
 
     def newest_first() -> list[Any]:
-        with engine.db.connect() as connection:
-            return outbox.listing(connection, None, limit=SHOWN, newest_first=True)
+        return engine.messages(None, limit=SHOWN, newest_first=True)
 
     return newest_first
 

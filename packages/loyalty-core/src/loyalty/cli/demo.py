@@ -10,7 +10,6 @@ from loyalty.cli.customers import account_row
 from loyalty.cli.customers import print_accounts
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
-from loyalty.testing.demo import record_demo
 
 
 @cli.command("demo")
@@ -24,7 +23,7 @@ def demo_command(app: App, count: int, as_json: bool) -> None:
     Running it again changes nothing: the demo's documents are already recorded.
     """
     engine = app.engine
-    outcomes = record_demo(engine, count)
+    outcomes = engine.record_demo(count)
     recorded = sum(o.status == "recorded" for o in outcomes)
     views = [v for v in engine.accounts() if v.customer.origin == "demo"]
     if not as_json:

@@ -13,8 +13,6 @@ from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
 from loyalty.ledger import outbox
 from loyalty.notifications.dispatcher import DispatchReport
-from loyalty.notifications.dispatcher import Dispatcher
-from loyalty.notifications.dispatcher import retry_failed
 
 
 PROGRESS_FROM = 20
@@ -54,14 +52,12 @@ def outbox_group(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     app: App = ctx.obj
-    engine = app.engine
-    with engine.db.connect() as conn:
-        rows = outbox.listing(conn, None if show_all else ("pending", "sending", "failed"))
+    rows = app.engine.messages(None if show_all else ("pending", "sending", "failed"))
     emit(as_json, rows, lambda: _print_messages(rows))
 
 
 def _send(app: App) -> DispatchReport:
-    dispatcher = Dispatcher(app.engine)
+    dispatcher = app.engine.dispatcher()
     due = dispatcher.due_count()
     if due < PROGRESS_FROM:
         return dispatcher.run_once()
@@ -94,7 +90,7 @@ def send_command(app: App, as_json: bool) -> None:
 @click.pass_obj
 def retry_command(app: App, ids: tuple[int, ...], as_json: bool) -> None:
     """Try failed messages again (the given IDs, or all failed ones) and deliver them now."""
-    chosen = retry_failed(app.engine, list(ids) if ids else None)
+    chosen = app.engine.retry_messages(list(ids) if ids else None)
     missing = sorted(set(ids) - set(chosen))
     if missing and not as_json:
         click.echo(f"Not failed (or no such message): {', '.join(map(str, missing))}.", err=True)

@@ -6,7 +6,6 @@ import click
 
 from loyalty.cli.app import App
 from loyalty.cli.app import cli
-from loyalty.testing.demo import record_demo
 from loyalty.domain.errors import LoyaltyError
 
 
@@ -35,5 +34,5 @@ def ui_command(app: App, name: str | None, demo: bool) -> None:
                            hint=f"Choose one of {', '.join(sorted(frontends))}.")
     engine = app.engine
     if demo or (engine.settings.pos.adapter is None and not engine.customers(limit=1)):
-        record_demo(engine)
+        engine.record_demo()
     frontend.run(engine)

@@ -209,6 +209,15 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
         raise LedgerError(message, hint=hint or None) from None
 
 
+
+@contextmanager
+def transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One short transaction outside a unit of work (the outbox's claims and results), with
+    its driver errors explained like every other ledger error."""
+    with translate_errors(engine), engine.begin() as connection:
+        yield connection
+
+
 def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
     where = engine.url.render_as_string(hide_password=True)
     text = " ".join(str(exc.orig).split())  # one line: the CLI prints errors as one

@@ -6,6 +6,10 @@ between the two, the message is tried again once the lease has run out, so it ma
 twice; it is never lost. Two dispatchers never send one message at the same time (the claim
 is a compare-and-set update). Retry times are stored in the row (``next_attempt_at``), so
 backoff survives restarts. The delays come from a tenacity wait strategy.
+
+The dispatcher is given narrow things, not the engine: a way to open one short transaction on
+the ledger, the configured channels and the clock (``Engine.dispatcher()`` gives it the
+engine's).
 """
 
 from __future__ import annotations
@@ -13,28 +17,34 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import attrs
+import sqlalchemy as sa
 import tenacity
 
 from loyalty.domain.channels import Channel
 from loyalty.domain.channels import DeliveryFailed
 from loyalty.domain.channels import Recipient
-from loyalty.ledger.database import translate_errors
-from loyalty.ledger import outbox
 from loyalty.domain.redaction import redact
+from loyalty.domain.shop import Clock
+from loyalty.ledger import outbox
 
-
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
 
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 20
 """Candidates read per claim: enough that racing dispatchers each find one they can take."""
+
+Transaction = Callable[[], AbstractContextManager[sa.Connection]]
+"""Opens one short ledger transaction (``with transaction() as connection:``): a claim, a
+result. Each commits on its own, so a message is never held by a transaction while it is sent."""
+Channels = Callable[[], Mapping[str, Channel]]
+"""The installed channels by name, configured from the shop's settings; asked once a round, so
+a change of settings takes effect at the next round."""
 
 
 @attrs.frozen
@@ -67,23 +77,25 @@ class DispatchReport:
 
 
 class Dispatcher:
-    """Delivers due messages of one engine's outbox; the clock is the engine's unless given."""
+    """Delivers the due messages of one ledger's outbox through the given channels."""
 
     def __init__(
         self,
-        engine: Engine,
+        transaction: Transaction,
+        channels: Channels,
+        clock: Clock,
         *,
         policy: RetryPolicy | None = None,
-        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.engine = engine
+        self.transaction = transaction
+        self.channels = channels
         self.policy = policy or RetryPolicy()
-        self.clock = clock or engine.clock
+        self.clock = clock
         self.paused: dict[str, datetime] = {}
         """Channels that said 'not before then' (``DeliveryFailed.retry_after``)."""
 
     def due_count(self) -> int:
-        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+        with self.transaction() as conn:
             return outbox.due_count(conn, self.clock(), max_attempts=self.policy.max_attempts,
                                     skip_channels=self._paused_now())
 
@@ -98,7 +110,7 @@ class Dispatcher:
         """Deliver everything due now (at most ``limit``), one message at a time, until
         ``stop()`` says to end early (a closing window)."""
         report = DispatchReport()
-        channels = self.engine.plugins.channels(self.engine.settings)
+        channels = self.channels()
         done = 0
         while (limit is None or done < limit) and not stop():
             claimed = self._claim_next()
@@ -112,7 +124,7 @@ class Dispatcher:
         return report
 
     def _claim_next(self) -> outbox.Claimed | None:
-        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+        with self.transaction() as conn:
             now = self.clock()
             outbox.give_up_on_stale(conn, now, max_attempts=self.policy.max_attempts)
             for candidate in outbox.due(conn, now, max_attempts=self.policy.max_attempts,
@@ -139,7 +151,7 @@ class Dispatcher:
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the others
             self._failed(claimed, f"{type(exc).__name__}: {exc}", False, None, report)
         else:
-            with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+            with self.transaction() as conn:
                 outbox.mark_sent(conn, claimed, now=self.clock())
             report.sent += 1
 
@@ -155,7 +167,7 @@ class Dispatcher:
             if retry_after is not None:
                 retry_at = max(retry_at, now + timedelta(seconds=retry_after))
         safe = redact(error, [claimed.recipient_key])
-        with translate_errors(self.engine.db), self.engine.db.begin() as conn:
+        with self.transaction() as conn:
             outbox.mark_failed(conn, claimed, safe, retry_at=retry_at)
             if retry_after is not None:
                 until = now + timedelta(seconds=retry_after)
@@ -171,25 +183,15 @@ class Dispatcher:
                      claimed.id, claimed.channel, claimed.attempts, retry_at.isoformat(), safe)
 
 
-def retry_failed(engine: Engine, ids: list[int] | None = None) -> list[int]:
-    """Make failed messages (``ids``, or all) pending again with fresh attempts; returns ids."""
-    with translate_errors(engine.db), engine.db.begin() as conn:
-        return outbox.make_pending(conn, ids, now=engine.clock())
-
-
 def run_dispatcher(
-    engine: Engine,
-    stop_event: threading.Event,
-    interval: float = 30.0,
-    *,
-    dispatcher: Dispatcher | None = None,
+    dispatcher: Dispatcher, stop_event: threading.Event, interval: float = 30.0
 ) -> None:
     """Deliver due messages every ``interval`` seconds until ``stop_event`` is set.
 
-    For ``loyalty watch`` and frontends: run it in a daemon thread. A failing round is logged
-    and the loop goes on; nothing is lost, the messages stay in the outbox.
+    For ``loyalty watch`` and frontends (``Engine.deliver_messages``): run it in a daemon
+    thread. A failing round is logged and the loop goes on; nothing is lost, the messages stay
+    in the outbox.
     """
-    dispatcher = dispatcher or Dispatcher(engine)
     while not stop_event.is_set():
         try:
             dispatcher.run_once(stop=stop_event.is_set)
@@ -199,11 +201,11 @@ def run_dispatcher(
 
 
 def start_dispatcher_thread(
-    engine: Engine, interval: float = 30.0
+    dispatcher: Dispatcher, interval: float = 30.0
 ) -> tuple[threading.Thread, threading.Event]:
     """``run_dispatcher`` in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
-    thread = threading.Thread(target=run_dispatcher, args=(engine, stop, interval),
+    thread = threading.Thread(target=run_dispatcher, args=(dispatcher, stop, interval),
                               name="loyalty-outbox", daemon=True)
     thread.start()
     return thread, stop

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Generic
+from typing import TypeVar
 
 import attrs
 
 
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
+EngineT = TypeVar("EngineT")
+"""What ``run`` receives: the open ``loyalty.engine.Engine``. A type parameter, because the
+plugin layer sits below the engine and does not import it; a frontend names the engine type
+it takes (``Frontend(..., run=run)`` with ``def run(engine: Engine)`` is a ``Frontend[Engine]``)."""
 
 
 @attrs.frozen
-class Frontend:
+class Frontend(Generic[EngineT]):
     name: str
     title: str
-    run: Callable[[Engine], None]
+    run: Callable[[EngineT], None]
     """Start the interface on an open engine and return when the user closes it."""

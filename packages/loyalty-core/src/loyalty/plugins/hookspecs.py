@@ -11,6 +11,9 @@ names), so specs can grow without breaking plugins. Registration hooks are calle
 engine needs the list; keep them cheap and free of I/O.
 """
 
+# The specs are signatures only: pluggy never calls their bodies, so they return nothing.
+# mypy: disable-error-code="empty-body"
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,12 +27,12 @@ if TYPE_CHECKING:
     import click
 
     from loyalty.domain.channels import Channel
-    from loyalty.engine import Engine
     from loyalty.domain.events import Event
-    from loyalty.plugins.frontends import Frontend
     from loyalty.domain.money import Currency
     from loyalty.domain.pos import PosAdapterType
     from loyalty.domain.settings import Settings
+    from loyalty.plugins.engine_view import EngineView
+    from loyalty.plugins.frontends import Frontend
 
 NAME = "loyalty"
 
@@ -89,7 +92,8 @@ def loyalty_frontends() -> Iterable[Frontend]:
     Called by ``loyalty ui`` to find the frontend to start (``--frontend NAME`` picks one
     when several are installed).
 
-    :return: an iterable of :class:`loyalty.plugins.frontends.Frontend`.
+    :return: an iterable of :class:`loyalty.plugins.frontends.Frontend`; its ``run`` is called
+        with the open :class:`loyalty.engine.Engine`.
     """
 
 
@@ -109,13 +113,15 @@ def loyalty_cli_commands() -> Iterable[click.Command]:
 
 
 @hookspec
-def loyalty_events_committed(engine: Engine, events: Sequence[Event]) -> None:
+def loyalty_events_committed(engine: EngineView, events: Sequence[Event]) -> None:
     """Called after a ledger transaction committed, with the events it produced, in order.
 
     The events are facts already stored: a plugin may react (call a webhook, update a
     display) but cannot undo them. An exception raised here is logged and does not reach
     the caller of the engine. Work that must not be lost belongs in the outbox, not here.
 
-    :param engine: the engine that committed them.
+    :param engine: the engine that committed them, as a
+        :class:`loyalty.plugins.engine_view.EngineView`: its settings, currency and reads
+        (``customer``, ``balance``, ``history``, ``format_money``) are what a hook may use.
     :param events: the events, oldest first.
     """

@@ -18,21 +18,21 @@ from typing import Any
 import attrs
 import pluggy
 
-from loyalty.plugins import hookspecs
 from loyalty.domain.errors import SettingsError
 from loyalty.domain.errors import UnknownPlugin
+from loyalty.plugins import hookspecs
 
 
 if TYPE_CHECKING:
     import click
 
     from loyalty.domain.channels import Channel
-    from loyalty.engine import Engine
     from loyalty.domain.events import Event
-    from loyalty.plugins.frontends import Frontend
     from loyalty.domain.money import Currency
     from loyalty.domain.pos import PosAdapterType
     from loyalty.domain.settings import Settings
+    from loyalty.plugins.engine_view import EngineView
+    from loyalty.plugins.frontends import Frontend
 
 log = logging.getLogger(__name__)
 
@@ -139,13 +139,13 @@ class Plugins:
         return {c.name: c
                 for c in self._collect(self.manager.hook.loyalty_channels, settings=settings)}
 
-    def frontends(self) -> dict[str, Frontend]:
+    def frontends(self) -> dict[str, Frontend[Any]]:
         return {f.name: f for f in self._collect(self.manager.hook.loyalty_frontends)}
 
     def cli_commands(self) -> list[click.Command]:
         return self._collect(self.manager.hook.loyalty_cli_commands)
 
-    def events_committed(self, engine: Engine, events: list[Event]) -> None:
+    def events_committed(self, engine: EngineView, events: list[Event]) -> None:
         try:
             self.manager.hook.loyalty_events_committed(engine=engine, events=events)
         except Exception:

@@ -1,4 +1,4 @@
-"""Helpers for tests and demonstrations: the pytest plugin, fakes, the multi-till harness, demo data.
+"""Helpers for tests and demonstrations: the pytest plugin, fakes, the multi-till harness.
 
 Only ``loyalty.testing.plugin`` needs pytest (``pip install loyalty-core[testing]``).
 """

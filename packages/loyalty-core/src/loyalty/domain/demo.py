@@ -1,7 +1,9 @@
 """Demo customers and sales, so a new user sees a working ledger at once.
 
 The demo is a POS like any other (source ``demo``): its documents have fixed numbers, so
-running it twice records nothing new, which is the idempotency a real sync relies on.
+running it twice records nothing new, which is the idempotency a real sync relies on. It is
+a feature, not test data: ``loyalty demo`` and a first window show it (``Engine.record_demo``).
+Pure: made-up facts, recorded by the engine like a POS sync's.
 """
 
 from __future__ import annotations
@@ -11,16 +13,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from typing import TYPE_CHECKING
 
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosCustomer
-
-
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
-    from loyalty.engine import Outcome
 
 
 DEMO_NAMES = (
@@ -32,6 +28,7 @@ DEMO_NAMES = (
 
 
 def demo_customers(count: int = len(DEMO_NAMES)) -> list[PosCustomer]:
+    """``count`` customers of the demo POS; past the 20 names, numbered (``Nimal Perera 2``)."""
     names = [DEMO_NAMES[i % len(DEMO_NAMES)] + (f" {i // len(DEMO_NAMES) + 1}"
              if i >= len(DEMO_NAMES) else "") for i in range(count)]
     return [PosCustomer(external_id=str(i + 1), name=name, phone=f"+9477{1000000 + i:07d}")
@@ -63,13 +60,3 @@ def demo_facts(
                     till_id=till_id, document_id=f"DEMO-R{number:06d}",
                     original_document_id=document, amount_minor=total // 2, currency=currency,
                 )
-
-
-def record_demo(engine: Engine, count: int = len(DEMO_NAMES)) -> list[Outcome]:
-    """Record the demo customers and their sales in ``engine``'s ledger (safe to repeat)."""
-    customers = demo_customers(count)
-    facts = list(demo_facts(
-        customers, currency=engine.currency.code, shop_id=engine.settings.shop.id,
-        till_id=engine.settings.shop.till, now=engine.clock(),
-    ))
-    return engine.record(facts, customers=customers, origin="demo")
