@@ -11,16 +11,15 @@ from datetime import timezone
 
 import pytest
 
-from loyalty.services.draws import run_draw
-from loyalty.engine import Engine
-from loyalty.ledger import outbox
-from loyalty.testing.notifications import ChannelPlugin
-from loyalty.testing.notifications import RecordingChannel
-from loyalty.plugins.manager import Plugins
 from loyalty.domain.settings import DrawSettings
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.engine import Engine
+from loyalty.ledger import outbox
+from loyalty.plugins.manager import Plugins
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
 
 
 @pytest.fixture
@@ -58,8 +57,8 @@ def test_a_lucky_draw_winner_gets_one_you_won_message(engine, clock, till):
     ann = engine.add_customer("Ann", platform="inbox", messaging_key="k-ann")
     engine.record_sale(till.sale(ann.id, 3000))
     clock.now = datetime(2026, 1, 9, 18, 5, tzinfo=timezone.utc)  # Friday, after 18:00
-    assert run_draw(engine).status == "drawn"
-    assert run_draw(engine).status == "already_drawn"
+    assert engine.run_draw().status == "drawn"
+    assert engine.run_draw().status == "already_drawn"
     won = [m for m in queued(engine) if m.template == "draw_won"]
     assert len(won) == 1
     assert won[0].text.startswith("You won! Ann, our lucky draw gave you 500 points")

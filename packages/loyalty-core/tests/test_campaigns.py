@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.services.awards import award_action
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownCustomer
 from loyalty.domain.rules import campaigns
@@ -123,64 +122,64 @@ def test_two_sales_of_a_returning_customer_in_one_batch_get_one_bonus(engine, cl
 
 def test_registering_is_awarded_once(engine):
     ann = engine.add_customer("Ann")
-    first = award_action(engine, ann.id, "register")
+    first = engine.award(ann.id, "register")
     assert [(e.customer_id, e.points) for e in first.awarded] == [(ann.id, 50)]
-    again = award_action(engine, ann.id, "register")
+    again = engine.award(ann.id, "register")
     assert again.awarded == [] and again.already == [f"action/register/{ann.id}"]
     assert engine.balance(ann.id) == 50
 
 
 def test_a_referral_rewards_both_sides_once(engine):
     ann, bob, cat = (engine.add_customer(n) for n in ("Ann", "Bob", "Cat"))
-    outcome = award_action(engine, ann.id, "referral", referred=bob.id)
+    outcome = engine.award(ann.id, "referral", referred=bob.id)
     assert sorted((e.customer_id, e.points) for e in outcome.awarded) == [(ann.id, 100),
                                                                           (bob.id, 40)]
-    assert award_action(engine, cat.id, "referral", referred=bob.id).awarded == []
+    assert engine.award(cat.id, "referral", referred=bob.id).awarded == []
     assert (engine.balance(ann.id), engine.balance(bob.id), engine.balance(cat.id)) == (100, 40, 0)
     with pytest.raises(LoyaltyError, match="themselves"):
-        award_action(engine, ann.id, "referral", referred=ann.id)
+        engine.award(ann.id, "referral", referred=ann.id)
     with pytest.raises(LoyaltyError, match="--referred"):
-        award_action(engine, ann.id, "referral")
+        engine.award(ann.id, "referral")
 
 
 def test_a_birthday_is_awarded_once_a_year_and_never_stacks(engine, clock):
     ann = engine.add_customer("Ann")
-    assert len(award_action(engine, ann.id, "birthday").awarded) == 1
+    assert len(engine.award(ann.id, "birthday").awarded) == 1
     clock.advance(days=100)
-    assert award_action(engine, ann.id, "birthday").awarded == []
+    assert engine.award(ann.id, "birthday").awarded == []
     clock.now = clock.now.replace(year=2030)  # away for years: one birthday, not four
-    assert len(award_action(engine, ann.id, "birthday").awarded) == 1
+    assert len(engine.award(ann.id, "birthday").awarded) == 1
     assert engine.balance(ann.id) == 150
 
 
 def test_reviews_and_appointments_are_awarded_once_per_id(engine):
     ann = engine.add_customer("Ann")
-    award_action(engine, ann.id, "review", ref="G-1")
-    award_action(engine, ann.id, "review", ref="G-1")
-    award_action(engine, ann.id, "review", ref="G-2")
-    award_action(engine, ann.id, "appointment", ref="A-9")
+    engine.award(ann.id, "review", ref="G-1")
+    engine.award(ann.id, "review", ref="G-1")
+    engine.award(ann.id, "review", ref="G-2")
+    engine.award(ann.id, "appointment", ref="A-9")
     assert engine.balance(ann.id) == 25
     with pytest.raises(LoyaltyError, match="--ref"):
-        award_action(engine, ann.id, "review")
+        engine.award(ann.id, "review")
 
 
 def test_an_action_set_to_zero_points_says_which_setting_to_change(engine):
     engine.update_settings(Settings())
     ann = engine.add_customer("Ann")
     with pytest.raises(LoyaltyError, match="campaigns.actions.birthday"):
-        award_action(engine, ann.id, "birthday")
+        engine.award(ann.id, "birthday")
 
 
 def test_awarding_an_unknown_customer_posts_nothing(engine):
     with pytest.raises(UnknownCustomer):
-        award_action(engine, 999, "register")
+        engine.award(999, "register")
 
 
 def test_action_points_count_toward_the_tier(engine):
     engine.update_settings(Settings(campaigns=CampaignSettings(
         actions=ActionPoints(register=150))))
     ann = engine.add_customer("Ann")
-    award_action(engine, ann.id, "register")
+    engine.award(ann.id, "register")
     assert engine.account(ann.id).stars == 1
 
 

@@ -13,10 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.services.coupons import coupons_of
-from loyalty.services.coupons import issue_coupon
-from loyalty.services.coupons import use_coupon
-from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import CouponUsed
@@ -25,6 +21,7 @@ from loyalty.domain.rules import coupons
 from loyalty.domain.settings import CouponSettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.engine import Engine
 
 
 RULES = CouponSettings(enabled=True, points_per_unit=Decimal(100), minimum_points=200,
@@ -44,54 +41,54 @@ def ann(engine, till):
 
 
 def test_a_coupon_costs_its_value_in_points_and_is_logged(engine, ann):
-    event = issue_coupon(engine, ann.id, 500, rng=random.Random(1))
+    event = engine.issue_coupon(ann.id, 500, rng=random.Random(1))
     assert (event.points, event.balance, event.value_minor) == (-500, 500, 500)
     assert event.expires_on == date(2026, 2, 4)
     assert len(event.code) == 10
     entry = engine.history(ann.id)[-1]
     assert (entry.kind, entry.source_type, entry.source_id) == ("redeem", "coupon", event.code)
-    [coupon] = coupons_of(engine, ann.id)
+    [coupon] = engine.coupons(ann.id)
     assert (coupon.code, coupon.points, coupon.used_at) == (event.code, 500, None)
 
 
 def test_a_coupon_below_the_minimum_points_is_refused(engine, ann):
     with pytest.raises(LoyaltyError, match="at least 200 points"):
-        issue_coupon(engine, ann.id, 150)
+        engine.issue_coupon(ann.id, 150)
     assert engine.balance(ann.id) == 1000
 
 
 def test_a_coupon_the_balance_cannot_pay_is_refused(engine, ann):
     with pytest.raises(InsufficientPoints):
-        issue_coupon(engine, ann.id, 2_000)
-    assert coupons_of(engine) == []
+        engine.issue_coupon(ann.id, 2_000)
+    assert engine.coupons() == []
 
 
 def test_a_retried_issue_with_one_key_issues_one_coupon(engine, ann):
-    first = issue_coupon(engine, ann.id, 300, key="dialog-7")
-    again = issue_coupon(engine, ann.id, 300, key="dialog-7")
+    first = engine.issue_coupon(ann.id, 300, key="dialog-7")
+    again = engine.issue_coupon(ann.id, 300, key="dialog-7")
     assert again.code == first.code and engine.balance(ann.id) == 700
-    assert len(coupons_of(engine)) == 1
+    assert len(engine.coupons()) == 1
 
 
 def test_a_coupon_is_used_once(engine, ann):
-    code = issue_coupon(engine, ann.id, 300).code
+    code = engine.issue_coupon(ann.id, 300).code
     used = []
     with signals.event_published.connected_to(lambda sender, event, engine: used.append(event),
                                               sender=CouponUsed):
-        event = use_coupon(engine, code.lower(), document="S-9")
+        event = engine.use_coupon(code.lower(), document="S-9")
     assert (event.code, event.value_minor, event.document_id) == (code, 300, "S-9")
     assert used == [event]
     with pytest.raises(LoyaltyError, match="already used"):
-        use_coupon(engine, code)
+        engine.use_coupon(code)
 
 
 def test_two_tills_scanning_one_coupon_at_once_use_it_once(engine, clock, ann):
-    code = issue_coupon(engine, ann.id, 300).code
+    code = engine.issue_coupon(ann.id, 300).code
     url = engine.db.url.render_as_string(hide_password=False)
     with Engine(url, engine.settings, clock=clock) as second:
         def attempt(till_engine):  # noqa: ANN001, ANN202
             try:
-                return use_coupon(till_engine, code).code
+                return till_engine.use_coupon(code).code
             except LoyaltyError as refused:
                 return str(refused)
 
@@ -102,23 +99,23 @@ def test_two_tills_scanning_one_coupon_at_once_use_it_once(engine, clock, ann):
 
 
 def test_a_coupon_cannot_be_used_after_its_last_day(engine, clock, ann):
-    code = issue_coupon(engine, ann.id, 300).code
+    code = engine.issue_coupon(ann.id, 300).code
     clock.advance(days=31)
     with pytest.raises(LoyaltyError, match="expired after 2026-02-04"):
-        use_coupon(engine, code)
+        engine.use_coupon(code)
     clock.now -= timedelta(days=1)
-    assert use_coupon(engine, code).code == code
+    assert engine.use_coupon(code).code == code
 
 
 def test_an_unknown_code_is_named(engine):
     with pytest.raises(LoyaltyError, match="No coupon has the code NOPE"):
-        use_coupon(engine, "nope")
+        engine.use_coupon("nope")
 
 
 def test_coupons_switched_off_say_how_to_switch_them_on(engine, ann):
     engine.update_settings(Settings())
     with pytest.raises(LoyaltyError, match="coupons.enabled"):
-        issue_coupon(engine, ann.id, 500)
+        engine.issue_coupon(ann.id, 500)
 
 
 def test_the_coupon_commands_issue_use_and_list(engine, ann, loyalty_cli):

@@ -17,18 +17,15 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from loyalty import signals
-from loyalty.services.draws import draw_history
-from loyalty.services.draws import recheck_draw
-from loyalty.services.draws import run_draw
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import DrawWon
-from loyalty.ledger import schema
 from loyalty.domain.rules import draws
 from loyalty.domain.settings import WEEKDAYS
 from loyalty.domain.settings import DrawSettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.engine import Engine
+from loyalty.ledger import schema
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 
@@ -53,7 +50,7 @@ def test_the_draw_gives_the_prize_to_an_eligible_customer(engine, clock, till):
     won = []
     with signals.event_published.connected_to(lambda sender, event, engine: won.append(event),
                                               sender=DrawWon):
-        outcome = run_draw(engine)
+        outcome = engine.run_draw()
     assert outcome.status == "drawn"
     assert outcome.record.slot == "main/2026-01-09T18:00"
     assert (outcome.record.eligible, outcome.record.winner_customer_id) == ([ann.id], ann.id)
@@ -67,27 +64,27 @@ def test_running_the_draw_twice_for_one_slot_draws_once(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 2000))
     clock.now = at(9, 18)
-    assert run_draw(engine).status == "drawn"
+    assert engine.run_draw().status == "drawn"
     clock.advance(minutes=1)
-    again = run_draw(engine)
+    again = engine.run_draw()
     assert again.status == "already_drawn" and again.record.slot == "main/2026-01-09T18:00"
     assert engine.balance(ann.id) == 1020
-    assert len(draw_history(engine)) == 1
+    assert len(engine.draw_history()) == 1
 
 
 def test_a_late_restart_catches_up_the_missed_slot_once(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 2000))
     clock.now = at(10, 9)  # the till was off at Friday 18:00; it starts on Saturday morning
-    assert run_draw(engine).record.slot == "main/2026-01-09T18:00"
+    assert engine.run_draw().record.slot == "main/2026-01-09T18:00"
     clock.now = at(11, 12)
-    assert run_draw(engine).status == "already_drawn"
+    assert engine.run_draw().status == "already_drawn"
     clock.now = at(24, 9)  # off for two weeks: the 16th and the 23rd were missed
     engine.record_sale(till.sale(ann.id, 1000))
-    caught_up = run_draw(engine)
+    caught_up = engine.run_draw()
     assert caught_up.record.slot == "main/2026-01-23T18:00"
-    assert run_draw(engine).status == "already_drawn"
-    assert [r.slot for r in draw_history(engine)] == ["main/2026-01-23T18:00",
+    assert engine.run_draw().status == "already_drawn"
+    assert [r.slot for r in engine.draw_history()] == ["main/2026-01-23T18:00",
                                                      "main/2026-01-09T18:00"]
     assert engine.balance(ann.id) == 20 + 10 + 2000
 
@@ -102,17 +99,17 @@ def test_only_customers_who_bought_recently_before_the_slot_can_win(engine, cloc
     engine.remove_customer(removed.id)
     clock.now = at(9, 18, 30)
     engine.record_sale(till.sale(late.id, 2000))  # after the draw time
-    outcome = run_draw(engine)
+    outcome = engine.run_draw()
     assert outcome.record.eligible == [recent.id]
     assert outcome.record.winner_customer_id == recent.id
 
 
 def test_a_slot_with_nobody_eligible_is_recorded_without_a_winner(engine, clock):
     clock.now = at(9, 19)
-    outcome = run_draw(engine)
+    outcome = engine.run_draw()
     assert outcome.status == "drawn" and outcome.record.winner_customer_id is None
     assert outcome.event is None
-    assert run_draw(engine).status == "already_drawn"
+    assert engine.run_draw().status == "already_drawn"
 
 
 def test_a_recorded_draw_is_rechecked_from_its_seed(engine, clock, till):
@@ -120,30 +117,30 @@ def test_a_recorded_draw_is_rechecked_from_its_seed(engine, clock, till):
     for cid in ids:
         engine.record_sale(till.sale(cid, 1000))
     clock.now = at(9, 18)
-    outcome = run_draw(engine, seed_source=lambda: 20260109)
+    outcome = engine.run_draw(seed_source=lambda: 20260109)
     record = outcome.record
     assert record.seed == 20260109
     assert record.winner_customer_id == random.Random(20260109).choice(sorted(ids))
-    check = recheck_draw(engine, record.slot)
+    check = engine.recheck_draw(record.slot)
     assert check.ok and check.eligible_now == sorted(ids)
 
     d = schema.draws
     someone_else = next(i for i in ids if i != record.winner_customer_id)
     with engine.db.begin() as conn:
         conn.execute(d.update().values(winner_customer_id=someone_else))
-    tampered = recheck_draw(engine, record.slot)
+    tampered = engine.recheck_draw(record.slot)
     assert not tampered.winner_follows_from_seed and not tampered.ok
 
 
 def test_a_switched_off_draw_says_how_to_switch_it_on(engine, clock):
     engine.update_settings(Settings(draw=DrawSettings(enabled=False)))
     with pytest.raises(LoyaltyError, match="draw.enabled"):
-        run_draw(engine)
+        engine.run_draw()
 
 
 def test_recheck_of_an_unknown_slot_names_it(engine):
     with pytest.raises(LoyaltyError, match="main/2000-01-01T18:00"):
-        recheck_draw(engine, "main/2000-01-01T18:00")
+        engine.recheck_draw("main/2000-01-01T18:00")
 
 
 def test_draw_commands_run_once_and_list_the_draw(loyalty_cli):
@@ -158,7 +155,7 @@ def test_draw_commands_run_once_and_list_the_draw(loyalty_cli):
 
 def test_the_slot_is_unique_in_the_ledger(engine, clock):
     clock.now = at(9, 19)
-    run_draw(engine)
+    engine.run_draw()
     row = {"slot": "main/2026-01-09T18:00", "shop_id": "main", "scheduled_for": at(9, 18),
            "drawn_at": at(9, 19), "seed": "1", "eligible": "[]", "eligible_days": 30,
            "prize_points": 1, "event_id": "x"}
@@ -204,7 +201,7 @@ def test_two_tills_running_the_draw_at_once_draw_the_slot_once(engine, clock, ti
     with Engine(engine.db.url.render_as_string(hide_password=False), engine.settings,
                 clock=clock) as second:
         with ThreadPoolExecutor(2) as pool:
-            outcomes = list(pool.map(run_draw, [engine, second]))
+            outcomes = list(pool.map(Engine.run_draw, [engine, second]))
     assert sorted(o.status for o in outcomes) == ["already_drawn", "drawn"]
     assert engine.balance(ann.id) == 1020
 
@@ -223,9 +220,9 @@ def test_whenever_the_scheduler_runs_each_slot_is_drawn_once(gaps):
             clock.advance(hours=gap)
             engine.record_sale(Till(engine).sale(ann.id, 100, document=f"D{clock.now}"))
             expected.add(draws.slot_key("main", draws.latest_slot(FRIDAYS, clock.now)))
-            run_draw(engine)
-            run_draw(engine)
-        slots = [r.slot for r in draw_history(engine)]
+            engine.run_draw()
+            engine.run_draw()
+        slots = [r.slot for r in engine.draw_history()]
         assert len(slots) == len(set(slots)) and set(slots) == expected
-        prizes = sum(r.prize_points for r in draw_history(engine) if r.winner_customer_id)
+        prizes = sum(r.prize_points for r in engine.draw_history() if r.winner_customer_id)
         assert engine.balance(ann.id) == len(gaps) + prizes

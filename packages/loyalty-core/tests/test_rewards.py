@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.services.rewards import redeem_reward
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import SettingsError
@@ -30,7 +28,7 @@ def settings() -> Settings:
 def test_redeeming_a_reward_spends_its_price_and_names_it_in_the_log(engine, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 20_000))
-    event = redeem_reward(engine, ann.id, "coffee")
+    event = engine.claim_reward(ann.id, "coffee")
     assert (event.points, event.balance) == (-150, 50)
     assert engine.history(ann.id)[-1].reason == "Reward: Free coffee"
 
@@ -38,8 +36,8 @@ def test_redeeming_a_reward_spends_its_price_and_names_it_in_the_log(engine, til
 def test_a_retried_reward_click_redeems_once(engine, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 20_000))
-    redeem_reward(engine, ann.id, "upgrade", key="pay-dialog-1")
-    redeem_reward(engine, ann.id, "upgrade", key="pay-dialog-1")
+    engine.claim_reward(ann.id, "upgrade", key="pay-dialog-1")
+    engine.claim_reward(ann.id, "upgrade", key="pay-dialog-1")
     assert engine.balance(ann.id) == 140
 
 
@@ -47,14 +45,14 @@ def test_a_reward_the_balance_cannot_pay_is_refused(engine, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 10_000))
     with pytest.raises(InsufficientPoints):
-        redeem_reward(engine, ann.id, "cake")
+        engine.claim_reward(ann.id, "cake")
     assert engine.balance(ann.id) == 100
 
 
 def test_an_unknown_reward_lists_the_known_ones(engine):
     ann = engine.add_customer("Ann")
     with pytest.raises(LoyaltyError, match="coffee, cake, upgrade"):
-        redeem_reward(engine, ann.id, "pizza")
+        engine.claim_reward(ann.id, "pizza")
 
 
 def test_a_catalogue_with_a_repeated_id_or_free_reward_is_refused():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 import threading
 import uuid
 from collections.abc import Callable
@@ -29,8 +30,11 @@ from loyalty import signals
 from loyalty.domain.demo import DEMO_NAMES
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
+from loyalty.domain.errors import LedgerError
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownPlugin
+from loyalty.domain.events import CouponIssued
+from loyalty.domain.events import CouponUsed
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.events import PointsRedeemed
@@ -40,8 +44,10 @@ from loyalty.domain.events import SaleRefunded
 from loyalty.domain.money import Currency
 from loyalty.domain.money import to_minor
 from loyalty.domain.pos import PosCustomer
+from loyalty.domain.records import Coupon
 from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
+from loyalty.domain.records import DrawRecord
 from loyalty.domain.records import Entry
 from loyalty.domain.records import PointsSummary
 from loyalty.domain.records import PosOrigin
@@ -53,8 +59,10 @@ from loyalty.domain.shop import Clock
 from loyalty.domain.shop import Shop
 from loyalty.domain.shop import utc_now
 from loyalty.ledger import balances
+from loyalty.ledger import coupons as coupon_rows
 from loyalty.ledger import cursors
 from loyalty.ledger import customers as customer_rows
+from loyalty.ledger import draws as draw_rows
 from loyalty.ledger import entries
 from loyalty.ledger import outbox
 from loyalty.ledger.database import create_database_engine
@@ -72,10 +80,17 @@ from loyalty.notifications.queue import queue_for_events
 from loyalty.plugins.manager import Plugins
 from loyalty.services import accounts
 from loyalty.services import adjustments
+from loyalty.services import awards
+from loyalty.services import coupons
 from loyalty.services import customers
+from loyalty.services import draws
 from loyalty.services import expiry
 from loyalty.services import redemption
+from loyalty.services import rewards
 from loyalty.services.accounts import AccountView
+from loyalty.services.awards import AwardOutcome
+from loyalty.services.draws import DrawCheck
+from loyalty.services.draws import DrawOutcome
 from loyalty.services.expiry import ExpiryReport
 from loyalty.services.redemption import Payment
 from loyalty.services.sales import Outcome
@@ -466,3 +481,64 @@ class Engine:
         their ids."""
         with transaction(self.db) as connection:
             return outbox.make_pending(connection, ids, now=self.clock())
+
+    # ---- draws --------------------------------------------------------------------------------
+
+    def run_draw(self, *, seed_source: Callable[[], int] | None = None) -> DrawOutcome:
+        """Draw the latest scheduled slot unless it was drawn; safe to call any number of times."""
+        slot = draws.due_slot(self.shop)
+        if slot is None:
+            return DrawOutcome("no_slot")
+        seed = (seed_source or draws.fresh_seed)()
+        try:
+            return self.write(lambda uow: draws.run_draw(self.shop, uow, slot, seed))
+        except LedgerError:
+            # Another till drew the same slot at the same moment: its UNIQUE slot won the race.
+            done = self.read(lambda conn: draws.drawn_elsewhere(conn, slot))
+            if done is None:
+                raise
+            return done
+
+    def draw_history(self, *, limit: int | None = None) -> list[DrawRecord]:
+        """Recorded draws, newest first."""
+        return self.read(lambda conn: draw_rows.draw_history(conn, limit=limit))
+
+    def recheck_draw(self, slot: str) -> DrawCheck:
+        """Re-check a recorded draw from its seed, and its eligible list against the ledger."""
+        return self.read(lambda conn: draws.recheck_draw(self.shop, conn, slot))
+
+    # ---- coupons ------------------------------------------------------------------------------
+
+    def issue_coupon(
+        self, customer_id: int, value_minor: int, *, key: str | None = None,
+        rng: random.Random | None = None, actor: str = "cli",
+    ) -> CouponIssued:
+        """Convert points into a coupon worth ``value_minor``; ``key`` makes a retry issue once."""
+        return self.write(lambda uow: coupons.issue_coupon(
+            self.shop, uow, customer_id, value_minor, key=key, rng=rng, actor=actor))
+
+    def use_coupon(self, code: str, *, document: str | None = None) -> CouponUsed:
+        """Mark a coupon used; refuses an unknown, used or expired one, naming why."""
+        return self.write(lambda uow: coupons.use_coupon(self.shop, uow, code, document=document))
+
+    def coupons(self, customer_id: int | None = None) -> list[Coupon]:
+        """Coupons, newest first; of one customer when given."""
+        return self.read(lambda conn: coupon_rows.list_coupons(conn, customer_id))
+
+    # ---- awards and rewards -------------------------------------------------------------------
+
+    def award(
+        self, customer_id: int, action: str, *, referred: int | None = None,
+        ref: str | None = None, actor: str = "cli",
+    ) -> AwardOutcome:
+        """Award ``action`` to a customer (and, for a referral, to the referred customer too)."""
+        return self.write(lambda uow: awards.award_action(
+            self.shop, uow, customer_id, action, referred=referred, ref=ref, actor=actor))
+
+    def claim_reward(
+        self, customer_id: int, reward_id: str, *, key: str | None = None, actor: str = "cli",
+    ) -> PointsRedeemed:
+        """Spend a catalogue reward's price; ``key`` makes a retried click redeem once."""
+        key = key or f"reward/{reward_id}/{uuid.uuid4()}"
+        return self.write(lambda uow: rewards.claim_reward(
+            self.shop, uow, customer_id, reward_id, key=key, actor=actor))

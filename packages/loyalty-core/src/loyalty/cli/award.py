@@ -23,9 +23,7 @@ from loyalty.domain.rules.campaigns import ACTIONS
 def award_command(app: App, customer_id: int, action: str, referred: int | None,
                   ref: str | None, as_json: bool) -> None:
     """Give the points set in campaigns.actions for ACTION; never twice for one occasion."""
-    from loyalty.services.awards import award_action
-
-    outcome = award_action(app.engine, customer_id, action, referred=referred, ref=ref)
+    outcome = app.engine.award(customer_id, action, referred=referred, ref=ref)
 
     def human() -> None:
         for event in outcome.awarded:

@@ -26,10 +26,8 @@ def coupon_group() -> None:
 @click.pass_obj
 def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> None:
     """Convert a customer's points into a coupon worth VALUE (e.g. 5.00)."""
-    from loyalty.services.coupons import issue_coupon
-
     engine = app.engine
-    event = issue_coupon(engine, customer_id, to_minor(value, engine.currency))
+    event = engine.issue_coupon(customer_id, to_minor(value, engine.currency))
     until = f", valid until {event.expires_on}" if event.expires_on else ""
     emit(as_json, event, lambda: click.echo(
         f"Coupon {event.code} worth {engine.format_money(event.value_minor)}{until}: "
@@ -43,9 +41,7 @@ def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> N
 @click.pass_obj
 def coupon_use(app: App, code: str, document: str | None, as_json: bool) -> None:
     """Use the coupon CODE (once; never after it expired)."""
-    from loyalty.services.coupons import use_coupon
-
-    event = use_coupon(app.engine, code, document=document)
+    event = app.engine.use_coupon(code, document=document)
     emit(as_json, event, lambda: click.echo(
         f"Coupon {event.code} used: take {app.engine.format_money(event.value_minor)} off."))
 
@@ -56,10 +52,8 @@ def coupon_use(app: App, code: str, document: str | None, as_json: bool) -> None
 @click.pass_obj
 def coupon_list(app: App, customer_id: int | None, as_json: bool) -> None:
     """List coupons, newest first."""
-    from loyalty.services.coupons import coupons_of
-
     engine = app.engine
-    found = coupons_of(engine, customer_id)
+    found = engine.coupons(customer_id)
     emit(as_json, found, lambda: print_table(
         None, ["Code", ("Customer", "right"), ("Value", "right"), ("Points", "right"),
                "Valid until", "Used"],

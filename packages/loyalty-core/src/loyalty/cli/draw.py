@@ -21,9 +21,7 @@ def draw_group() -> None:
 @click.pass_obj
 def draw_run(app: App, as_json: bool) -> None:
     """Draw the latest scheduled slot if it was not drawn yet (safe to run from a scheduler)."""
-    from loyalty.services.draws import run_draw
-
-    outcome = run_draw(app.engine)
+    outcome = app.engine.run_draw()
 
     def human() -> None:
         record = outcome.record
@@ -47,9 +45,7 @@ def draw_run(app: App, as_json: bool) -> None:
 @click.pass_obj
 def draw_history_command(app: App, limit: int | None, as_json: bool) -> None:
     """List recorded draws: slot, eligible customers, seed and winner."""
-    from loyalty.services.draws import draw_history
-
-    records = draw_history(app.engine, limit=limit)
+    records = app.engine.draw_history(limit=limit)
     emit(as_json, records, lambda: print_table(
         None, ["Slot", ("Eligible", "right"), "Winner", ("Prize", "right"), "Seed"],
         [(r.slot, len(r.eligible), r.winner_customer_id or "nobody", r.prize_points, r.seed)
@@ -64,9 +60,7 @@ def draw_history_command(app: App, limit: int | None, as_json: bool) -> None:
 @click.pass_obj
 def draw_check(app: App, slot: str, as_json: bool) -> None:
     """Re-check the recorded draw SLOT from its seed and the ledger's sales."""
-    from loyalty.services.draws import recheck_draw
-
-    check = recheck_draw(app.engine, slot)
+    check = app.engine.recheck_draw(slot)
     data = {"slot": slot, "ok": check.ok, "winner_follows_from_seed":
             check.winner_follows_from_seed, "eligible_matches_ledger":
             check.eligible_matches_ledger, "record": check.record,

@@ -31,7 +31,7 @@ def reward_list(app: App, customer_id: int | None, as_json: bool) -> None:
     data = [{"id": s.reward.id, "name": s.reward.name, "points": s.reward.points,
              "description": s.reward.description,
              **({"missing": s.missing} if customer_id is not None else {})} for s in rows]
-    columns = ["ID", "Reward", ("Points", "right")]
+    columns: list[str | tuple[str, str]] = ["ID", "Reward", ("Points", "right")]
     if customer_id is not None:
         columns.append(("Still needed", "right"))
     emit(as_json, data, lambda: print_table(
@@ -49,8 +49,6 @@ def reward_list(app: App, customer_id: int | None, as_json: bool) -> None:
 @click.pass_obj
 def reward_redeem(app: App, customer_id: int, reward_id: str, as_json: bool) -> None:
     """Give CUSTOMER_ID the reward REWARD_ID for its points price."""
-    from loyalty.services.rewards import redeem_reward
-
-    event = redeem_reward(app.engine, customer_id, reward_id)
+    event = app.engine.claim_reward(customer_id, reward_id)
     emit(as_json, event, lambda: click.echo(
         f"{event.reason}: {-event.points} points; {event.balance} points left."))

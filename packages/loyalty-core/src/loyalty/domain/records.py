@@ -95,6 +95,34 @@ class Sale:
 
 
 @attrs.frozen
+class DrawRecord:
+    """One drawn slot, as audited: who could win, with which seed, and who did."""
+
+    slot: str
+    shop_id: str
+    scheduled_for: datetime
+    drawn_at: datetime
+    seed: int
+    eligible: list[int]
+    eligible_days: int
+    winner_customer_id: int | None
+    prize_points: int
+
+
+@attrs.frozen
+class Coupon:
+    code: str
+    customer_id: int
+    value_minor: int
+    currency: str
+    points: int
+    issued_at: datetime
+    expires_on: date | None
+    used_at: datetime | None
+    used_document: str | None
+
+
+@attrs.frozen
 class RebuildReport:
     customers: int
     corrected: list[int]

@@ -1,4 +1,4 @@
-"""Points for actions beyond purchases, posted on the ledger: ``loyalty award``.
+"""Points for actions beyond purchases: ``loyalty award``.
 
 Each award's idempotency key comes from ``rules.campaigns.action_awards`` (the action, the
 customer and the natural occasion: the year of a birthday, the id of a review), so pressing the
@@ -7,21 +7,17 @@ button twice, or a scheduler that runs every morning, awards once.
 
 from __future__ import annotations
 
-from datetime import date
-
 import attrs
-import sqlalchemy as sa
 
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
-from loyalty.domain.events import Event
 from loyalty.domain.events import PointsAwarded
-from loyalty.domain.events import TierRaised
-from loyalty.ledger import entries
-from loyalty.ledger.posting import Posting
 from loyalty.domain.rules import campaigns
-from loyalty.domain.rules import tiers as tier_rules
 from loyalty.domain.rules.lots import expiry_date
+from loyalty.domain.shop import Shop
+from loyalty.ledger import entries
+from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services.points import entry_columns
+from loyalty.services.points import follow_stars
 
 
 @attrs.frozen
@@ -34,14 +30,14 @@ class AwardOutcome:
 
 
 def award_action(
-    engine: Engine, customer_id: int, action: str, *, referred: int | None = None,
+    shop: Shop, uow: UnitOfWork, customer_id: int, action: str, *, referred: int | None = None,
     ref: str | None = None, actor: str = "cli",
 ) -> AwardOutcome:
     """Award ``action`` to a customer (and, for a referral, to the referred customer too)."""
-    now = engine.clock()
-    today: date = engine.business_date(now)
+    now = shop.now()
+    today = shop.business_date(now)
     try:
-        planned = campaigns.action_awards(action, customer_id, engine.settings.campaigns.actions,
+        planned = campaigns.action_awards(action, customer_id, shop.settings.campaigns.actions,
                                           today=today, referred=referred, ref=ref)
     except campaigns.ActionRefused as refused:
         raise LoyaltyError(f"Cannot award {action}: {refused}.",
@@ -51,37 +47,28 @@ def award_action(
         raise LoyaltyError(f"The action {action!r} gives no points.",
                            hint=f"Set them with 'loyalty settings set campaigns.actions.{setting} "
                            "50'.")
-
-    def work(conn: sa.Connection, posting: Posting, events: list[Event]) -> AwardOutcome:
-        given = entries.existing_entry_keys(conn, [a.key for a in planned])
-        awarded = []
-        for award in planned:
-            if award.key in given:
-                continue
-            account = posting.account(award.customer_id)
-            stars_before = account.stars
-            shop = engine.settings.shop
-            posting.credit(
-                account, award.points, kind="earn", business_date=today,
-                expires_on=expiry_date(today, engine.settings.expiry), counts_toward_tier=True,
-                occurred_at=now, idempotency_key=award.key, source_type="action",
-                source_id=ref or (str(referred) if referred is not None else None),
-                rule_id=award.rule_id, reason=award.reason, actor=actor, shop_id=shop.id,
-                till_id=shop.till, event_id=PointsAwarded.id_for(award.key),
-            )
-            account.stars = tier_rules.stars_for(account.lifetime_earned, engine.settings.tiers)
-            event = PointsAwarded(
-                occurred_at=now, customer_id=award.customer_id, points=award.points,
-                balance=account.points, idempotency_key=award.key, business_date=today,
-                reason=award.reason, action=action, rule_id=award.rule_id,
-            )
-            awarded.append(event)
-            events.append(event)
-            if account.stars > stars_before:
-                events.append(TierRaised(
-                    occurred_at=now, customer_id=award.customer_id, old_stars=stars_before,
-                    new_stars=account.stars, max_stars=engine.max_stars, cause_key=award.key,
-                ))
-        return AwardOutcome(action, awarded, sorted(given))
-
-    return engine.write(lambda uow: work(uow.connection, uow.posting, uow.events))
+    given = entries.existing_entry_keys(uow.connection, [a.key for a in planned])
+    awarded = []
+    for award in planned:
+        if award.key in given:
+            continue
+        account = uow.posting.account(award.customer_id)
+        uow.posting.credit(
+            account, award.points, kind="earn", business_date=today,
+            expires_on=expiry_date(today, shop.settings.expiry), counts_toward_tier=True,
+            occurred_at=now, source_type="action",
+            source_id=ref or (str(referred) if referred is not None else None),
+            rule_id=award.rule_id, reason=award.reason, actor=actor,
+            **entry_columns(shop, award.key, PointsAwarded),
+        )
+        raised = follow_stars(shop, account, occurred_at=now, cause_key=award.key)
+        event = PointsAwarded(
+            occurred_at=now, customer_id=award.customer_id, points=award.points,
+            balance=account.points, idempotency_key=award.key, business_date=today,
+            reason=award.reason, action=action, rule_id=award.rule_id,
+        )
+        awarded.append(event)
+        uow.events.append(event)
+        if raised is not None:
+            uow.events.append(raised)
+    return AwardOutcome(action, awarded, sorted(given))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
-
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsRedeemed
 from loyalty.domain.rules import rewards
 from loyalty.domain.settings import Reward
+from loyalty.domain.shop import Shop
+from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services import redemption
 
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
 
-
-def reward_by_id(engine: Engine, reward_id: str) -> Reward:
-    catalogue = engine.settings.rewards.catalogue
+def reward_by_id(shop: Shop, reward_id: str) -> Reward:
+    """The catalogue's reward ``reward_id``; refuses one the catalogue does not have."""
+    catalogue = shop.settings.rewards.catalogue
     reward = rewards.find_reward(catalogue, reward_id)
     if reward is None:
         known = ", ".join(r.id for r in catalogue) or "none yet"
@@ -24,13 +22,11 @@ def reward_by_id(engine: Engine, reward_id: str) -> Reward:
     return reward
 
 
-def redeem_reward(
-    engine: Engine, customer_id: int, reward_id: str, *, key: str | None = None,
+def claim_reward(
+    shop: Shop, uow: UnitOfWork, customer_id: int, reward_id: str, *, key: str,
     actor: str = "cli",
 ) -> PointsRedeemed:
-    """Spend the reward's price; ``key`` makes a retried click redeem once."""
-    reward = reward_by_id(engine, reward_id)
-    return engine.redeem(
-        customer_id, reward.points, reason=f"Reward: {reward.name}", actor=actor,
-        key=key or f"reward/{reward.id}/{uuid.uuid4()}",
-    )
+    """Spend the reward's price; a key claimed before returns that redemption instead."""
+    reward = reward_by_id(shop, reward_id)
+    return redemption.redeem(shop, uow, customer_id, reward.points,
+                             reason=f"Reward: {reward.name}", actor=actor, key=key)
