@@ -45,12 +45,15 @@ hookimpl = pluggy.HookimplMarker(NAME)
 
 
 @hookspec
-def loyalty_currencies() -> Iterable[Currency]:
+def loyalty_currencies(code: str | None) -> Iterable[Currency]:
     """Return the currencies this plugin adds.
 
     Called whenever the engine resolves ``shop.currency`` or lists currencies (the Settings
     tab's dropdown). A code offered by two plugins resolves to the one registered last, so a
     plugin can change the symbol of a built-in currency.
+
+    :param code: when the engine resolves one currency, its ISO code: a plugin with many may
+        return just that one (or nothing). None when every currency is listed.
 
     :return: an iterable of :class:`loyalty.domain.money.Currency`.
     """

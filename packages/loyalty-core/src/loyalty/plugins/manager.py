@@ -109,11 +109,15 @@ class Plugins:
         return [item for result in reversed(hook(**kwargs)) if result for item in result]
 
     def currencies(self) -> dict[str, Currency]:
-        return {c.code: c for c in self._collect(self.manager.hook.loyalty_currencies)}
+        return {c.code: c
+                for c in self._collect(self.manager.hook.loyalty_currencies, code=None)}
 
     def currency(self, code: str) -> Currency:
+        """The currency with ISO ``code``, asking the plugins for that one only."""
+        found = {c.code: c
+                 for c in self._collect(self.manager.hook.loyalty_currencies, code=code)}
         try:
-            return self.currencies()[code]
+            return found[code]
         except KeyError:
             known = ", ".join(sorted(self.currencies()))
             raise SettingsError(
