@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loyalty.cli.app import _load_commands
+from loyalty.cli.app import load_commands
 from loyalty.cli.app import cli
 
 
 @pytest.fixture(scope="module", autouse=True)
 def commands() -> None:
-    _load_commands()
+    load_commands()
 
 
 @pytest.fixture

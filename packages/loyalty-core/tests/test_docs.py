@@ -57,10 +57,10 @@ def core_commands() -> list[str]:
     """``customers``, ``customer add``, ... for every command these core modules define."""
     import click
 
-    from loyalty.cli.app import _load_commands
+    from loyalty.cli.app import load_commands
     from loyalty.cli.app import cli
 
-    _load_commands()
+    load_commands()
     found = []
     for name, command in cli.commands.items():
         subcommands = command.commands.items() if isinstance(command, click.Group) else []

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from loyalty import hookimpl
 from loyalty.domain.channels import Recipient
-from loyalty.cli.app import _load_commands
+from loyalty.cli.app import load_commands
 from loyalty.cli.app import cli
 from loyalty.engine import Engine
 from loyalty.domain.events import PointsEarned
@@ -132,7 +132,7 @@ def test_a_plugin_whose_import_fails_is_reported_and_does_not_stop_the_others(si
 def test_the_plugins_command_shows_a_broken_plugin(site, pigeon, tmp_path):
     site.install("loyalty-broken", "1.0", {"broken": "loyalty_broken"},
                  {"loyalty_broken": "import no_such_module_anywhere\n"})
-    _load_commands()
+    load_commands()
     args = ["--ledger", str(tmp_path / "l.db"), "--settings", str(tmp_path / "s.toml"),
             "plugins"]
     result = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import threading
 import tkinter as tk
 from collections.abc import Callable
@@ -240,11 +241,24 @@ def default_background_tasks() -> list[BackgroundTask]:
     ]
 
 
+def make_dpi_aware() -> None:
+    """On Windows, draw at the screen's real resolution: without this a scaled screen (125%,
+    150%) shows the window stretched and blurry. Elsewhere Tk already does."""
+    if sys.platform == "win32":
+        import ctypes
+
+        try:
+            ctypes.windll.shcore.SetProcessDpiAwareness(1)  # per monitor, Windows 8.1 and later
+        except (AttributeError, OSError):
+            ctypes.windll.user32.SetProcessDPIAware()  # Windows 7
+
+
 def run(engine: Engine, *, list_messages: ListMessages | None = None,
         background_tasks: Sequence[BackgroundTask] | None = None) -> None:
     """Open the window on ``engine`` and return when the shop owner closes it."""
     from loyalty_ui_tk.notification_log import message_source
 
+    make_dpi_aware()
     app = LoyaltyApp(
         engine,
         list_messages=list_messages if list_messages is not None else message_source(engine),

@@ -11,6 +11,8 @@ import click
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.cli.paths import default_ledger_path
+from loyalty.cli.logs import LEVELS
+from loyalty.cli.logs import configure_logging
 from loyalty.cli.output import make_streams_safe
 from loyalty.cli.paths import default_settings_path
 from loyalty.plugins.manager import Plugins
@@ -121,17 +123,24 @@ class LoyaltyGroup(click.Group):
     default=lambda: str(default_settings_path()), show_default="in your config folder",
     type=click.Path(dir_okay=False, path_type=Path), help="Settings file (.toml or .json).",
 )
+@click.option(
+    "--log-level", envvar="LOYALTY_LOG_LEVEL", default="INFO", show_default=True,
+    type=click.Choice(LEVELS, case_sensitive=False),
+    help="What goes to the log file in your log folder (warnings also go to the screen).",
+)
 @click.version_option(package_name="loyalty-core")
 @click.pass_context
-def cli(ctx: click.Context, ledger: str, settings_path: Path) -> None:
+def cli(ctx: click.Context, ledger: str, settings_path: Path, log_level: str) -> None:
     """A loyalty points engine for small shops."""
+    configure_logging(log_level.upper())
     given = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
     app = App(ledger, settings_path, ledger_given=given)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
 
-def _load_commands() -> None:
+def load_commands() -> None:
+    """Add the core's commands and the plugins' to ``cli`` (again: adds nothing twice)."""
     for module in COMMAND_MODULES:
         importlib.import_module(module)
     try:
@@ -140,6 +149,8 @@ def _load_commands() -> None:
         click.echo(f"warning: plugin commands not loaded: {exc}", err=True)
         return
     for command in extra:
+        if cli.commands.get(command.name or "") is command:
+            continue
         if command.name in cli.commands:
             click.echo(f"warning: a plugin's command {command.name!r} clashes with the core's; "
                        "ignored", err=True)
@@ -149,7 +160,7 @@ def _load_commands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     make_streams_safe()
-    _load_commands()
+    load_commands()
     try:
         cli.main(args=argv, prog_name="loyalty", standalone_mode=False)
     except click.exceptions.Abort:
