@@ -1,4 +1,4 @@
-"""``import loyalty`` is cheap, and ``loyalty.__all__`` names everything the public API hands out."""
+"""``import loyalty`` is cheap, and ``loyalty.__all__`` names all that the public API hands out."""
 
 from __future__ import annotations
 
