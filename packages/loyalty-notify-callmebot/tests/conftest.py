@@ -3,7 +3,9 @@
 The first path segment picks the behaviour, so a test chooses it through the ``base_url``
 setting: ``http://127.0.0.1:PORT/ok`` succeeds, ``/bad-key`` answers 200 with CallMeBot's
 error text, ``/busy`` says too many requests, ``/slow`` answers after ``SLOW_SECONDS``,
-``/broken`` fails with HTTP 500, ``/odd`` answers a page nobody expects. Every request is
+``/broken`` fails with HTTP 500, ``/odd`` answers a page nobody expects, ``/quoting``
+answers an error page that quotes the success text, ``/limited`` answers HTTP 429 to the key
+``LIMITED_KEY`` only. Every request is
 recorded with its raw query string and the decoded parameters.
 """
 
@@ -23,6 +25,7 @@ import pytest
 
 
 SLOW_SECONDS = 1.5
+LIMITED_KEY = "5550999"
 
 SUCCESS_PAGES = {
     "/whatsapp.php": "<p><b>Message queued.</b> You will receive it in a few seconds.</p>",
@@ -58,6 +61,13 @@ class CallMeBotLike(BaseHTTPRequestHandler):
                                 "paused.</p>")
         if behaviour == "slow":
             time.sleep(SLOW_SECONDS)
+            return self._answer(200, SUCCESS_PAGES[endpoint])
+        if behaviour == "quoting":
+            return self._answer(200, "<p><b>Error:</b> the apikey is not valid. Once it is, "
+                                "you will see <i>Message queued</i> here.</p>")
+        if behaviour == "limited":
+            if params.get("apikey") == LIMITED_KEY:
+                return self._answer(429, "<p>Too many requests</p>")
             return self._answer(200, SUCCESS_PAGES[endpoint])
         if behaviour == "broken":
             return self._answer(500, "<h1>Internal Server Error</h1>")

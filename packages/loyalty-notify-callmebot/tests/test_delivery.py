@@ -14,6 +14,8 @@ from loyalty.ledger import outbox
 
 
 KEY = "5550123"
+LIMITED_KEY = "5550999"
+"""The key the fake CallMeBot's ``/limited`` answers HTTP 429 to (see conftest.py)."""
 
 
 def configured(base_url: str) -> Settings:
@@ -81,3 +83,42 @@ def test_loyalty_outbox_send_delivers_from_the_command_line(engine, till, nimal,
     assert main(["outbox", "send", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sent"] == 1
     assert len(callmebot.received) == 1
+
+
+def test_an_error_page_that_quotes_the_success_text_is_not_taken_for_a_sent_message(
+        engine, till, nimal, callmebot):
+    engine.update_settings(configured(callmebot.url("quoting")))
+    engine.record_sale(till.sale(nimal, 500))
+    assert engine.dispatcher().run_once().sent == 0
+    [message] = rows(engine)
+    assert message.status == "failed" and "not valid" in message.last_error
+
+
+def test_an_address_that_is_not_a_web_address_is_refused_when_it_is_set(engine, tmp_path,
+                                                                           capsys):
+    settings_file = tmp_path / "s.toml"
+    save_settings(engine.settings, settings_file)
+    code = main(["--ledger", str(tmp_path / "l.db"), "--settings", str(settings_file),
+                 "settings", "set", "plugins.callmebot.base_url", "file:///etc/passwd"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1
+    assert "plugins.callmebot.base_url" in err and "http:// or https://" in err
+    assert "file:///etc/passwd" not in settings_file.read_text(encoding="utf-8")
+
+
+def test_a_rate_limited_recipient_waits_while_the_channel_serves_everyone_else(
+        engine, till, nimal, callmebot):
+    engine.update_settings(configured(callmebot.url("limited")))
+    ayesha = engine.add_customer("Ayesha Khan", phone="+92 300 555 0999", platform="whatsapp",
+                                 messaging_key=LIMITED_KEY).id
+    engine.record_sale(till.sale(ayesha, 500))
+    engine.record_sale(till.sale(ayesha, 700))
+    engine.record_sale(till.sale(nimal, 900))
+    report = engine.dispatcher().run_once()
+    assert report.sent == 1 and report.skipped_channels == {}
+    by_customer = {(m.customer_id, m.status) for m in rows(engine)}
+    assert by_customer == {(nimal, "sent"), (ayesha, "pending")}
+    ayesha_messages = [m for m in rows(engine) if m.customer_id == ayesha]
+    assert len(ayesha_messages) == 2
+    assert len({m.next_attempt_at for m in ayesha_messages}) == 1  # both wait the same pause
+

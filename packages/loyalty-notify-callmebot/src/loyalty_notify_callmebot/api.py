@@ -5,8 +5,9 @@ CallMeBot answers with a small HTML page, often with status 200 even when nothin
 channel's success text; everything else is a failure, classified as:
 
 * transient (retry later): connection errors, HTTP 5xx and 429, "too many requests" and
-  "paused" pages. Throttling pauses the whole channel (CallMeBot is known to lock an account
-  for 15 minutes after bursts).
+  "paused" pages. Throttling pauses that recipient (CallMeBot limits each API key, which is
+  each customer's own, and is known to lock a key for 15 minutes after bursts); the
+  channel's other customers go on.
 * permanent (do not retry): a wrong or unknown key, HTTP 4xx, an answer we do not recognise,
   and a read timeout: the request reached CallMeBot, which may have queued the message, so
   sending again could deliver it twice. The shop sees it as failed and can retry it by hand.
@@ -45,6 +46,11 @@ SUCCESS_TEXTS = {
 
 THROTTLED_WORDS = ("too many", "paused", "try again later", "slow down")
 
+FAILURE_WORDS = ("error", "invalid", "wrong", "denied", "blocked", "not ", "unable", "fail",
+                 "problem", "expired", "unknown")
+"""Words of CallMeBot's failure pages: a page that has them is no success, whatever else it
+quotes (an error page can echo "Message queued" from its help text)."""
+
 THROTTLE_PAUSE = 900.0
 """Seconds to leave a throttled channel alone (CallMeBot's observed 15-minute lock)."""
 
@@ -74,9 +80,10 @@ def classify(
     """What an answer from CallMeBot means for the message."""
     text = page_text(body)
     marker = success_text or SUCCESS_TEXTS[channel]
-    if 200 <= status < 300 and marker.lower() in body.lower():
+    lowered = page_text(body, limit=len(body) + 1).lower()
+    if 200 <= status < 300 and marker.lower() in lowered and not any(
+            word in lowered for word in FAILURE_WORDS + THROTTLED_WORDS):
         return Answer("sent", text)
-    lowered = text.lower()
     said = f"CallMeBot answered HTTP {status}: {text or '(empty page)'}"
     if status == 429 or any(word in lowered for word in THROTTLED_WORDS):
         wait = throttle_pause
@@ -104,6 +111,10 @@ def call(
     secrets = [params.get("apikey")]
     try:
         response = session.get(url, params=dict(params), timeout=timeout)
+    except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidURL) as exc:  # a setting is wrong: retrying cannot help
+        return Answer("permanent", redact(f"the CallMeBot address is not usable: {_reason(exc)}; "
+                                          "fix plugins.callmebot.base_url", secrets))
     except requests.ConnectionError as exc:  # includes ConnectTimeout: nothing was sent
         return Answer("transient", redact(f"cannot reach CallMeBot: {_reason(exc)}", secrets))
     except requests.ReadTimeout:

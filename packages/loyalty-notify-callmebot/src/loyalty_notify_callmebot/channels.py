@@ -86,7 +86,7 @@ class CallMeBotChannel:
                      recipient.customer_id)
             return
         raise DeliveryFailed(answer.detail, permanent=answer.outcome == "permanent",
-                             retry_after=answer.retry_after)
+                             retry_after=answer.retry_after, recipient_only=True)
 
 
 CHANNELS = (

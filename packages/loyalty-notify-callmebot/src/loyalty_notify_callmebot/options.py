@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import attrs
 
 from loyalty_notify_callmebot.api import DEFAULT_BASE_URL
@@ -14,9 +16,16 @@ def _seconds(instance: object, attribute: attrs.Attribute, value: float) -> None
         raise ValueError(f"must be zero or more seconds (got {value})")
 
 
+def _web_address(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"must be an http:// or https:// address (got {value!r}); "
+                         f"the default is {DEFAULT_BASE_URL}")
+
+
 @attrs.frozen
 class Options:
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL, validator=_web_address)
     """Where CallMeBot's API is; tests point it at a local server."""
     connect_timeout: float = attrs.field(default=5.0, converter=float, validator=_seconds)
     read_timeout: float = attrs.field(default=30.0, converter=float, validator=_seconds)

@@ -47,6 +47,8 @@ def settings_set(app: App, key: str, value: str) -> None:
         app.plugins.currency(updated.shop.currency)
     if key.startswith("pos.adapter") and updated.pos.adapter:
         app.plugins.pos_adapter(updated.pos.adapter)
+    if key.startswith("plugins."):
+        app.plugins.channels(updated)  # channel plugins read (and so check) their options here
     try:
         save_settings(updated, app.settings_path)
     except OSError as exc:

@@ -20,15 +20,18 @@ class DeliveryFailed(Exception):  # noqa: N818 - reads as what happened
     """A channel could not deliver. ``permanent`` failures are not retried.
 
     ``retry_after`` (seconds) asks the dispatcher to send nothing more on this channel for
-    that long, e.g. when the service says it is throttling us.
+    that long, e.g. when the service says it is throttling us; with ``recipient_only`` the
+    pause holds only this recipient's messages (a service that limits each recipient's key).
     """
 
     def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None,
+        recipient_only: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.recipient_only = recipient_only
 
 
 class Channel(Protocol):

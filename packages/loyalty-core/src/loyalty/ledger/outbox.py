@@ -235,6 +235,17 @@ def postpone_channel(connection: sa.Connection, channel: str, until: datetime) -
     ).rowcount
 
 
+def postpone_recipient(
+    connection: sa.Connection, channel: str, customer_id: int, until: datetime
+) -> int:
+    """Hold the pending messages of one customer on ``channel`` until ``until``."""
+    return connection.execute(
+        o.update().where(o.c.channel == channel, o.c.customer_id == customer_id,
+                         o.c.status == "pending", o.c.next_attempt_at < until)
+        .values(next_attempt_at=until)
+    ).rowcount
+
+
 def mark_sent(connection: sa.Connection, claimed: Claimed, *, now: datetime) -> None:
     connection.execute(
         o.update().where(o.c.id == claimed.id, o.c.status == "sending")

@@ -147,20 +147,20 @@ class Dispatcher:
                     "or change the customer's platform, then retry", permanent=True)
             channel.send(recipient, claimed.text)
         except DeliveryFailed as failure:
-            self._failed(claimed, str(failure), failure.permanent, failure.retry_after, report)
+            self._failed(claimed, failure, report)
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the others
-            self._failed(claimed, f"{type(exc).__name__}: {exc}", False, None, report)
+            self._failed(claimed, DeliveryFailed(f"{type(exc).__name__}: {exc}"), report)
         else:
             with self.transaction() as conn:
                 outbox.mark_sent(conn, claimed, now=self.clock())
             report.sent += 1
 
     def _failed(
-        self, claimed: outbox.Claimed, error: str, permanent: bool, retry_after: float | None,
-        report: DispatchReport,
+        self, claimed: outbox.Claimed, failure: DeliveryFailed, report: DispatchReport
     ) -> None:
         now = self.clock()
-        last = permanent or claimed.attempts >= self.policy.max_attempts
+        error, retry_after = str(failure), failure.retry_after
+        last = failure.permanent or claimed.attempts >= self.policy.max_attempts
         retry_at = None
         if not last:
             retry_at = now + self.policy.delay_after(claimed.attempts)
@@ -171,8 +171,11 @@ class Dispatcher:
             outbox.mark_failed(conn, claimed, safe, retry_at=retry_at)
             if retry_after is not None:
                 until = now + timedelta(seconds=retry_after)
-                self.paused[claimed.channel] = until
-                outbox.postpone_channel(conn, claimed.channel, until)
+                if failure.recipient_only:
+                    outbox.postpone_recipient(conn, claimed.channel, claimed.customer_id, until)
+                else:
+                    self.paused[claimed.channel] = until
+                    outbox.postpone_channel(conn, claimed.channel, until)
         if retry_at is None:
             report.failed += 1
             log.warning("message %d to customer %d via %s failed for good after %d attempt(s): %s",
