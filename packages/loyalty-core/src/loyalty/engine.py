@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import random
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
@@ -66,10 +67,12 @@ from loyalty.ledger import draws as draw_rows
 from loyalty.ledger import entries
 from loyalty.ledger import outbox
 from loyalty.ledger.database import create_database_engine
+from loyalty.ledger.database import ledger_file
 from loyalty.ledger.database import migrate
 from loyalty.ledger.database import retry_transient
 from loyalty.ledger.database import transaction
 from loyalty.ledger.database import translate_errors
+from loyalty.ledger.files import backup_sqlite
 from loyalty.ledger.outbox import OutboxMessage
 from loyalty.ledger.posting import Posting
 from loyalty.ledger.unit_of_work import UnitOfWork
@@ -542,3 +545,24 @@ class Engine:
         key = key or f"reward/{reward_id}/{uuid.uuid4()}"
         return self.write(lambda uow: rewards.claim_reward(
             self.shop, uow, customer_id, reward_id, key=key, actor=actor))
+
+    # ---- backups ------------------------------------------------------------------------------
+
+    def backup(self, target: Path | None = None) -> Path:
+        """Copy a SQLite ledger, consistently, while tills keep selling; readable by the owner
+        only. ``target`` defaults to ``backups/<name>-<time>.db`` beside the ledger."""
+        source = ledger_file(self.db.url.render_as_string(hide_password=False))
+        if source is None:
+            raise LedgerError("This ledger is on a database server; back it up with the "
+                              "server's own tools.", hint="For PostgreSQL: pg_dump.")
+        if target is None:
+            stamp = self.clock().astimezone(self.shop.zone).strftime("%Y-%m-%d-%H%M%S")
+            target = source.parent / "backups" / f"{source.stem}-{stamp}.db"
+        try:
+            return backup_sqlite(source, target)
+        except FileExistsError:
+            raise LedgerError(f"{target} exists already.",
+                              hint="Give another file name; a backup never overwrites.") from None
+        except (OSError, sqlite3.Error) as exc:
+            raise LedgerError(f"Cannot back up the ledger to {target}: {exc}.",
+                              hint="Choose a folder you can write to.") from None

@@ -36,11 +36,12 @@ COMMAND_MODULES = (
     "loyalty.cli.membership",
     "loyalty.cli.ui",
     "loyalty.cli.migrate",
+    "loyalty.cli.backup",
 )
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customer show", "report", "ask", "outbox",
+    "balance", "history", "customers", "customer show", "report", "ask", "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
 })
 """Commands that only look: on a ledger file that is not there they say so instead of

@@ -21,6 +21,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from loyalty.domain.errors import LedgerError
+from loyalty.ledger.files import create_private_file
+from loyalty.ledger.files import make_private_folder
 
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,8 @@ def create_database_engine(url: str | Path) -> sa.Engine:
                 hint="Give a file name inside it, e.g. " + str(path / "loyalty.db"),
             )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
+            create_private_file(path)
         except OSError as exc:
             raise LedgerError(
                 f"Cannot create the folder for the ledger {path}: {exc.strerror}.",
