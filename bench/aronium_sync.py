@@ -5,7 +5,7 @@
 Builds ``pos.db`` (85% sales, 40% of them with a customer, 3% refunds, the rest other
 document types; 1-4 items each) in a temporary folder, then times:
 
-* the full sync: every customer and document into a fresh SQLite ledger (``sync_once``, in
+* the full sync: every customer and document into a fresh SQLite ledger (``Engine.sync``, in
   batches of ``loyalty sync``'s default size);
 * one new sale picked up afterwards by the same open adapter, as ``loyalty watch`` does
   (the edit scan is not due), and by a freshly opened adapter, as ``loyalty sync`` does
@@ -29,11 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from loyalty.engine import Engine
 from loyalty.domain.pos import PosBatch
 from loyalty.domain.settings import Settings
+from loyalty.engine import Engine
 from loyalty.services.sync import DEFAULT_BATCH_SIZE
-from loyalty.services.sync import sync_once
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
 from loyalty_pos_aronium.testing import build_bulk
@@ -77,7 +76,7 @@ def main() -> None:
                                  with_lines=args.lines, read_ahead=args.read_ahead)
         reads = TimedReads(adapter)
         started, cpu, worker = time.perf_counter(), time.process_time(), children_cpu()
-        report = sync_once(engine, reads, batch_size=args.batch_size)
+        report = engine.sync(reads, batch_size=args.batch_size)
         full, cpu = time.perf_counter() - started, time.process_time() - cpu
         rate = report.documents_read / full if full else 0
         print(f"full sync: {full:.1f} s wall, {cpu:.1f} s CPU ({rate:,.0f} documents/s); "
@@ -90,7 +89,7 @@ def main() -> None:
         till = AroniumFixture.attach(pos_db)
         till.sale(2, [(1, 2)])
         started = time.perf_counter()
-        report = sync_once(engine, adapter)
+        report = engine.sync(adapter)
         warm = (time.perf_counter() - started) * 1000
         assert report.sales_recorded == 1, report
         print(f"1 new sale, open adapter (loyalty watch): {warm:.1f} ms  [target < 100 ms]")
@@ -99,7 +98,7 @@ def main() -> None:
         started = time.perf_counter()
         fresh = AroniumAdapter(pos_db, timezone_name="Asia/Colombo", with_lines=args.lines,
                                read_ahead=args.read_ahead)
-        report = sync_once(engine, fresh)
+        report = engine.sync(fresh)
         cold = (time.perf_counter() - started) * 1000
         assert report.sales_recorded == 1, report
         print(f"1 new sale, newly opened adapter with edit scan (loyalty sync): {cold:.0f} ms")

@@ -23,7 +23,6 @@ from loyalty.domain.settings import Multiplier
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
 from loyalty.engine import Engine
-from loyalty.services.reports import build_report
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 
@@ -64,7 +63,7 @@ def ledger(campaigns: bool, folder: Path, customers: int, sales: int) -> float:
         lots = customers * sales
         timed("loyalty expire (first run)", lots, lambda: engine.expire())
         timed("loyalty expire (again, nothing to do)", lots, lambda: engine.expire())
-        timed("loyalty report --period week", lots, lambda: build_report(engine, period="week"))
+        timed("loyalty report --period week", lots, lambda: engine.report(period="week"))
         clock.now -= timedelta(days=1)
         timed("loyalty draw run", customers, engine.run_draw)
         return total

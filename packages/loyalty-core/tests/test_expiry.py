@@ -15,16 +15,16 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.events import PointsExpired
-from loyalty.ledger import schema
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules.lots import Lot
 from loyalty.domain.rules.lots import allocate
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.engine import Engine
+from loyalty.ledger import schema
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import assert_ledger_consistent
 
@@ -191,9 +191,8 @@ def test_upcoming_expiries_list_every_batch_not_just_the_first(engine, clock, ti
     engine.record_sale(till.sale(ann.id, 2000))
     engine.record_sale(till.sale(ann.id, 1000))
     from loyalty.services.self_service import ExpiringPoints
-    from loyalty.services.self_service import standing
 
-    assert standing(engine, ann.id).expiring == [ExpiringPoints(date(2026, 2, 4), 30),
+    assert engine.standing(ann.id).expiring == [ExpiringPoints(date(2026, 2, 4), 30),
                                                  ExpiringPoints(date(2026, 2, 7), 30)]
 
 

@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 
 from loyalty.domain.errors import SettingsError
 from loyalty.domain.events import SaleLine
-from loyalty.services.memberships import membership_of
-from loyalty.services.memberships import refresh_memberships
 from loyalty.domain.rules import memberships
 from loyalty.domain.settings import MembershipLevel
 from loyalty.domain.settings import MembershipSettings
@@ -37,38 +35,38 @@ def test_points_reaching_a_level_grant_the_membership_with_its_expiry(engine, ti
     ann, bob = engine.add_customer("Ann"), engine.add_customer("Bob")
     engine.record_sale(till.sale(ann.id, 15_000))
     engine.record_sale(till.sale(bob.id, 5_000))
-    [granted] = refresh_memberships(engine)
+    [granted] = engine.refresh_memberships()
     assert (granted.customer_id, granted.level_name, granted.since, granted.expires_on) == (
         ann.id, "Silver", date(2026, 1, 5), date(2026, 2, 4))
-    assert refresh_memberships(engine) == []
-    held = membership_of(engine, ann.id)
-    assert held.level == SILVER and membership_of(engine, bob.id) is None
+    assert engine.refresh_memberships() == []
+    held = engine.membership(ann.id)
+    assert held.level == SILVER and engine.membership(bob.id) is None
 
 
 def test_a_higher_level_replaces_the_running_one_at_once(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 15_000))
-    refresh_memberships(engine)
+    engine.refresh_memberships()
     clock.advance(days=3)
     engine.record_sale(till.sale(ann.id, 40_000))
-    [gold] = refresh_memberships(engine)
+    [gold] = engine.refresh_memberships()
     assert (gold.level_id, gold.expires_on) == ("gold", date(2026, 3, 9))
-    assert membership_of(engine, ann.id).level == GOLD
+    assert engine.membership(ann.id).level == GOLD
 
 
 def test_a_membership_ends_after_its_last_day_and_recent_points_renew_it(engine, clock, till):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 15_000))
-    refresh_memberships(engine)
+    engine.refresh_memberships()
     clock.advance(days=30)
-    assert membership_of(engine, ann.id) is not None  # 4 February, its last day
+    assert engine.membership(ann.id) is not None  # 4 February, its last day
     clock.advance(days=1)
-    assert membership_of(engine, ann.id) is None
-    [renewed] = refresh_memberships(engine)  # the points are still within 90 days
+    assert engine.membership(ann.id) is None
+    [renewed] = engine.refresh_memberships()  # the points are still within 90 days
     assert renewed.since == date(2026, 2, 5)
     clock.advance(days=120)
-    assert membership_of(engine, ann.id) is None
-    assert refresh_memberships(engine) == []  # old points no longer count
+    assert engine.membership(ann.id) is None
+    assert engine.refresh_memberships() == []  # old points no longer count
 
 
 def test_levels_must_rise(engine):
@@ -91,7 +89,7 @@ def test_the_discount_applies_to_the_chosen_categories_only():
 def test_the_membership_commands(engine, till, loyalty_cli):
     ann = engine.add_customer("Ann")
     engine.record_sale(till.sale(ann.id, 15_000))
-    refresh_memberships(engine)
+    engine.refresh_memberships()
     # On today's real date January's points are too old and January's membership has ended.
     assert loyalty_cli("membership", "refresh", "--json").json() == []
     assert "no running membership" in loyalty_cli("membership", "show", ann.id).out

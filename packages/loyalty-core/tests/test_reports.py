@@ -14,14 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.domain.errors import LoyaltyError
-from loyalty.services.reports import build_report
-from loyalty.services.reports import write_chart
-from loyalty.services.reports import write_flows_csv
-from loyalty.services.reports import write_inactive_csv
 from loyalty.domain.rules import reports
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.services.reports import write_chart
+from loyalty.services.reports import write_flows_csv
+from loyalty.services.reports import write_inactive_csv
 from loyalty.testing.plugin import Till
 
 
@@ -51,7 +50,7 @@ def shop(engine, clock, till):
 
 def test_the_totals_add_up_to_the_points_outstanding_and_their_value(engine, shop):
     ann, bob, cat = shop
-    report = build_report(engine)
+    report = engine.report()
     t = report.totals
     assert (t.issued, t.redeemed, t.expired, t.reversed) == (560, 80, 120, 50)
     assert report.outstanding == t.net == sum(engine.balance(c.id) for c in shop) == 310
@@ -61,36 +60,36 @@ def test_the_totals_add_up_to_the_points_outstanding_and_their_value(engine, sho
 
 
 def test_figures_roll_up_by_day_week_and_month(engine, shop):
-    by_month = build_report(engine, period="month").flows
+    by_month = engine.report(period="month").flows
     assert [(f.start, f.issued, f.redeemed, f.expired) for f in by_month] == [
         (date(2026, 1, 1), 250, 80, 0), (date(2026, 2, 1), 310, 0, 120)]
-    by_week = build_report(engine, period="week").flows
+    by_week = engine.report(period="week").flows
     assert [f.start for f in by_week] == [date(2026, 1, 5), date(2026, 2, 2)]
-    by_day = build_report(engine, period="day").flows
+    by_day = engine.report(period="day").flows
     assert [f.start for f in by_day] == [date(2026, 1, 5), date(2026, 1, 7), date(2026, 2, 6)]
 
 
 def test_a_date_range_limits_the_flows_but_not_the_outstanding(engine, shop):
-    report = build_report(engine, since=date(2026, 2, 1))
+    report = engine.report(since=date(2026, 2, 1))
     assert report.totals.issued == 310 and report.outstanding == 310
-    january = build_report(engine, until=date(2026, 1, 31))
+    january = engine.report(until=date(2026, 1, 31))
     assert january.outstanding == 250 - 80 - 50
     with pytest.raises(LoyaltyError, match="--from"):
-        build_report(engine, since=date(2026, 3, 1), until=date(2026, 2, 1))
+        engine.report(since=date(2026, 3, 1), until=date(2026, 2, 1))
 
 
 def test_a_shop_of_a_chain_sees_only_its_own_entries(engine, shop):
     ann, bob, cat = shop
-    branch = build_report(engine, shop="branch")
+    branch = engine.report(shop="branch")
     assert (branch.totals.issued, branch.outstanding) == (300, 300)
     assert [c.customer_id for c in branch.top] == [cat.id]
-    main_shop = build_report(engine, shop="main")
+    main_shop = engine.report(shop="main")
     assert main_shop.totals.issued == 260
 
 
 def test_customers_are_counted_active_inactive_and_by_rating(engine, shop, clock):
     ann, bob, cat = shop
-    report = build_report(engine)
+    report = engine.report()
     assert (report.customers, report.active) == (3, 2)
     assert [(c.customer_id, c.last_sale) for c in report.inactive] == [(bob.id, date(2026, 1, 5))]
     assert report.by_tier == {"☆☆☆☆☆": 1, "★☆☆☆☆": 2, "★★☆☆☆": 0, "★★★☆☆": 0,
@@ -100,7 +99,7 @@ def test_customers_are_counted_active_inactive_and_by_rating(engine, shop, clock
 
 
 def test_the_csv_exports_have_one_row_per_period_and_per_inactive_customer(engine, shop):
-    report = build_report(engine)
+    report = engine.report()
     out = io.StringIO()
     write_flows_csv(report, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -114,14 +113,14 @@ def test_the_csv_exports_have_one_row_per_period_and_per_inactive_customer(engin
 
 def test_the_chart_is_a_png(engine, shop, tmp_path):
     path = tmp_path / "points.png"
-    write_chart(build_report(engine, period="week"), path)
+    write_chart(engine.report(period="week"), path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_without_matplotlib_the_chart_says_what_to_install(engine, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
     with pytest.raises(LoyaltyError, match=r"loyalty-core\[charts\]"):
-        write_chart(build_report(engine), tmp_path / "x.png")
+        write_chart(engine.report(), tmp_path / "x.png")
 
 
 def test_the_report_command_prints_json_and_writes_csv(shop, tmp_path, loyalty_cli):

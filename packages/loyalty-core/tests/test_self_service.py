@@ -11,14 +11,6 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loyalty.ledger import schema
-from loyalty.services.memberships import refresh_memberships
-from loyalty.services.self_service import INTENTS
-from loyalty.services.self_service import ExpiringPoints
-from loyalty.services.self_service import RewardInReach
-from loyalty.services.self_service import answer
-from loyalty.services.self_service import intent_of
-from loyalty.services.self_service import standing
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import MembershipLevel
 from loyalty.domain.settings import MembershipSettings
@@ -26,6 +18,11 @@ from loyalty.domain.settings import Reward
 from loyalty.domain.settings import RewardSettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.ledger import schema
+from loyalty.services.self_service import INTENTS
+from loyalty.services.self_service import ExpiringPoints
+from loyalty.services.self_service import RewardInReach
+from loyalty.services.self_service import intent_of
 
 
 @pytest.fixture
@@ -47,7 +44,7 @@ def ann(engine, clock, till):
 
 
 def test_the_standing_holds_balance_value_tier_rewards_and_expiry(engine, ann):
-    s = standing(engine, ann.id)
+    s = engine.standing(ann.id)
     assert (s.points, s.value_text, s.stars, s.rating) == (150, "$1.50", 1, "★☆☆☆☆")
     assert (s.next_stars, s.points_to_next) == (2, 350)
     assert s.rewards == [RewardInReach("coffee", "Free coffee", 100, 0),
@@ -58,7 +55,7 @@ def test_the_standing_holds_balance_value_tier_rewards_and_expiry(engine, ann):
 
 def test_points_past_their_day_are_not_counted_before_expire_runs(engine, clock, ann):
     clock.advance(days=26)  # 2026-02-05: the 120 points are gone, 'loyalty expire' not run
-    s = standing(engine, ann.id)
+    s = engine.standing(ann.id)
     assert s.points == 30 and s.expiring == [ExpiringPoints(date(2026, 2, 9), 30)]
     assert engine.balance(ann.id) == 30  # the balance shown leaves them out too
     with engine.db.connect() as conn:  # while the ledger still waits for its expire entries
@@ -75,25 +72,25 @@ def test_points_past_their_day_are_not_counted_before_expire_runs(engine, clock,
     ("What is my level?", "Your rating is ★☆☆☆☆; 350 more points earned bring you to 2 stars."),
 ])
 def test_each_question_gets_its_answer(engine, ann, question, says):
-    assert answer(engine, ann.id, question).text == says
+    assert engine.answer(ann.id, question).text == says
 
 
 def test_a_member_hears_about_the_membership_with_the_rating(engine, ann):
     engine.update_settings(attrs.evolve(engine.settings, memberships=MembershipSettings(
         levels=(MembershipLevel("silver", "Silver", 100, Decimal(5)),))))
-    refresh_memberships(engine)
-    assert answer(engine, ann.id, "my level?").text.endswith(
+    engine.refresh_memberships()
+    assert engine.answer(ann.id, "my level?").text.endswith(
         "You are a Silver member until 2027-01-10: 5% off.")
 
 
 def test_one_star_is_said_in_the_singular(engine, till):
     bob = engine.add_customer("Bob")
     engine.record_sale(till.sale(bob.id, 1_000))
-    assert answer(engine, bob.id, "rating").text.endswith("bring you to 1 star.")
+    assert engine.answer(bob.id, "rating").text.endswith("bring you to 1 star.")
 
 
 def test_a_question_without_keywords_gets_a_summary(engine, ann):
-    reply = answer(engine, ann.id, "hello")
+    reply = engine.answer(ann.id, "hello")
     assert reply.intent == "summary"
     assert reply.text.startswith("You have 150 points") and "expire after" in reply.text
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import settings_from_dict
-from loyalty.services.sync import open_adapter
-
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.testing import AroniumFixture
 
@@ -26,6 +25,6 @@ def settings(aronium: AroniumFixture) -> Settings:
 @pytest.fixture
 def adapter(engine, aronium: AroniumFixture) -> Iterator[AroniumAdapter]:  # noqa: ANN001
     """The adapter exactly as ``loyalty sync`` opens it from the settings."""
-    opened = open_adapter(engine)
+    opened = engine.open_pos()
     yield opened
     opened.close()

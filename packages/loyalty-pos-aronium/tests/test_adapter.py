@@ -8,10 +8,9 @@ from datetime import timezone
 from decimal import Decimal
 
 import pytest
+
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
-from loyalty.services.sync import sync_once
-
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.cursor import Cursor
 from loyalty_pos_aronium.testing import read_all
@@ -143,8 +142,8 @@ def test_syncing_never_modifies_the_aronium_file(aronium, engine, adapter):
     before = (hashlib.sha256(aronium.path.read_bytes()).hexdigest(), aronium.path.stat().st_mtime_ns)
     files_before = sorted(p.name for p in aronium.path.parent.iterdir())
 
-    sync_once(engine, adapter)
-    sync_once(engine, adapter)
+    engine.sync(adapter)
+    engine.sync(adapter)
 
     after = (hashlib.sha256(aronium.path.read_bytes()).hexdigest(), aronium.path.stat().st_mtime_ns)
     assert after == before
@@ -171,21 +170,20 @@ def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium,
     sale = aronium.sale(customer, [(3, 1)])
     now = [0.0]
     adapter = AroniumAdapter(aronium.path, edit_scan_interval=30, monotonic=lambda: now[0])
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     aronium.edit_document(sale, total="20")
     now[0] = 29.0
-    assert sync_once(engine, adapter).sales_revised == 0
+    assert engine.sync(adapter).sales_revised == 0
     aronium.sale(customer, [(1, 1)])
-    assert sync_once(engine, adapter).sales_recorded == 1  # new sales never wait for a scan
+    assert engine.sync(adapter).sales_recorded == 1  # new sales never wait for a scan
     now[0] = 30.5
-    assert sync_once(engine, adapter).sales_revised == 1
+    assert engine.sync(adapter).sales_revised == 1
     adapter.close()
 
 
 def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aronium, engine):
     from loyalty.domain.settings import settings_from_dict
-
     from loyalty_pos_aronium import open_adapter
 
     nimal = aronium.customer("Nimal")

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from loyalty.services.sync import sync_once
 
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.connection import AroniumDatabaseError
@@ -51,7 +50,7 @@ def test_a_sync_waits_while_aronium_finishes_a_write_and_then_succeeds(aronium, 
 
     with aronium_writing(aronium.path, seconds=1.0):
         started = time.monotonic()
-        report = sync_once(engine, adapter)
+        report = engine.sync(adapter)
         waited = time.monotonic() - started
 
     assert report.sales_recorded == 1
@@ -65,7 +64,7 @@ def test_a_lock_held_longer_than_the_busy_timeout_is_reported_as_locked(aronium,
 
     with aronium_writing(aronium.path, seconds=3.0):
         with pytest.raises(AroniumDatabaseError) as raised:
-            sync_once(engine, adapter)
+            engine.sync(adapter)
 
     error = raised.value
     assert error.kind == "locked"
@@ -73,7 +72,7 @@ def test_a_lock_held_longer_than_the_busy_timeout_is_reported_as_locked(aronium,
     assert "locked by another program" in str(error) and "0.3 s" in str(error)
     assert "Try again" in str(error)
     # and the lock gone, the same adapter goes on working
-    assert sync_once(engine, adapter).sales_recorded == 1
+    assert engine.sync(adapter).sales_recorded == 1
     adapter.close()
 
 
@@ -88,13 +87,11 @@ def test_opening_while_aronium_holds_the_lock_too_long_says_locked(aronium):
 def test_watch_rides_out_a_long_lock_and_awards_the_sale_afterwards(aronium, engine):
     import threading
 
-    from loyalty.services.sync import watch
-
     customer = aronium.customer("Nimal")
     adapter = AroniumAdapter(aronium.path, busy_timeout=0.2)
     errors: list[AroniumDatabaseError] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(engine, adapter), daemon=True,
+    watcher = threading.Thread(target=engine.watch, args=(adapter,), daemon=True,
                                kwargs={"interval": 0.1, "stop_event": stop,
                                        "on_error": errors.append})
     aronium.sale(customer, [(3, 1)])

@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loyalty.engine import Engine
+
 from loyalty.domain.pos import PosBatch
 from loyalty.domain.settings import Settings
+from loyalty.engine import Engine
 from loyalty.services.sync import SyncReport
-from loyalty.services.sync import sync_once
-
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.cursor import Cursor
 from loyalty_pos_aronium.read_ahead import MIN_LIMIT
@@ -82,7 +81,7 @@ def synced_batches(adapter: AroniumAdapter, ledger: Path) -> tuple[list[PosBatch
             adapter.read_ahead.wait()  # as if recording took longer than reading ahead
 
     with Engine(ledger, Settings()) as engine:
-        sync_once(engine, adapter, batch_size=LIMIT, progress=keep)
+        engine.sync(adapter, batch_size=LIMIT, progress=keep)
     return batches, running
 
 

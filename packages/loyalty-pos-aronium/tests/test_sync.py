@@ -7,8 +7,6 @@ import threading
 import time
 
 import pytest
-from loyalty.services.sync import sync_once
-from loyalty.services.sync import watch
 
 from loyalty_pos_aronium.testing import AroniumFixture
 
@@ -25,7 +23,7 @@ def test_a_sync_awards_each_customer_sale_and_reports_what_it_did(aronium, engin
     aronium.sale(None)
     aronium.document("100")
 
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert (report.documents_read, report.sales_recorded, report.refunds_recorded) == (4, 2, 0)
     assert report.points_awarded == 24 + 3
@@ -37,9 +35,9 @@ def test_a_sync_awards_each_customer_sale_and_reports_what_it_did(aronium, engin
 def test_a_second_sync_reads_nothing_new(aronium, engine, adapter):
     customer = aronium.customer("Nimal")
     aronium.sale(customer, [(3, 1)])
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
-    again = sync_once(engine, adapter)
+    again = engine.sync(adapter)
 
     assert (again.documents_read, again.customers_imported, again.batches) == (0, 0, 0)
     assert points_by_external_id(engine)[str(customer)] == 12
@@ -62,11 +60,11 @@ def test_a_crash_between_batches_loses_no_sale_and_awards_none_twice(
 
     monkeypatch.setattr(engine, "record", crash_on_third_batch)
     with pytest.raises(RuntimeError, match="power cut"):
-        sync_once(engine, adapter, batch_size=3)
+        engine.sync(adapter, batch_size=3)
     monkeypatch.setattr(engine, "record", record)
 
-    sync_once(engine, adapter, batch_size=3)
-    sync_once(engine, adapter, batch_size=3)
+    engine.sync(adapter, batch_size=3)
+    engine.sync(adapter, batch_size=3)
 
     points = points_by_external_id(engine)
     assert [points[str(c)] for c in customers] == [36, 36, 24, 24]
@@ -75,27 +73,27 @@ def test_a_crash_between_batches_loses_no_sale_and_awards_none_twice(
 def test_an_edited_document_revises_its_points(aronium, engine, adapter):
     customer = aronium.customer("Nimal")
     sale = aronium.sale(customer, [(3, 2)])  # 24.00
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     aronium.edit_document(sale, total="30.00")
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert (report.documents_read, report.sales_revised, report.points_awarded) == (1, 1, 6)
     assert points_by_external_id(engine)[str(customer)] == 30
 
     aronium.edit_document(sale, total="10.00")
-    sync_once(engine, adapter)
+    engine.sync(adapter)
     assert points_by_external_id(engine)[str(customer)] == 10
-    assert sync_once(engine, adapter).documents_read == 0
+    assert engine.sync(adapter).documents_read == 0
 
 
 def test_a_refund_in_aronium_takes_back_what_its_sale_earned(aronium, engine, adapter):
     customer = aronium.customer("Nimal")
     sale = aronium.sale(customer, [(3, 2)])  # 24.00 -> 24 points
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     aronium.refund(sale, [(3, 1)])  # 12.00 back
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert (report.refunds_recorded, report.points_reversed) == (1, 12)
     assert points_by_external_id(engine)[str(customer)] == 12
@@ -107,7 +105,7 @@ def test_a_refund_of_a_sale_that_earned_nothing_is_skipped_with_the_reason(
     anonymous = aronium.sale(None)
     refund = aronium.refund(anonymous)
 
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     [reason] = [s.reason for s in report.skipped if s.document_id == refund]
     assert anonymous in reason and "earned no points" in reason
@@ -115,10 +113,10 @@ def test_a_refund_of_a_sale_that_earned_nothing_is_skipped_with_the_reason(
 
 def test_a_code_changed_in_aronium_reaches_the_ledger(aronium, engine, adapter):
     customer = aronium.customer("Nimal", code="old-key")
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     aronium.edit_customer(customer, Code="new-key", PhoneNumber="+94770000000")
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     [view] = [v for v in engine.accounts() if v.customer.external_id == str(customer)]
     assert (view.customer.messaging_key, view.customer.phone) == ("new-key", "+94770000000")
@@ -138,9 +136,9 @@ def test_a_sale_still_inside_aronium_s_transaction_is_read_once_it_commits(
         "'2026-01-05 10:00:00', 0, 0, 2, 0, 1)", (customer,),
     )
 
-    first = sync_once(engine, adapter)
+    first = engine.sync(adapter)
     till.execute("COMMIT")
-    second = sync_once(engine, adapter)
+    second = engine.sync(adapter)
 
     assert (first.sales_recorded, second.sales_recorded) == (0, 1)
     assert points_by_external_id(engine)[str(customer)] == 5
@@ -149,10 +147,10 @@ def test_a_sale_still_inside_aronium_s_transaction_is_read_once_it_commits(
 
 def test_watch_awards_a_new_sale_within_two_seconds(aronium, engine, adapter):
     customer = aronium.customer("Nimal")
-    sync_once(engine, adapter)
+    engine.sync(adapter)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=watch, args=(engine, adapter), kwargs={"interval": 0.2, "stop_event": stop},
+        target=engine.watch, args=(adapter,), kwargs={"interval": 0.2, "stop_event": stop},
         daemon=True,
     )
     watcher.start()
@@ -175,10 +173,10 @@ def test_a_second_adapter_on_a_fresh_ledger_reads_everything_again(aronium, engi
 
     customer = aronium.customer("Nimal")
     aronium.sale(customer, [(3, 1)])
-    sync_once(engine, adapter)
+    engine.sync(adapter)
 
     with Engine(tmp_path / "other-ledger.db", engine.settings) as other:
-        report = sync_once(other, adapter)
+        report = other.sync(adapter)
 
     assert report.sales_recorded == 1
 

@@ -37,6 +37,7 @@ from loyalty.domain.errors import UnknownPlugin
 from loyalty.domain.events import CouponIssued
 from loyalty.domain.events import CouponUsed
 from loyalty.domain.events import Event
+from loyalty.domain.events import MembershipGranted
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.events import PointsRedeemed
 from loyalty.domain.events import SaleLine
@@ -44,6 +45,8 @@ from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.money import Currency
 from loyalty.domain.money import to_minor
+from loyalty.domain.pos import PosAdapter
+from loyalty.domain.pos import PosBatch
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.records import Coupon
 from loyalty.domain.records import Customer
@@ -88,16 +91,26 @@ from loyalty.services import coupons
 from loyalty.services import customers
 from loyalty.services import draws
 from loyalty.services import expiry
+from loyalty.services import memberships
 from loyalty.services import redemption
+from loyalty.services import reports
 from loyalty.services import rewards
+from loyalty.services import self_service
+from loyalty.services import sync
 from loyalty.services.accounts import AccountView
 from loyalty.services.awards import AwardOutcome
 from loyalty.services.draws import DrawCheck
 from loyalty.services.draws import DrawOutcome
 from loyalty.services.expiry import ExpiryReport
+from loyalty.services.memberships import Membership
 from loyalty.services.redemption import Payment
+from loyalty.services.reports import Report
 from loyalty.services.sales import Outcome
 from loyalty.services.sales import SaleRecorder
+from loyalty.services.self_service import Answer
+from loyalty.services.self_service import Standing
+from loyalty.services.sync import DEFAULT_BATCH_SIZE
+from loyalty.services.sync import SyncReport
 
 
 __all__ = ["AccountView", "Engine", "Outcome", "Payment", "utc_now"]
@@ -566,3 +579,65 @@ class Engine:
         except (OSError, sqlite3.Error) as exc:
             raise LedgerError(f"Cannot back up the ledger to {target}: {exc}.",
                               hint="Choose a folder you can write to.") from None
+
+    # ---- memberships --------------------------------------------------------------------------
+
+    def refresh_memberships(self) -> list[MembershipGranted]:
+        """Grant the memberships customers' recent points reach; safe to run any time."""
+        return self.write(lambda uow: memberships.refresh_memberships(self.shop, uow))
+
+    def membership(self, customer_id: int) -> Membership | None:
+        """The customer's running membership, with its level's discount, or None."""
+        return self.read(lambda conn: memberships.membership_of(self.shop, conn, customer_id))
+
+    # ---- reports ------------------------------------------------------------------------------
+
+    def report(
+        self, *, period: str = "month", since: date | None = None, until: date | None = None,
+        shop: str | None = None, inactive_days: int = 30, top: int = 10,
+    ) -> Report:
+        """Points issued, redeemed, expired and outstanding, and the customers, per ``period``."""
+        return self.read(lambda conn: reports.build_report(
+            self.shop, conn, period=period, since=since, until=until, shop_id=shop,
+            inactive_days=inactive_days, top=top))
+
+    # ---- self-service -------------------------------------------------------------------------
+
+    def standing(self, customer_id: int) -> Standing:
+        """What a customer may ask about: points, rewards in reach, expiry, rating, membership."""
+        return self.read(lambda conn: self_service.standing(self.shop, conn, customer_id))
+
+    def answer(self, customer_id: int, question: str = "") -> Answer:
+        """Answer a customer's question (points, rewards, expiry or rating) in one sentence."""
+        return self.read(lambda conn: self_service.answer(self.shop, conn, customer_id, question))
+
+    # ---- POS sync -----------------------------------------------------------------------------
+
+    def open_pos(self, pos_db: Path | str | None = None) -> PosAdapter:
+        """Open the POS the settings name; ``pos_db`` overrides its database file."""
+        return sync.open_adapter(self.settings, self.plugins, pos_db)
+
+    def sync(
+        self, adapter: PosAdapter, *, batch_size: int = DEFAULT_BATCH_SIZE,
+        progress: Callable[[SyncReport, PosBatch], None] | None = None,
+    ) -> SyncReport:
+        """Record everything new in the POS, batch by batch, resuming where the last sync ended."""
+        return sync.sync_once(self.shop, self, adapter, batch_size=batch_size, progress=progress)
+
+    def watch(
+        self, adapter: PosAdapter, *, stop_event: threading.Event, interval: float = 1.0,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_report: Callable[[SyncReport], None] | None = None,
+        on_error: Callable[[LoyaltyError], None] | None = None,
+    ) -> None:
+        """Sync every ``interval`` seconds until ``stop_event`` is set."""
+        sync.watch(self.shop, self, adapter, interval=interval, stop_event=stop_event,
+                   batch_size=batch_size, on_report=on_report, on_error=on_error)
+
+    def follow_pos(
+        self, stop_event: threading.Event, *, interval: float = 2.0,
+        on_error: Callable[[LoyaltyError], None] | None = None,
+    ) -> None:
+        """Follow the POS the settings name (if any) until ``stop_event`` is set."""
+        sync.watch_configured_pos(self.shop, self, self.plugins, stop_event, interval=interval,
+                                  on_error=on_error)

@@ -22,12 +22,11 @@ from pathlib import Path
 
 import attrs
 import pytest
-from loyalty.engine import Engine
+
 from loyalty.domain.pos import PosAdapter
 from loyalty.domain.pos import PosBatch
+from loyalty.engine import Engine
 from loyalty.services.sync import SyncReport
-from loyalty.services.sync import open_adapter
-from loyalty.services.sync import sync_once
 
 
 ARONIUM_DDL = """
@@ -345,9 +344,9 @@ class AroniumSync:
     batch_size: int = 7
 
     def __call__(self, engine: Engine) -> SyncReport:
-        adapter = open_adapter(engine, self.database)
+        adapter = engine.open_pos(self.database)
         try:
-            return sync_once(engine, adapter, batch_size=self.batch_size)
+            return engine.sync(adapter, batch_size=self.batch_size)
         finally:
             adapter.close()
 

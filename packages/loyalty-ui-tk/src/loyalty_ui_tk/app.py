@@ -20,7 +20,6 @@ from loyalty import signals
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
-from loyalty.services.sync import watch_configured_pos
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
 from loyalty_ui_tk.notification_log import ListMessages
@@ -236,7 +235,7 @@ def default_background_tasks() -> list[BackgroundTask]:
     """What runs while the window is open: the POS sync named by the settings (so every sale
     earns points by itself) and the delivery of queued messages."""
     return [
-        functools.partial(watch_configured_pos, interval=SYNC_INTERVAL),
+        functools.partial(Engine.follow_pos, interval=SYNC_INTERVAL),
         functools.partial(Engine.deliver_messages, interval=DELIVERY_INTERVAL),
     ]
 

@@ -17,7 +17,5 @@ from loyalty.cli.output import json_option
 @click.pass_obj
 def ask_command(app: App, customer_id: int, question: tuple[str, ...], as_json: bool) -> None:
     """Answer a customer's question: points, rewards, expiry or rating (default: all)."""
-    from loyalty.services.self_service import answer
-
-    reply = answer(app.engine, customer_id, " ".join(question))
+    reply = app.engine.answer(customer_id, " ".join(question))
     emit(as_json, reply, lambda: click.echo(reply.text))

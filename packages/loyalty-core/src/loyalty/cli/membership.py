@@ -20,9 +20,7 @@ def membership_group() -> None:
 @click.pass_obj
 def membership_refresh(app: App, as_json: bool) -> None:
     """Grant the memberships customers' recent points reach (safe to run any time)."""
-    from loyalty.services.memberships import refresh_memberships
-
-    granted = refresh_memberships(app.engine)
+    granted = app.engine.refresh_memberships()
 
     def human() -> None:
         for event in granted:
@@ -40,9 +38,7 @@ def membership_refresh(app: App, as_json: bool) -> None:
 @click.pass_obj
 def membership_show(app: App, customer_id: int, as_json: bool) -> None:
     """Show a customer's running membership and its discount."""
-    from loyalty.services.memberships import membership_of
-
-    found = membership_of(app.engine, customer_id)
+    found = app.engine.membership(customer_id)
 
     def human() -> None:
         if found is None:

@@ -46,8 +46,8 @@ def report_command(app: App, period: str, since: date | None, until: date | None
     """Points issued, redeemed, expired and outstanding (the liability), and the customers."""
     from loyalty.services import reports as reporting
 
-    report = reporting.build_report(app.engine, period=period, since=since, until=until,
-                                    shop=shop, inactive_days=inactive_days, top=top)
+    report = app.engine.report(period=period, since=since, until=until, shop=shop,
+                               inactive_days=inactive_days, top=top)
     if chart is not None:
         reporting.write_chart(report, chart)
     for path, write in ((csv_path, reporting.write_flows_csv),

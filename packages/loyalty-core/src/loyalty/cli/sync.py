@@ -24,9 +24,6 @@ from loyalty.domain.pos import PosBatch
 from loyalty.services.sync import DEFAULT_BATCH_SIZE
 from loyalty.services.sync import SyncReport
 from loyalty.services.sync import cursor_name
-from loyalty.services.sync import open_adapter
-from loyalty.services.sync import sync_once
-from loyalty.services.sync import watch
 
 
 pos_db_option = click.option(
@@ -66,12 +63,12 @@ def print_report(report: SyncReport) -> None:
 def sync_command(app: App, pos_db: Path | None, batch_size: int, as_json: bool) -> None:
     """Read new sales and refunds from the POS once and award their points."""
     engine = app.engine
-    adapter = open_adapter(engine, pos_db)
+    adapter = engine.open_pos(pos_db)
     try:
         if as_json:
-            report = sync_once(engine, adapter, batch_size=batch_size)
+            report = engine.sync(adapter, batch_size=batch_size)
         else:
-            total = adapter.remaining(engine.cursor(cursor_name(engine, adapter)))
+            total = adapter.remaining(engine.cursor(cursor_name(engine.shop, adapter)))
             columns = (TextColumn("Syncing {task.description}"), BarColumn(),
                        MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=console(), transient=True) as bar:
@@ -80,7 +77,7 @@ def sync_command(app: App, pos_db: Path | None, batch_size: int, as_json: bool) 
                 def advance(_: SyncReport, batch: PosBatch) -> None:
                     bar.advance(task, batch.documents_read)
 
-                report = sync_once(engine, adapter, batch_size=batch_size, progress=advance)
+                report = engine.sync(adapter, batch_size=batch_size, progress=advance)
     finally:
         adapter.close()
     emit(as_json, report_data(report), lambda: print_report(report))
@@ -94,7 +91,7 @@ def sync_command(app: App, pos_db: Path | None, batch_size: int, as_json: bool) 
 def watch_command(app: App, pos_db: Path | None, interval: float) -> None:
     """Follow the POS and award points as sales happen; stop with Ctrl+C."""
     engine = app.engine
-    adapter = open_adapter(engine, pos_db)
+    adapter = engine.open_pos(pos_db)
     stop = threading.Event()
 
     def problem(error: LoyaltyError) -> None:
@@ -102,8 +99,8 @@ def watch_command(app: App, pos_db: Path | None, interval: float) -> None:
 
     click.echo(f"Watching {adapter.name} every {interval:g} s; press Ctrl+C to stop.")
     try:
-        watch(engine, adapter, interval=interval, stop_event=stop,
-              on_report=lambda r: click.echo(summary(r)), on_error=problem)
+        engine.watch(adapter, interval=interval, stop_event=stop,
+                     on_report=lambda r: click.echo(summary(r)), on_error=problem)
     except KeyboardInterrupt:
         stop.set()
     finally:

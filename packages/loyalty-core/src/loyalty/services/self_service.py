@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import attrs
+import sqlalchemy as sa
 
-from loyalty.ledger import lots as lot_rows
-from loyalty.services.memberships import membership_of
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules import rewards
-
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
+from loyalty.domain.shop import Shop
+from loyalty.ledger import lots as lot_rows
+from loyalty.services.accounts import account
+from loyalty.services.memberships import membership_of
 
 
 @attrs.frozen
@@ -66,20 +65,20 @@ class Standing:
     membership: MembershipHeld | None = None
 
 
-def standing(engine: Engine, customer_id: int) -> Standing:
-    view = engine.account(customer_id)
-    today = engine.business_date(engine.clock())
-    lots = [item.lot for item in engine.read(
-        lambda conn: lot_rows.open_lots(conn, [customer_id]))]
+def standing(shop: Shop, conn: sa.Connection, customer_id: int) -> Standing:
+    """Everything a customer may ask about, from one consistent read of the ledger."""
+    view = account(shop, conn, customer_id)
+    today = shop.today()
+    lots = [item.lot for item in lot_rows.open_lots(conn, [customer_id])]
     points = view.points  # already leaves out points past their last day
     value = view.value_minor
-    held = membership_of(engine, customer_id)
+    held = membership_of(shop, conn, customer_id)
     return Standing(
         customer_id=customer_id, name=view.customer.name, points=points, value_minor=value,
         value_text=view.value_text, stars=view.stars, max_stars=view.max_stars,
         rating=view.rating, next_stars=view.next_stars, points_to_next=view.points_to_next,
         rewards=[RewardInReach(s.reward.id, s.reward.name, s.reward.points, s.missing)
-                 for s in rewards.within_reach(points, engine.settings.rewards.catalogue)],
+                 for s in rewards.within_reach(points, shop.settings.rewards.catalogue)],
         expiring=[ExpiringPoints(day, amount) for day, amount in expiry.next_expiries(lots, today)],
         membership=None if held is None else MembershipHeld(
             held.level.name, held.level.discount_percent, held.held.expires_on),
@@ -111,8 +110,9 @@ def intent_of(question: str) -> str:
     return "summary"
 
 
-def answer(engine: Engine, customer_id: int, question: str = "") -> Answer:
-    s = standing(engine, customer_id)
+def answer(shop: Shop, conn: sa.Connection, customer_id: int, question: str = "") -> Answer:
+    """The customer's standing, and the sentence that answers ``question``."""
+    s = standing(shop, conn, customer_id)
     intent = intent_of(question)
     says = {
         "balance": lambda: f"You have {s.points} points, worth {s.value_text}.",

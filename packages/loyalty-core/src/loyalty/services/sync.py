@@ -1,8 +1,9 @@
 """The sync loop: read a POS adapter in batches and record what it found, resumably.
 
-Each batch is recorded with ``Engine.record(..., cursor=...)``, so the points and the position
-the next read starts from commit in one transaction: a crash between batches loses nothing
-and a re-run repeats nothing. ``watch`` polls the same loop until told to stop.
+Each batch is recorded with ``Recorder.record(..., cursor=...)`` (the engine's ``record``), so
+the points and the position the next read starts from commit in one transaction: a crash
+between batches loses nothing and a re-run repeats nothing. ``watch`` polls the same loop until
+told to stop.
 """
 
 from __future__ import annotations
@@ -15,22 +16,24 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsEarned
 from loyalty.domain.events import SaleRecorded
-from loyalty.domain.records import PosOrigin
+from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosAdapter
 from loyalty.domain.pos import PosBatch
+from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
+from loyalty.domain.records import PosOrigin
+from loyalty.domain.settings import Settings
+from loyalty.domain.shop import Shop
+from loyalty.plugins.manager import Plugins
+from loyalty.services.sales import Outcome
 
-
-if TYPE_CHECKING:
-    from loyalty.engine import Engine
-    from loyalty.engine import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,17 @@ of sales goes several times faster in big batches; a transaction of this size ho
 ledger's write lock for a few seconds, well within other writers' 15 s busy timeout."""
 SKIPPED_LISTED = 200
 """Skipped documents listed one by one in a report; the rest are only counted by reason."""
+
+
+class Recorder(Protocol):
+    """What the sync needs of the engine (``Engine.record``, ``Engine.cursor``): record a
+    batch and the cursor after it in one transaction, and read where a cursor stands."""
+
+    def record(self, facts: tuple[SaleRecorded | SaleRefunded, ...], *,
+               customers: tuple[PosCustomer, ...], origin: PosOrigin,
+               cursor: tuple[str, str]) -> list[Outcome]: ...
+
+    def cursor(self, name: str) -> str | None: ...
 
 
 @attrs.define
@@ -101,14 +115,14 @@ def origin_of(adapter: PosAdapter) -> PosOrigin:
     return PosOrigin(adapter.name, adapter.shop_id, adapter.till_id)
 
 
-def cursor_name(engine: Engine, adapter: PosAdapter) -> str:
+def cursor_name(shop: Shop, adapter: PosAdapter) -> str:
     """One position per adapter and till, so tills sharing a ledger never share a cursor."""
-    shop = engine.settings.shop
     return f"pos/{adapter.name}/{shop.id}/{shop.till}"
 
 
 def sync_once(
-    engine: Engine,
+    shop: Shop,
+    recorder: Recorder,
     adapter: PosAdapter,
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -122,22 +136,23 @@ def sync_once(
     row, and each such call hands the interpreter lock to the other thread.
     """
     with collector_paused():
-        return _sync(engine, adapter, batch_size, progress)
+        return _sync(shop, recorder, adapter, batch_size, progress)
 
 
 def _sync(
-    engine: Engine,
+    shop: Shop,
+    recorder: Recorder,
     adapter: PosAdapter,
     batch_size: int,
     progress: Callable[[SyncReport, PosBatch], None] | None,
 ) -> SyncReport:
-    name = cursor_name(engine, adapter)
-    cursor = engine.cursor(name)
+    name = cursor_name(shop, adapter)
+    cursor = recorder.cursor(name)
     report = SyncReport(adapter.name)
     while True:
         batch = adapter.read(cursor, limit=batch_size)
         if batch.cursor != cursor or batch.events or batch.customers:
-            outcomes = engine.record(batch.events, customers=batch.customers,
+            outcomes = recorder.record(batch.events, customers=batch.customers,
                                      origin=origin_of(adapter), cursor=(name, batch.cursor))
             report.add(batch, outcomes)
             cursor = batch.cursor
@@ -167,10 +182,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def open_adapter(engine: Engine, pos_db: Path | str | None = None) -> PosAdapter:
+def open_adapter(
+    settings: Settings, plugins: Plugins, pos_db: Path | str | None = None
+) -> PosAdapter:
     """The adapter the settings name (``pos.adapter``, ``pos.database``); ``pos_db`` overrides
     the database and implies ``aronium`` when no adapter is set."""
-    settings = engine.settings
     if pos_db is not None:
         pos = attrs.evolve(settings.pos, database=str(pos_db),
                            adapter=settings.pos.adapter or "aronium")
@@ -181,11 +197,12 @@ def open_adapter(engine: Engine, pos_db: Path | str | None = None) -> PosAdapter
             hint="Set one: loyalty settings set pos.adapter aronium; loyalty settings set "
                  "pos.database PATH (or pass --pos-db PATH).",
         )
-    return engine.plugins.pos_adapter(settings.pos.adapter).open(settings)
+    return plugins.pos_adapter(settings.pos.adapter).open(settings)
 
 
 def watch(
-    engine: Engine,
+    shop: Shop,
+    recorder: Recorder,
     adapter: PosAdapter,
     *,
     interval: float = 1.0,
@@ -201,7 +218,7 @@ def watch(
     """
     while not stop_event.is_set():
         try:
-            report = sync_once(engine, adapter, batch_size=batch_size)
+            report = sync_once(shop, recorder, adapter, batch_size=batch_size)
         except LoyaltyError as error:
             log.warning("sync from %s failed: %s", adapter.name, error)
             if on_error is not None:
@@ -213,7 +230,9 @@ def watch(
 
 
 def watch_configured_pos(
-    engine: Engine,
+    shop: Shop,
+    recorder: Recorder,
+    plugins: Plugins,
     stop_event: threading.Event,
     *,
     interval: float = 2.0,
@@ -224,10 +243,11 @@ def watch_configured_pos(
     For a frontend's background thread: the desktop window runs this so every sale earns
     points while it is open. A POS that cannot be opened raises ``LoyaltyError`` at once.
     """
-    if not engine.settings.pos.adapter:
+    if not shop.settings.pos.adapter:
         return
-    adapter = open_adapter(engine)
+    adapter = open_adapter(shop.settings, plugins)
     try:
-        watch(engine, adapter, interval=interval, stop_event=stop_event, on_error=on_error)
+        watch(shop, recorder, adapter, interval=interval, stop_event=stop_event,
+              on_error=on_error)
     finally:
         adapter.close()

@@ -87,3 +87,23 @@ def redemption_rate(issued: int, redeemed: int) -> Decimal | None:
     if issued <= 0:
         return None
     return (Decimal(redeemed) / Decimal(issued)).quantize(Decimal("0.0001"))
+
+
+@attrs.frozen
+class TopCustomer:
+    customer_id: int
+    name: str
+    issued: int
+    """Points issued to the customer in the report's range."""
+    balance: int
+
+
+@attrs.frozen
+class ListedCustomer:
+    """A customer still in the programme, with the balance and stars the report counts."""
+
+    id: int
+    name: str
+    phone: str | None
+    points: int
+    stars: int

@@ -1,0 +1,50 @@
+"""Memberships customers hold, and the recent tier points that decide which one they reach."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from loyalty.domain.rules.memberships import Held
+from loyalty.ledger import schema
+
+
+def held(
+    conn: sa.Connection, customer_ids: Iterable[int] | None = None
+) -> dict[int, list[Held]]:
+    """Every membership granted, running or not, per customer (of ``customer_ids`` if given)."""
+    m = schema.memberships
+    query = sa.select(m.c.customer_id, m.c.level_id, m.c.since, m.c.expires_on)
+    if customer_ids is not None:
+        query = query.where(m.c.customer_id.in_(list(customer_ids)))
+    found: dict[int, list[Held]] = {}
+    for cid, level_id, since, expires_on in conn.execute(query):
+        found.setdefault(cid, []).append(Held(level_id, since, expires_on))
+    return found
+
+
+def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tuple[int, int]]:
+    """(customer id, tier points) earned from business day ``first`` to ``last``, for each
+    customer still in the programme who has entries then."""
+    e, c = schema.ledger_entries, schema.customers
+    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(
+        sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
+        .join(c, c.c.id == e.c.customer_id)
+        .where(e.c.business_date >= first, e.c.business_date <= last,
+               c.c.removed_at.is_(None))
+        .group_by(e.c.customer_id)
+    )]
+
+
+def grant(
+    conn: sa.Connection, customer_id: int, membership: Held, *, granted_at: datetime,
+    event_id: str,
+) -> None:
+    """Record a membership; the same level from the same day twice breaks a UNIQUE rule."""
+    conn.execute(schema.memberships.insert(), {
+        "customer_id": customer_id, "level_id": membership.level_id, "since": membership.since,
+        "expires_on": membership.expires_on, "granted_at": granted_at, "event_id": event_id,
+    })
