@@ -287,7 +287,7 @@ def _read(reader: BatchReader, cursor: str, limit: int) -> bytes:
 
 # ---- the batch on the wire ------------------------------------------------------------------
 
-_FIELDS = {
+_FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(field.name for field in attrs.fields(cls))
     for cls in (PosBatch, PosCustomer, SkippedDocument, SaleRecorded, SaleRefunded, SaleLine)
 }

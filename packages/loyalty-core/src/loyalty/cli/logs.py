@@ -54,7 +54,7 @@ def configure_logging(level: str = "INFO") -> Path | None:
         root.removeHandler(handler)
         handler.close()
     handlers: list[logging.Handler] = []
-    path: Path | None = log_file()
+    path = log_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         to_file = logging.handlers.RotatingFileHandler(
@@ -62,7 +62,9 @@ def configure_logging(level: str = "INFO") -> Path | None:
         to_file.setLevel(level)
         handlers.append(to_file)
     except OSError:
-        path = None
+        written: Path | None = None
+    else:
+        written = path
     to_stderr = logging.StreamHandler()
     to_stderr.setLevel(max(logging.WARNING, logging.getLevelName(level)))
     handlers.append(to_stderr)
@@ -74,4 +76,4 @@ def configure_logging(level: str = "INFO") -> Path | None:
     root.setLevel(level)
     # Migrations say what they check on every start; worth a line only when debugging.
     logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")
-    return path
+    return written
