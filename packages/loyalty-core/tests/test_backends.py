@@ -142,7 +142,7 @@ def test_every_entry_carries_the_shop_and_till_that_wrote_it(engine: Engine) -> 
 
     assert [(e.kind, e.shop_id, e.till_id) for e in engine.history(customer.id)] == [
         ("earn", "colombo", "c-2"), ("redeem", "kandy", "k-1"), ("adjust", "kandy", "k-1"),
-        ("reverse_earn", "colombo", "c-2"), ("reverse_redeem", "colombo", "c-2"),
+        ("reverse_redeem", "colombo", "c-2"), ("reverse_earn", "colombo", "c-2"),  # back first
     ]
 
 

@@ -21,15 +21,16 @@ from hypothesis.stateful import invariant
 from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 
-from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
-from loyalty.ledger import schema
-from loyalty.plugins.manager import Plugins
+from loyalty.domain.rules.earning import share_returned
 from loyalty.domain.rules.tiers import stars_for
 from loyalty.domain.settings import EarningSettings
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import Tier
+from loyalty.engine import Engine
+from loyalty.ledger import schema
+from loyalty.plugins.manager import Plugins
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 
@@ -56,6 +57,10 @@ def _template() -> Path:
 
 TEMPLATE = _template()
 
+EXAMPLES = hypothesis_settings.default.max_examples * 2 // 5
+"""Each example builds a ledger, so these look at 40% of what the loaded profile (root
+conftest.py) asks: 40 in CI, where the examples are the same on every run, more locally."""
+
 customer_ids = st.integers(1, CUSTOMERS)
 totals = st.integers(0, 40_000)
 
@@ -70,6 +75,11 @@ class LedgerMachine(RuleBasedStateMachine):
                              clock=self.clock)
         self.till = Till(self.engine)
         self.sales: dict[str, object] = {}  # document -> the latest version recorded
+        # The model of what refunds and edits must leave: per document, the money refunded so
+        # far, and the points paid for it as its latest refund or edit saw them.
+        self.refunded: dict[str, int] = {}
+        self.paid: dict[tuple[int, str], int] = {}
+        self.paid_when_moved: dict[str, int] = {}
 
     def teardown(self) -> None:
         if hasattr(self, "engine"):
@@ -98,6 +108,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert outcome.status == ("duplicate" if total == old.total_minor else "revised")
         assert self.engine.balance(old.customer_id) - before == outcome.points
         self.sales[document] = edited
+        self._moved(document, outcome)
 
     @precondition(lambda self: self.sales)
     @rule(data=st.data(), amount=st.integers(1, 40_000))
@@ -108,6 +119,8 @@ class LedgerMachine(RuleBasedStateMachine):
         outcome = self.engine.refund(self.till.refund(document, amount))
         assert outcome.status == "recorded"
         assert self.engine.balance(customer) - before == outcome.points
+        self.refunded[document] = self.refunded.get(document, 0) + amount
+        self._moved(document, outcome)
 
     @rule(customer=customer_ids, points=st.integers(1, 1_000),
           document=st.none() | st.sampled_from(["S1", "S2", "S3", "S4"]))
@@ -119,6 +132,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert points > balance
         else:
             assert event.balance == balance - points
+            if document is not None:
+                self.paid[customer, document] = self.paid.get((customer, document), 0) + points
 
     @rule(customer=customer_ids, points=st.integers(-500, 500).filter(bool))
     def adjust(self, customer: int, points: int) -> None:
@@ -131,9 +146,20 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.sales)
     @rule(data=st.data())
     def batch_of_sales_edits_and_refunds(self, data: st.DataObject) -> None:
+        self.engine.expire()  # what time alone takes away is not the batch's doing
+        before = {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)}
         facts = _draw_facts(data, self.till, self.sales, self.clock)
         outcomes = self.engine.record(facts)
         assert all(o.status in ("recorded", "revised", "duplicate") for o in outcomes)
+        moved = dict.fromkeys(before, 0)
+        for fact, outcome in zip(facts, outcomes):
+            document = getattr(fact, "original_document_id", fact.document_id)
+            moved[self.sales[document].customer_id] += outcome.points
+            if outcome.status == "revised" or hasattr(fact, "original_document_id"):
+                self.refunded[document] = self.refunded.get(document, 0) + getattr(
+                    fact, "amount_minor", 0)
+                self.paid_when_moved[document] = self._paid(document)
+        assert {c: self.engine.balance(c) - before[c] for c in before} == moved
 
     @rule(days=st.integers(1, 40))
     def a_day_passes(self, days: int) -> None:
@@ -154,7 +180,53 @@ class LedgerMachine(RuleBasedStateMachine):
         self.engine.expire()
         assert {c: self.engine.balance(c) for c in range(1, CUSTOMERS + 1)} == before  # already left out
 
+    def _paid(self, document: str) -> int:
+        return self.paid.get((self.sales[document].customer_id, document), 0)
+
+    def _moved(self, document: str, outcome) -> None:
+        """A refund or an edit brought the document's points to its refunded share: exactly,
+        unless taking back restored points met an empty balance."""
+        if outcome.status == "duplicate":
+            return
+        self.paid_when_moved[document] = self._paid(document)
+        customer = self.sales[document].customer_id
+        restored, target = self._restored_and_owed(document)
+        assert restored == target or (restored > target and self.engine.balance(customer) == 0)
+
+    def _restored_and_owed(self, document: str) -> tuple[int, int]:
+        """Points given back for those paid for ``document``, and what its refunds owe."""
+        sale = self.sales[document]
+        e = schema.ledger_entries
+        with self.engine.db.connect() as conn:
+            restored = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0)).where(
+                e.c.customer_id == sale.customer_id, e.c.source_id == document,
+                e.c.kind == "reverse_redeem")).scalar_one()
+        owed = share_returned(self.paid_when_moved.get(document, 0), sale.total_minor,
+                              self.refunded.get(document, 0))
+        return restored, owed
+
     # ---- invariants ---------------------------------------------------------------------------
+
+    @invariant()
+    def every_sale_keeps_what_its_final_net_amount_would(self) -> None:
+        """Each sale's lifetime points are what its latest total earns, less the refunded
+        share; the points paid for it are given back in proportion to the money refunded."""
+        if not hasattr(self, "engine"):
+            return
+        s, e = schema.sales, schema.ledger_entries
+        with self.engine.db.connect() as conn:
+            rows = {row.document_id: row for row in conn.execute(sa.select(s))}
+            kept = dict(conn.execute(sa.select(e.c.sale_id, sa.func.sum(e.c.tier_points))
+                                     .group_by(e.c.sale_id)).all())
+        for document, sale in self.sales.items():
+            row = rows[document]
+            assert row.total_minor == sale.total_minor
+            earned, refunded = row.points_earned, self.refunded.get(document, 0)
+            assert kept.get(row.id, 0) == earned - share_returned(earned, sale.total_minor,
+                                                                  refunded)
+            restored, owed = self._restored_and_owed(document)
+            assert restored >= owed
+
 
     def _snapshot(self) -> tuple:
         with self.engine.db.connect() as conn:
@@ -205,7 +277,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = hypothesis_settings(
-    max_examples=40, stateful_step_count=20, deadline=None,
+    max_examples=EXAMPLES, stateful_step_count=20, deadline=None,
 )
 test_ledger_invariants = LedgerMachine.TestCase
 
@@ -247,7 +319,7 @@ def _ledger(engine: Engine) -> tuple:
         )
 
 
-@hypothesis_settings(max_examples=40, deadline=None)
+@hypothesis_settings(max_examples=EXAMPLES, deadline=None)
 @given(data=st.data())
 def test_one_batch_records_what_its_facts_record_one_at_a_time(data: st.DataObject) -> None:
     """The unit of work (ids handed out before writing, debits allocated to lots still in the

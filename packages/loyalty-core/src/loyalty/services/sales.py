@@ -15,6 +15,7 @@ import attrs
 from loyalty.domain.events import EarnReversed
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PointsExpired
 from loyalty.domain.events import RedemptionReversed
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
@@ -28,6 +29,7 @@ from loyalty.ledger import sales as sale_rows
 from loyalty.ledger.posting import Account
 from loyalty.ledger.unit_of_work import UnitOfWork
 from loyalty.services.campaigns import SaleCampaigns
+from loyalty.services.points import entry_columns
 from loyalty.services.points import follow_stars
 
 
@@ -93,17 +95,24 @@ class SaleRecorder:
         refunded_keys = {f.sale_key for f in refunds_in_batch}
         refunded_sales = sale_rows.sales_by_key(self.conn, refunded_keys)
         self.posting.load_accounts(
-            set(customers) - {None} | {s.customer_id for s in refunded_sales.values()}
+            {c for c in customers if c is not None}
+            | {s.customer_id for s in refunded_sales.values()}
         )
         # Read sales and refunds only once their customers are locked: what another till
         # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
         self.sales.update(sale_rows.sales_by_key(self.conn, [f.sale_key for f in facts]))
+        # Who may get points back or lose them: the customers of refunded sales, and of
+        # edited sales that were refunded before (an edit moves the refunded share).
+        refunders = {s.customer_id for s in refunded_sales.values()} | {
+            customer for fact, customer in zip(facts, customers)
+            if customer is not None and fact.sale_key in refunded_keys} | {
+            self.sales[fact.sale_key].customer_id for fact in facts
+            if isinstance(fact, SaleRecorded) and fact.sale_key in self.sales
+            and self.sales[fact.sale_key].refunded_minor > 0}
         if refunds_in_batch:
             self.refunded.update(sale_rows.refunded_keys(
                 self.conn, [f.refund_key for f in refunds_in_batch]))
-            refunders = {s.customer_id for s in refunded_sales.values()} | {
-                customer for fact, customer in zip(facts, customers)
-                if customer is not None and fact.sale_key in refunded_keys}
+        if refunders:
             self.posting.load_open_lots(refunders)
             self._preload_redemptions(refunders)
         return customers
@@ -218,38 +227,40 @@ class SaleRecorder:
         )
         awards += self.campaigns.awards_for(sale, customer_id, awards)
         new_total = sum(a.points for a in awards)
-        # Money already refunded stays refunded: it takes back its share of the new total, so a
-        # revision moves only the difference in what the sale is worth net of its refunds (and
-        # never takes back again what a refund took).
-        new_reversed = earning.reversal_for_refund(
-            new_total, sale.total_minor, 0, earlier.refunded_minor, 0
-        )
+        # Money already refunded stays refunded: it takes back its share of the new total (and
+        # gives back its share of the points that paid for the sale), so a revision moves only
+        # the difference in what the sale is worth net of its refunds.
+        new_reversed = earning.share_returned(new_total, sale.total_minor, earlier.refunded_minor)
         delta = (new_total - new_reversed) - (earlier.points_earned - earlier.points_reversed)
         revision = earlier.revision + 1
         key = f"{sale.sale_key}#rev:{revision}"
         business_date = self.shop.business_date(sale.occurred_at)
+        revised = attrs.evolve(
+            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
+            points_reversed=new_reversed,
+        )
+        reason = f"Document {sale.document_id} edited"
         events: list[Event] = []
+        # Give back before taking back, so what is taken back can come from what was given.
+        events += self._restore_paid_points(sale, revised, account, f"{key}:reverse_redeem",
+                                            business_date, reason=reason, credits=True)
         if delta > 0:
-            events = self._earn(
-                sale, account, [earning.Award("revision", delta,
-                                              f"Document {sale.document_id} edited")],
+            events += self._earn(
+                sale, account, [earning.Award("revision", delta, reason)],
                 delta, key, business_date, earlier.id,
             )
         elif delta < 0:
-            events = [self._take_back(
-                sale, account, -delta, key, business_date, earlier.id,
-                reason=f"Document {sale.document_id} edited",
-            )]
+            events.append(self._take_back(
+                sale, account, -delta, key, business_date, earlier.id, reason=reason,
+            ))
+        events += self._restore_paid_points(sale, revised, account, f"{key}:reverse_redeem",
+                                            business_date, reason=reason, credits=False)
         self.posting.update_sale(
             earlier.id, total_minor=sale.total_minor, points_earned=new_total,
             revision=revision, points_reversed=new_reversed,
         )
-        self.sales[sale.sale_key] = attrs.evolve(
-            earlier, total_minor=sale.total_minor, points_earned=new_total, revision=revision,
-            points_reversed=new_reversed,
-        )
-        net = sum(getattr(e, "points", 0) for e in events)
-        return Outcome(sale, "revised", events=tuple(events), points=net,
+        self.sales[sale.sale_key] = revised
+        return Outcome(sale, "revised", events=tuple(events), points=_net(events),
                        reason=f"total changed to {sale.total_minor}")
 
     def _take_back(
@@ -290,69 +301,130 @@ class SaleRecorder:
             sale.points_earned, sale.total_minor, sale.refunded_minor, refund.amount_minor,
             sale.points_reversed,
         )
-        events: list[Event] = []
+        # The money refunded so far, not capped at the total: an edit that raises the total
+        # later still knows how much of it went back.
+        refunded = attrs.evolve(sale, refunded_minor=sale.refunded_minor + refund.amount_minor,
+                                points_reversed=sale.points_reversed + reversal)
+        reason = f"Refund {refund.document_id} of sale {sale.document_id}"
+        # Give back before taking back: the points that paid for the sale are the customer's
+        # again before the points the sale earned are taken from the balance.
+        events = self._restore_paid_points(
+            refund, refunded, account, f"{refund.refund_key}#reverse_redeem", business_date,
+            reason=f"Refund {refund.document_id} returns points paid for sale "
+                   f"{sale.document_id}", credits=True)
+        restored = sum(e.points for e in events if isinstance(e, RedemptionReversed))
         taken = 0
         if reversal:
             event = self._take_back(
                 refund, account, reversal, f"{refund.refund_key}#reverse_earn", business_date,
-                sale.id, reason=f"Refund {refund.document_id} of sale {sale.document_id}",
+                sale.id, reason=reason,
             )
             taken = -event.points
             events.append(event)
-        restored = self._restore_redeemed(refund, sale, account, business_date)
-        if restored is not None:
-            events.append(restored)
-        refunded_minor = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
         self.posting.update_sale(
-            sale.id, refunded_minor=refunded_minor,
-            points_reversed=sale.points_reversed + reversal,
+            sale.id, refunded_minor=refunded.refunded_minor,
+            points_reversed=refunded.points_reversed,
         )
         self.posting.add_refund({
             "refund_key": refund.refund_key, "sale_id": sale.id,
             "document_id": refund.document_id, "amount_minor": refund.amount_minor,
             "points_reversed": reversal, "points_unrecovered": reversal - taken,
-            "points_restored": restored.points if restored else 0,
+            "points_restored": restored,
             "occurred_at": refund.occurred_at, "event_id": refund.event_id,
         })
         self.refunded.add(refund.refund_key)
-        self.sales[refund.sale_key] = attrs.evolve(
-            sale, refunded_minor=refunded_minor, points_reversed=sale.points_reversed + reversal
-        )
-        net = sum(getattr(e, "points", 0) for e in events)
-        return Outcome(refund, "recorded", events=tuple(events), points=net)
+        self.sales[refund.sale_key] = refunded
+        return Outcome(refund, "recorded", events=tuple(events), points=_net(events))
 
-    def _restore_redeemed(
-        self, refund: SaleRefunded, sale: Sale, account: Account, business_date: date
-    ) -> RedemptionReversed | None:
-        """Give back, in proportion, points that paid for the refunded sale."""
+    # ---- points that paid for a sale --------------------------------------------------------
+
+    def _restore_paid_points(
+        self, fact: SaleRecorded | SaleRefunded, sale: Sale, account: Account, key: str,
+        business_date: date, *, reason: str, credits: bool,
+    ) -> list[Event]:
+        """Bring the points given back for the points that paid for ``sale`` to its refunded
+        share (``earning.share_returned``): with ``credits`` only if that gives back, else only
+        if it takes back (an edit raising the total of a refunded sale), never below zero.
+
+        Restored points keep the last day of the lots they were paid from (the latest of
+        them): a refund never lengthens their life. If that day has passed, they expire at
+        once, and the outcome says so with a ``PointsExpired`` beside the ``RedemptionReversed``.
+        """
         paid_for = (sale.customer_id, sale.document_id)
         redeemed = self.redeemed.get(paid_for, 0)
-        if redeemed <= 0:
-            return None
         restored_before = self.restored.get(paid_for, 0)
-        refunded = min(sale.total_minor, sale.refunded_minor + refund.amount_minor)
-        restore = redeemed * refunded // sale.total_minor - restored_before
-        if restore <= 0:
-            return None
+        change = earning.share_returned(redeemed, sale.total_minor, sale.refunded_minor) \
+            - restored_before
+        if credits and change > 0:
+            return self._give_back(fact, sale, account, change, key, business_date, reason)
+        if not credits and change < 0 and account.points > 0:
+            take = min(-change, account.points)
+            self.posting.debit(
+                account, take, kind="reverse_redeem", business_date=business_date,
+                source_type="refund", source_id=sale.document_id, sale_id=sale.id,
+                reason=reason, **self._common(fact, key, RedemptionReversed.id_for(key)),
+            )
+            return [self._restored(fact, account, -take, key, business_date, reason, sale)]
+        return []
+
+    def _give_back(
+        self, fact: SaleRecorded | SaleRefunded, sale: Sale, account: Account, points: int,
+        key: str, business_date: date, reason: str,
+    ) -> list[Event]:
         expiries = sale_rows.expiries_of_points_paid(self.conn, sale.customer_id,
                                                      sale.document_id)
         expires_on = None if None in expiries or not expiries else max(expiries)
-        key = f"{refund.refund_key}#reverse_redeem"
-        reason = f"Refund {refund.document_id} returns points paid for sale {sale.document_id}"
-        self.posting.credit(
-            account, restore, kind="reverse_redeem", business_date=business_date,
+        lot_id = self.posting.credit(
+            account, points, kind="reverse_redeem", business_date=business_date,
             expires_on=expires_on, source_type="refund", source_id=sale.document_id,
             sale_id=sale.id, reason=reason,
-            **self._common(refund, key, RedemptionReversed.id_for(key)),
+            **self._common(fact, key, RedemptionReversed.id_for(key)),
         )
-        self.restored[paid_for] = restored_before + restore
+        events: list[Event] = [
+            self._restored(fact, account, points, key, business_date, reason, sale)]
+        today = self.shop.business_date(self.posting.recorded_at)
+        if expires_on is not None and expires_on < today:
+            events.append(self._expire_at_once(account, lot_id, points, expires_on, today))
+        return events
+
+    def _restored(
+        self, fact: SaleRecorded | SaleRefunded, account: Account, points: int, key: str,
+        business_date: date, reason: str, sale: Sale,
+    ) -> RedemptionReversed:
+        paid_for = (sale.customer_id, sale.document_id)
+        self.restored[paid_for] = self.restored.get(paid_for, 0) + points
         event = RedemptionReversed(
-            occurred_at=refund.occurred_at, customer_id=account.customer_id, points=restore,
+            occurred_at=fact.occurred_at, customer_id=account.customer_id, points=points,
             balance=account.points, idempotency_key=key, business_date=business_date,
             reason=reason, source_id=sale.document_id,
         )
         self.events.append(event)
         return event
+
+    def _expire_at_once(
+        self, account: Account, lot_id: int, points: int, expires_on: date, today: date
+    ) -> PointsExpired:
+        """Restored points whose last day has passed: expired in the same transaction, as
+        the expiry job would the moment it saw them."""
+        key = f"expire/{lot_id}"
+        reason = f"Points given back after their last day {expires_on} expired"
+        self.posting.debit_lot(
+            account, lot_id, points, kind="expire", business_date=today,
+            occurred_at=self.posting.recorded_at, source_type="expiry", source_id=str(lot_id),
+            reason=reason, actor="system", **entry_columns(self.shop, key, PointsExpired),
+        )
+        event = PointsExpired(
+            occurred_at=self.posting.recorded_at, customer_id=account.customer_id,
+            points=-points, balance=account.points, idempotency_key=key, business_date=today,
+            reason=reason,
+        )
+        self.events.append(event)
+        return event
+
+
+def _net(events: list[Event]) -> int:
+    """The change of the balance a fact's events add up to."""
+    return sum(getattr(e, "points", 0) for e in events)
 
 
 def _origin_of(sale: SaleRecorded) -> PosOrigin:

@@ -108,18 +108,29 @@ def _merge_same_rule(awards: list[Award]) -> list[Award]:
     return list(merged.values())
 
 
+def share_returned(points: int, total_minor: int, refunded_minor: int) -> int:
+    """The part of ``points`` that the money refunded so far returns, rounded down.
+
+    ``floor(points × min(refunded, total) / total)``: the same rule for the points a sale
+    earned (taken back) and the points that paid for it (given back), so many small refunds
+    return exactly what one big one would. A sale of nothing is returned whole by any refund.
+    """
+    if points <= 0 or refunded_minor <= 0:
+        return 0
+    if total_minor <= 0:
+        return points
+    return points * min(refunded_minor, total_minor) // total_minor
+
+
 def reversal_for_refund(
     points_earned: int, sale_total_minor: int, refunded_before: int, refund_minor: int,
     reversed_before: int,
 ) -> int:
     """Points a refund takes back, proportional to the money returned, cumulatively.
 
-    The target after this refund is ``floor(earned × refunded_so_far / total)``; the refund takes
+    The target after this refund is ``share_returned`` of what the sale earned; the refund takes
     the difference from what earlier refunds took. Cumulative rounding means many small
     refunds take back exactly what one big one would, and a full refund takes back everything.
     """
-    if sale_total_minor <= 0 or points_earned <= 0:
-        return 0
-    refunded = min(refunded_before + refund_minor, sale_total_minor)
-    target = points_earned * refunded // sale_total_minor
+    target = share_returned(points_earned, sale_total_minor, refunded_before + refund_minor)
     return max(0, target - reversed_before)
