@@ -68,19 +68,26 @@ def _expire_accounts(
         return
     for account in accounts:
         for lot in expiry.due_for_expiry(by_customer.get(account.customer_id, ()), today):
-            key = f"expire/{lot.lot_id}"
-            reason = f"Points earned on {lot.earned_on} expired after {lot.expires_on}"
-            posting.debit_lot(
-                account, lot.lot_id, lot.remaining, kind="expire", business_date=today,
-                occurred_at=posting.recorded_at, source_type="expiry",
-                source_id=str(lot.lot_id), reason=reason, actor="system",
-                **entry_columns(shop, key, PointsExpired),
-            )
-            events.append(PointsExpired(
-                occurred_at=posting.recorded_at, customer_id=account.customer_id,
-                points=-lot.remaining, balance=account.points, idempotency_key=key,
-                business_date=today, reason=reason,
-            ))
+            events.append(expire_lot(
+                shop, posting, account, lot.lot_id, lot.remaining, today=today,
+                reason=f"Points earned on {lot.earned_on} expired after {lot.expires_on}"))
+
+
+def expire_lot(
+    shop: Shop, posting: Posting, account: Account, lot_id: int, points: int, *, today: date,
+    reason: str,
+) -> PointsExpired:
+    """Post the expiry of what is left of one lot; its key ``expire/<lot>`` makes it once only."""
+    key = f"expire/{lot_id}"
+    posting.debit_lot(
+        account, lot_id, points, kind="expire", business_date=today,
+        occurred_at=posting.recorded_at, source_type="expiry", source_id=str(lot_id),
+        reason=reason, actor="system", **entry_columns(shop, key, PointsExpired),
+    )
+    return PointsExpired(
+        occurred_at=posting.recorded_at, customer_id=account.customer_id, points=-points,
+        balance=account.points, idempotency_key=key, business_date=today, reason=reason,
+    )
 
 
 def run_expiry(shop: Shop, uow: UnitOfWork) -> ExpiryReport:

@@ -15,7 +15,6 @@ import attrs
 from loyalty.domain.events import EarnReversed
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsEarned
-from loyalty.domain.events import PointsExpired
 from loyalty.domain.events import RedemptionReversed
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
@@ -29,7 +28,7 @@ from loyalty.ledger import sales as sale_rows
 from loyalty.ledger.posting import Account
 from loyalty.ledger.unit_of_work import UnitOfWork
 from loyalty.services.campaigns import SaleCampaigns
-from loyalty.services.points import entry_columns
+from loyalty.services.expiry import expire_lot
 from loyalty.services.points import follow_stars
 
 
@@ -384,7 +383,12 @@ class SaleRecorder:
             self._restored(fact, account, points, key, business_date, reason, sale)]
         today = self.shop.business_date(self.posting.recorded_at)
         if expires_on is not None and expires_on < today:
-            events.append(self._expire_at_once(account, lot_id, points, expires_on, today))
+            # Given back after their last day: expired at once, as the expiry job would.
+            expired = expire_lot(
+                self.shop, self.posting, account, lot_id, points, today=today,
+                reason=f"Points given back after their last day {expires_on} expired")
+            self.events.append(expired)
+            events.append(expired)
         return events
 
     def _restored(
@@ -397,26 +401,6 @@ class SaleRecorder:
             occurred_at=fact.occurred_at, customer_id=account.customer_id, points=points,
             balance=account.points, idempotency_key=key, business_date=business_date,
             reason=reason, source_id=sale.document_id,
-        )
-        self.events.append(event)
-        return event
-
-    def _expire_at_once(
-        self, account: Account, lot_id: int, points: int, expires_on: date, today: date
-    ) -> PointsExpired:
-        """Restored points whose last day has passed: expired in the same transaction, as
-        the expiry job would the moment it saw them."""
-        key = f"expire/{lot_id}"
-        reason = f"Points given back after their last day {expires_on} expired"
-        self.posting.debit_lot(
-            account, lot_id, points, kind="expire", business_date=today,
-            occurred_at=self.posting.recorded_at, source_type="expiry", source_id=str(lot_id),
-            reason=reason, actor="system", **entry_columns(self.shop, key, PointsExpired),
-        )
-        event = PointsExpired(
-            occurred_at=self.posting.recorded_at, customer_id=account.customer_id,
-            points=-points, balance=account.points, idempotency_key=key, business_date=today,
-            reason=reason,
         )
         self.events.append(event)
         return event
