@@ -128,8 +128,20 @@ def test_the_report_command_prints_json_and_writes_csv(shop, tmp_path, loyalty_c
     args = ["report", "--to", "2026-02-06", "--period", "week", "--csv", out]
     data = loyalty_cli(*args, "--json").json()
     assert data["outstanding"] == 310 and data["liability_text"] == "$3.10"
-    assert out.read_text().splitlines()[0] == "period_start,issued,redeemed,expired,reversed,net"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "period_start,issued,redeemed,expired,reversed,net")
     assert "a liability of $3.10" in loyalty_cli(*args).out
+
+
+def test_csv_files_open_in_excel_with_names_in_any_script_intact(engine, shop, tmp_path,
+                                                                   loyalty_cli):
+    bob = shop[1]
+    engine.update_customer(bob.id, name="ශ්‍රියානි පෙරේරා")  # inactive since January
+    out = tmp_path / "inactive.csv"
+    loyalty_cli("report", "--to", "2026-02-06", "--inactive-csv", out)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel the file is UTF-8
+    assert "ශ්‍රියානි පෙරේරා" in data.decode("utf-8-sig")
 
 
 # ---- Properties of the pure rules -----------------------------------------------------------

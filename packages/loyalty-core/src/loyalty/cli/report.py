@@ -53,7 +53,7 @@ def report_command(app: App, period: str, since: date | None, until: date | None
     for path, write in ((csv_path, reporting.write_flows_csv),
                         (inactive_csv, reporting.write_inactive_csv)):
         if path is not None:
-            with path.open("w", encoding="utf-8", newline="") as out:
+            with path.open("w", encoding="utf-8-sig", newline="") as out:  # Excel reads UTF-8 by its BOM
                 write(report, out)
 
     def human() -> None:
