@@ -385,3 +385,19 @@ def test_each_lot_expires_by_the_policy_and_the_soonest_is_spent_first(
     first_day = clock.now.date() - timedelta(days=10)
     assert lots == [("adjust", first_day + timedelta(days=30), 0),
                     ("earn", clock.now.date() + timedelta(days=30), 80)]
+
+
+def test_a_removed_customer_earns_nothing_more_and_keeps_their_points_log(engine, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 10_000))
+    log = engine.history(ann.id)
+    engine.remove_customer(ann.id)
+    outcome = engine.record_sale(till.sale(ann.id, 5_000))
+    assert (outcome.status, outcome.reason) == ("skipped", f"customer {ann.id} was removed")
+    assert engine.history(ann.id) == log
+    engine.update_settings(attrs.evolve(engine.settings, campaigns=attrs.evolve(
+        engine.settings.campaigns, actions=attrs.evolve(engine.settings.campaigns.actions,
+                                                        review=25))))
+    with pytest.raises(LoyaltyError, match="was removed"):
+        engine.award(ann.id, "review", ref="r1")
+    assert engine.history(ann.id) == log

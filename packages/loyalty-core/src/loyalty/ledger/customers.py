@@ -116,6 +116,12 @@ def find_external_ids(
     return dict(rows_matching(conn, query, c.c.external_id, external_ids))
 
 
+def removed_among(conn: sa.Connection, customer_ids: Iterable[int]) -> set[int]:
+    """Which of these customers were removed (and so earn nothing more)."""
+    query = sa.select(c.c.id).where(c.c.removed_at.is_not(None))
+    return {found for found, in rows_matching(conn, query, c.c.id, customer_ids)}
+
+
 def get_customer(conn: sa.Connection, customer_id: int) -> Customer:
     row = conn.execute(sa.select(c).where(c.c.id == customer_id)).one_or_none()
     if row is None:

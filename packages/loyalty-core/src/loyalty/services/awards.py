@@ -14,6 +14,7 @@ from loyalty.domain.events import PointsAwarded
 from loyalty.domain.rules import campaigns
 from loyalty.domain.rules.lots import expiry_date
 from loyalty.domain.shop import Shop
+from loyalty.ledger import customers
 from loyalty.ledger import entries
 from loyalty.ledger.unit_of_work import UnitOfWork
 from loyalty.services.points import entry_columns
@@ -47,6 +48,10 @@ def award_action(
         raise LoyaltyError(f"The action {action!r} gives no points.",
                            hint=f"Set them with 'loyalty settings set campaigns.actions.{setting} "
                            "50'.")
+    removed = customers.removed_among(uow.connection, {a.customer_id for a in planned})
+    if removed:
+        raise LoyaltyError(f"Customer {min(removed)} was removed and earns nothing more.",
+                           hint="Add them again with 'loyalty customer add' if they are back.")
     given = entries.existing_entry_keys(uow.connection, [a.key for a in planned])
     awarded = []
     for award in planned:

@@ -69,6 +69,8 @@ class SaleRecorder:
         """Points redeemed for a POS document, by (customer, document), for refunds."""
         self.restored: dict[tuple[int, str], int] = {}
         """Of those, points refunds already gave back."""
+        self.removed: set[int] = set()
+        """Customers of the batch who were removed: their sales earn nothing."""
         self.campaigns = SaleCampaigns(shop, self.conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
@@ -90,6 +92,8 @@ class SaleRecorder:
             found = customer_rows.find_external_ids(self.conn, origin, ids)
             self.external.update({(origin, ext): cid for ext, cid in found.items()})
         customers = [self._customer_of(fact) for fact in facts]
+        self.removed = customer_rows.removed_among(
+            self.conn, {c for c in customers if c is not None})
         refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded)]
         refunded_keys = {f.sale_key for f in refunds_in_batch}
         refunded_sales = sale_rows.sales_by_key(self.conn, refunded_keys)
@@ -141,6 +145,8 @@ class SaleRecorder:
     def _sale(self, sale: SaleRecorded, customer_id: int | None) -> Outcome:
         if customer_id is None:
             return Outcome(sale, "skipped", reason="the customer is not in the ledger")
+        if customer_id in self.removed:
+            return Outcome(sale, "skipped", reason=f"customer {customer_id} was removed")
         sale_key = sale.sale_key
         earlier = self.sales.get(sale_key)
         if earlier is not None:
