@@ -233,7 +233,7 @@ def test_a_pos_customer_imported_in_a_transaction_that_rolled_back_is_not_rememb
     with pytest.raises(RuntimeError):
         engine.record([pos.sale(None, 10_000, external_customer_id="7")], customers=tunde,
                       origin="pos")
-    engine._transaction_hooks.remove(fail)
+    engine.remove_transaction_hook(fail)
 
     (outcome,) = engine.record([pos.sale(None, 10_000, external_customer_id="7")])
     assert (outcome.status, outcome.reason) == ("skipped", "the customer is not in the ledger")

@@ -208,6 +208,10 @@ class Engine:
         """
         self._transaction_hooks.append(hook)
 
+    def remove_transaction_hook(self, hook: TransactionHook) -> None:
+        """Stop running a hook added with ``add_transaction_hook``."""
+        self._transaction_hooks.remove(hook)
+
     def write(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run ``work`` in one ledger transaction, then publish the events it produced.
 
