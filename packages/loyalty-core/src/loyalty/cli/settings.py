@@ -47,6 +47,10 @@ def settings_set(app: App, key: str, value: str) -> None:
         app.plugins.currency(updated.shop.currency)
     if key.startswith("pos.adapter") and updated.pos.adapter:
         app.plugins.pos_adapter(updated.pos.adapter)
+    if key == "pos.database" and updated.pos.adapter and updated.pos.database:
+        check = app.plugins.pos_adapter(updated.pos.adapter).check_database
+        if check is not None:
+            check(updated.pos.database)
     try:
         save_settings(updated, app.settings_path)
     except OSError as exc:
