@@ -1,10 +1,11 @@
 """Aronium POS adapter: turns the sales in Aronium's ``pos.db`` into loyalty points.
 
 Installed, it offers the POS adapter ``aronium`` (``pos.adapter = "aronium"``, ``pos.database``
-= the path of ``pos.db``). Options in ``[plugins.aronium]``: ``busy_timeout`` (seconds to wait
-while Aronium writes, default 10), ``edit_scan_interval`` (seconds between looks for
-documents edited in Aronium, default 30) and ``walk_in_customer`` (the id of a placeholder
-customer such as 'Unknown' whose sales are anonymous; default none).
+= the path of ``pos.db``, checked before it is saved and found by ``find_database`` on a first
+run). Options in ``[plugins.aronium]`` (``options.AroniumOptions``): ``busy_timeout`` (seconds
+to wait while Aronium writes, default 10), ``edit_scan_interval`` (seconds between looks for
+documents edited in Aronium, default 30) and ``walk_in_customer`` (the customer whose sales are
+anonymous: Aronium's seeded 'Unknown', 1, unless set; 0 for none).
 """
 
 from __future__ import annotations
@@ -12,31 +13,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from loyalty.domain.errors import SettingsError
-from loyalty.plugins.hookspecs import hookimpl
 from loyalty.domain.pos import PosAdapterType
-
-from loyalty_pos_aronium.adapter import DEFAULT_EDIT_SCAN_INTERVAL
+from loyalty.plugins.hookspecs import hookimpl
+from loyalty.plugins.options import plugin_options
 from loyalty_pos_aronium.adapter import AroniumAdapter
-from loyalty_pos_aronium.connection import DEFAULT_BUSY_TIMEOUT
 from loyalty_pos_aronium.connection import AroniumDatabaseError
 from loyalty_pos_aronium.facts import NAME
+from loyalty_pos_aronium.location import check_database
+from loyalty_pos_aronium.location import find_database
+from loyalty_pos_aronium.options import AroniumOptions
 
 
 if TYPE_CHECKING:
     from loyalty.domain.settings import Settings
 
-__all__ = ["AroniumAdapter", "AroniumDatabaseError", "loyalty_pos_adapters", "open_adapter"]
-
-
-def _option(settings: Settings, key: str, default: float) -> float:
-    value = settings.plugins.get(NAME, {}).get(key, default)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = -1.0
-    if number < 0:
-        raise SettingsError(f"plugins.{NAME}.{key}", f"must be a number of seconds (got {value!r})")
-    return number
+__all__ = ["AroniumAdapter", "AroniumDatabaseError", "check_database", "find_database",
+           "loyalty_pos_adapters", "open_adapter"]
 
 
 def open_adapter(settings: Settings) -> AroniumAdapter:
@@ -44,32 +36,23 @@ def open_adapter(settings: Settings) -> AroniumAdapter:
     from loyalty.plugins.manager import Plugins
 
     if not settings.pos.database:
-        raise SettingsError(
-            "pos.database", "is not set",
-            hint="Give the path of Aronium's pos.db: loyalty settings set pos.database PATH, "
-                 "or pass --pos-db PATH.",
-        )
+        found = find_database()
+        hint = (f"Aronium's pos.db is at {found}: loyalty settings set pos.database \"{found}\"."
+                if found else "Give the path of Aronium's pos.db: loyalty settings set "
+                              "pos.database PATH, or pass --pos-db PATH.")
+        raise SettingsError("pos.database", "is not set", hint=hint)
+    options = plugin_options(AroniumOptions, settings, NAME)
     currency = Plugins().currency(settings.shop.currency)
     return AroniumAdapter(
         settings.pos.database, shop_id=settings.shop.id, till_id=settings.shop.till,
         currency=currency.code, minor_units=currency.minor_units,
         timezone_name=settings.shop.timezone,
-        busy_timeout=_option(settings, "busy_timeout", DEFAULT_BUSY_TIMEOUT),
-        edit_scan_interval=_option(settings, "edit_scan_interval", DEFAULT_EDIT_SCAN_INTERVAL),
+        busy_timeout=options.busy_timeout,
+        edit_scan_interval=options.edit_scan_interval,
         # Lines only change points through per-product or per-category rules.
         with_lines=bool(settings.earning.product_points or settings.earning.category_points),
-        walk_in_customer=_walk_in(settings),
+        walk_in_customer=options.walk_in_customer,
     )
-
-
-def _walk_in(settings: Settings) -> int | None:
-    value = settings.plugins.get(NAME, {}).get("walk_in_customer")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not str(value).isdigit():
-        raise SettingsError(f"plugins.{NAME}.walk_in_customer",
-                            f"must be an Aronium customer id like 1 (got {value!r})")
-    return int(value)
 
 
 def pay(settings: Settings, amount_text: str) -> None:
@@ -83,4 +66,10 @@ def pay(settings: Settings, amount_text: str) -> None:
 
 @hookimpl
 def loyalty_pos_adapters() -> tuple[PosAdapterType, ...]:
-    return (PosAdapterType(name=NAME, title="Aronium POS", open=open_adapter, pay=pay),)
+    return (PosAdapterType(name=NAME, title="Aronium POS", open=open_adapter, pay=pay,
+                           check_database=check_database, find_database=_found),)
+
+
+def _found() -> str | None:
+    found = find_database()
+    return None if found is None else str(found)

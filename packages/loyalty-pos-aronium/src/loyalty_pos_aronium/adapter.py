@@ -24,6 +24,7 @@ This module is the reading: the SQL, the snapshots and when to scan. The cursor 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import sqlite3
 import threading
@@ -36,26 +37,33 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
+
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosBatch
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
-
 from loyalty_pos_aronium import connection as db
+from loyalty_pos_aronium.conversions import document_key
 from loyalty_pos_aronium.conversions import line_key
+from loyalty_pos_aronium.conversions import parse_local
+from loyalty_pos_aronium.conversions import reference_names_year
 from loyalty_pos_aronium.conversions import sale_line
 from loyalty_pos_aronium.cursor import Cursor
 from loyalty_pos_aronium.cursor import Mark
 from loyalty_pos_aronium.facts import NAME
 from loyalty_pos_aronium.facts import FactMaker
+from loyalty_pos_aronium.facts import label
+from loyalty_pos_aronium.facts import text
+from loyalty_pos_aronium.options import DEFAULT_EDIT_SCAN_INTERVAL
+from loyalty_pos_aronium.options import WALK_IN_CUSTOMER
 from loyalty_pos_aronium.read_ahead import ReadAhead
-from loyalty_pos_aronium.schema import REFUND_CODE
 from loyalty_pos_aronium.schema import SALE_CODE
+from loyalty_pos_aronium.schema import document_types
 
 
-DEFAULT_EDIT_SCAN_INTERVAL = 30.0
+log = logging.getLogger(__name__)
 
 _MAX_ROWID = 2**63 - 1
 
@@ -77,7 +85,7 @@ class AroniumAdapter:
         busy_timeout: float = db.DEFAULT_BUSY_TIMEOUT,
         edit_scan_interval: float = DEFAULT_EDIT_SCAN_INTERVAL,
         with_lines: bool = True,
-        walk_in_customer: int | None = None,
+        walk_in_customer: int | None = WALK_IN_CUSTOMER,
         monotonic: Callable[[], float] = time.monotonic,
         read_ahead: bool = True,
     ) -> None:
@@ -98,20 +106,23 @@ class AroniumAdapter:
         self._scanned_at: float | None = None
         self._scan_pending = False
         self._lock = threading.Lock()
-        self.connection = db.open_readonly(self.path, busy_timeout=busy_timeout)
+        self.immutable = db.untouched_wal(self.path.expanduser())
+        """Read without locks or ``-wal``/``-shm`` files (``connection.untouched_wal``)."""
+        self.connection = db.open_readonly(self.path, busy_timeout=busy_timeout,
+                                           immutable=self.immutable)
         with self._snapshot() as conn:
-            types = {str(code).strip(): (type_id, name) for type_id, code, name in
-                     conn.execute("SELECT Id, Code, Name FROM DocumentType")}
-        if SALE_CODE not in types:
+            types = document_types(conn.execute("SELECT Id, Code, Name FROM DocumentType").fetchall())
+        if types.sale is None:
             raise db.AroniumDatabaseError(
                 self.path, "schema", f"its DocumentType table has no Sales type (Code {SALE_CODE})",
                 "Check that this is the pos.db Aronium uses for selling.",
             )
+        self.warnings: tuple[str, ...] = tuple(w for w in (types.warning,) if w)
+        """What every sync from this file must say (no refund type); logged at the first read."""
+        self._warned = False
         self.facts = FactMaker(
             shop_id=shop_id, till_id=till_id, currency=currency, scale=10**minor_units, zone=zone,
-            sale_type=types[SALE_CODE][0],
-            refund_type=types[REFUND_CODE][0] if REFUND_CODE in types else None,
-            type_names={type_id: f"{name} ({code})" for code, (type_id, name) in types.items()},
+            sale_type=types.sale, refund_type=types.refund, type_names=types.names,
             walk_in_customer=walk_in_customer,
         )
         """How this till's rows become facts."""
@@ -140,6 +151,10 @@ class AroniumAdapter:
         The lock lets a UI thread and a background sync share the adapter.
         """
         with self._lock:
+            path = self.path.expanduser()
+            if self.immutable and not db.untouched_wal(path):
+                self._reopen()
+            before = db.file_state(path) if self.immutable else None
             try:
                 self.connection.execute("BEGIN")
                 try:
@@ -148,6 +163,14 @@ class AroniumAdapter:
                     self.connection.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise db.explain(self.path, exc, self.busy_timeout) from None
+            if before is not None and db.file_state(path) != before:
+                raise db.started_writing(self.path)
+
+    def _reopen(self) -> None:
+        """Aronium opened the file (its ``-wal`` and ``-shm`` exist now): read as any reader."""
+        self.connection.close()
+        self.immutable = False
+        self.connection = db.open_readonly(self.path, busy_timeout=self.busy_timeout)
 
     def remaining(self, cursor: str | None) -> int | None:
         start = Cursor.load(cursor)
@@ -158,6 +181,10 @@ class AroniumAdapter:
 
     def read(self, cursor: str | None, *, limit: int) -> PosBatch:
         limit = max(1, limit)
+        if not self._warned:
+            self._warned = True
+            for warning in self.warnings:
+                log.warning("Aronium database %s: %s", self.path, warning)
         ahead = self.read_ahead
         if ahead is None:
             return self.read_once(cursor, limit)[0]
@@ -197,9 +224,12 @@ class AroniumAdapter:
                 customer_mark=state.customer_mark or Mark(self._max_updated(conn, "Customer")),
             )
         customers: dict[str, PosCustomer] = {}
+        # Only rows that become customers: a batch of suppliers (or the walk-in) alone would
+        # look like the end of the file to the sync loop.
         new_customers = conn.execute(
             "SELECT Id, Name, Code, PhoneNumber, IsCustomer FROM Customer WHERE Id > ? "
-            "ORDER BY Id LIMIT ?", (state.customer, limit),
+            "AND IsCustomer AND Id IS NOT ? ORDER BY Id LIMIT ?",
+            (state.customer, self.facts.walk_in_customer, limit),
         ).fetchall()
         self._add_customers(customers, new_customers)
         if new_customers:
@@ -216,6 +246,7 @@ class AroniumAdapter:
                 self._scanned_at = self._monotonic()
         fresh: list[tuple] = []
         if not self._scan_pending:
+            state = self._check_last(conn, state)
             fresh = conn.execute(
                 f"{self._DOCUMENTS} WHERE d.Id > ? ORDER BY d.Id LIMIT ?",
                 (state.document, limit - len(edited)),
@@ -237,14 +268,17 @@ class AroniumAdapter:
                                             items=(state.item, last_item)))
                 state = attrs.evolve(state, item=last_item)
         if fresh:
-            state = attrs.evolve(state, document=fresh[-1][0])
+            last = fresh[-1]
+            state = attrs.evolve(state, document=last[0], last=(str(last[1]), str(last[5])))
+        originals = self._originals(conn, [row for row, reason in zip(rows, reasons)
+                                           if reason is None and row[2] == facts.refund_type])
         events: list[SaleRecorded | SaleRefunded] = []
         skipped: list[SkippedDocument] = []
         for row, reason in zip(rows, reasons):
             if reason is not None:
-                skipped.append(SkippedDocument(str(row[1]), reason))
+                skipped.append(SkippedDocument(label(row), reason))
                 continue
-            fact = facts.document(row, lines.get(row[0], ()))
+            fact = facts.document(row, lines.get(row[0], ()), originals.get(row[0]))
             if isinstance(fact, SkippedDocument):
                 skipped.append(fact)
             else:
@@ -261,6 +295,59 @@ class AroniumAdapter:
     ``c.IsCustomer`` is NULL for an unknown customer."""
     _DOCUMENTS_FROM = "FROM Document d LEFT JOIN Customer c ON c.Id = d.CustomerId"
     _DOCUMENTS = f"SELECT {_DOCUMENT_COLUMNS} {_DOCUMENTS_FROM}"
+
+    def _check_last(self, conn: sqlite3.Connection, state: Cursor) -> Cursor:
+        """``state``, moved back when the document it ends at was deleted (and its Id perhaps
+        reused by a later sale): to the newest document created no later than that one, so
+        every document created since is read. One primary-key look-up when nothing changed."""
+        if not state.document or state.last is None:
+            return state
+        row = conn.execute("SELECT Number, DateCreated FROM Document WHERE Id = ?",
+                           (state.document,)).fetchone()
+        if row is not None and (str(row[0]), str(row[1])) == state.last:
+            return state
+        log.warning("Aronium document %s (Id %s) was deleted; reading from before it again",
+                    state.last[0], state.document)
+        kept = conn.execute(
+            "SELECT Id, Number, DateCreated FROM Document WHERE Id < ? AND DateCreated <= ? "
+            "ORDER BY Id DESC LIMIT 1", (state.document, state.last[1]),
+        ).fetchone()
+        if kept is None:
+            return attrs.evolve(state, document=0, item=0, last=None)
+        item = conn.execute(
+            "SELECT Id FROM DocumentItem WHERE Id <= ? AND DocumentId <= ? ORDER BY Id DESC LIMIT 1",
+            (state.item, kept[0]),
+        ).fetchone()
+        return attrs.evolve(state, document=kept[0], item=0 if item is None else item[0],
+                            last=(str(kept[1]), str(kept[2])))
+
+    def _originals(self, conn: sqlite3.Connection, refunds: list[tuple]) -> dict[int, str]:
+        """The sale keys of refunds whose ``ReferenceDocumentNumber`` does not start with a year
+        (a number pattern without ``%YEAR%`` repeats each year): the latest sale of that number
+        created before the refund. One query for the batch, only when there are such refunds."""
+        wanted = {row[0]: reference for row in refunds
+                  if (reference := text(row[6])) and not reference_names_year(reference)}
+        if not wanted:
+            return {}
+        candidates: dict[str, list[str]] = {}
+        marks = ",".join("?" * len(set(wanted.values())))
+        for number, created in conn.execute(
+            f"SELECT Number, DateCreated FROM Document WHERE DocumentTypeId = ? "
+            f"AND Number IN ({marks})", (self.facts.sale_type, *set(wanted.values())),
+        ):
+            candidates.setdefault(str(number).strip(), []).append(str(created))
+        found = {}
+        for row in refunds:
+            reference = wanted.get(row[0])
+            if reference is None:
+                continue
+            before = [c for c in candidates.get(reference, ()) if c <= str(row[5])]
+            try:
+                year = parse_local(max(before) if before else row[5]).year
+            except ValueError:
+                continue
+            found[row[0]] = document_key(reference, year)
+        return found
 
     def _add_customers(self, customers: dict[str, PosCustomer], rows: list[tuple]) -> None:
         """The customers of these rows that are imported, by their external id."""

@@ -1,7 +1,9 @@
 """Opening Aronium's ``pos.db`` read-only, and saying exactly why it could not be opened.
 
 The file belongs to the POS: it is opened with SQLite's ``mode=ro`` URI (no write can reach
-it, not even a journal) and ``PRAGMA query_only``. While Aronium writes, SQLite's busy handler
+it, not even a journal) and ``PRAGMA query_only``. A file in WAL mode whose ``-wal`` file is
+absent (Aronium is not running) is opened ``immutable``, because even a ``mode=ro`` connection
+creates ``pos.db-wal`` and ``pos.db-shm`` beside it and leaves them (``untouched_wal``). While Aronium writes, SQLite's busy handler
 waits up to ``busy_timeout`` seconds for the lock. Every failure becomes an
 ``AroniumDatabaseError`` naming the path, the cause and what to do; "could not connect to
 database" is never the whole story.
@@ -15,7 +17,6 @@ import sqlite3
 from pathlib import Path
 
 from loyalty.domain.errors import LoyaltyError
-
 from loyalty_pos_aronium import schema
 
 
@@ -61,6 +62,13 @@ def no_permission(path: Path, detail: str = "") -> AroniumDatabaseError:
         path, "permission", cause,
         "Give this Windows user read access to the file and its folder (Properties > "
         "Security), or run the loyalty app as the user that runs Aronium.",
+    )
+
+
+def started_writing(path: Path) -> AroniumDatabaseError:
+    return AroniumDatabaseError(
+        path, "locked", "Aronium started writing to it while it was being read",
+        "Nothing was recorded from this read; sync again (loyalty watch does by itself).",
     )
 
 
@@ -164,13 +172,38 @@ def sqlite_uri(path: Path) -> str:
     return uri
 
 
-def open_readonly(path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sqlite3.Connection:
-    """Open ``path`` read-only and check it is an Aronium database this adapter can read."""
+def wal_file(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def untouched_wal(path: Path) -> bool:
+    """The file is in WAL mode (header bytes 18 and 19 are 2) and no ``-wal`` file is beside it:
+    no program has it open, everything is in the main file, and a normal read-only open would
+    create ``-wal`` and ``-shm`` files (SQLite 3.40 does; tests/test_real_files.py checks)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[:16] == SQLITE_HEADER and header[18:20] == b"\x02\x02" and not wal_file(path).exists()
+
+
+def file_state(path: Path) -> tuple[int, int, bool]:
+    """What changes when a program writes to the file: its size, its mtime, its ``-wal``."""
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, wal_file(path).exists()
+
+
+def open_readonly(path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                  immutable: bool = False) -> sqlite3.Connection:
+    """Open ``path`` read-only and check it is an Aronium database this adapter can read;
+    ``immutable``: take no locks and open no ``-wal``/``-shm`` (for an ``untouched_wal`` file,
+    whose every read must then check ``file_state`` did not change)."""
     path = Path(path).expanduser()
     problem = diagnose_path(path)
     if problem is not None:
         raise problem
-    uri = f"{sqlite_uri(path.resolve())}?mode=ro"
+    uri = f"{sqlite_uri(path.resolve())}?mode=ro" + ("&immutable=1" if immutable else "")
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None,
                                      check_same_thread=False)

@@ -96,7 +96,8 @@ def sale_line(item: tuple, scale: int) -> SaleLine:
     return SaleLine(
         product_id=str(product), quantity=_decimal(quantity) or Decimal(0),
         total_minor=max(minor or 0, 0),
-        category_id=None if group is None else str(group), product_name=name,
+        category_id=None if group is None else str(group),
+        product_name=name if isinstance(name, str) else None,
     )
 
 
@@ -108,3 +109,33 @@ def line_key(item: tuple) -> tuple | None:
     if type(product) is float or type(group) is float or type(name) is float:
         return None
     return item, (type(product), type(quantity), type(total), type(group), type(name))
+
+
+def _leading_digits(number: str) -> str:
+    digits = ""
+    for char in number:
+        if not char.isdigit():
+            break
+        digits += char
+    return digits
+
+
+def carries_year(number: str, year: int) -> bool:
+    """``number`` starts with ``year`` (``26-200-000001`` or ``2026-...``), as Aronium's default
+    pattern ``%YEAR%-%TYPE%-%COUNTER%`` writes it."""
+    lead = _leading_digits(number)
+    return lead in (f"{year % 100:02d}", str(year))
+
+
+def document_key(number: str, year: int) -> str:
+    """The ``document_id`` of a document: its ``Number``, with ``@YEAR`` added when the number
+    does not start with its year. Aronium's counters restart each year, so a shop whose number
+    pattern leaves ``%YEAR%`` out repeats every number yearly; numbers of the default pattern
+    keep the key they always had."""
+    return number if carries_year(number, year) else f"{number}@{year}"
+
+
+def reference_names_year(reference: str) -> bool:
+    """A refund's ``ReferenceDocumentNumber`` that starts with a year (2 or 4 digits) is the sale's
+    key as it stands; any other must be looked up to know the sale's year."""
+    return len(_leading_digits(reference)) in (2, 4)

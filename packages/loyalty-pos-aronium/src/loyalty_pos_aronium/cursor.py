@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import attrs
+
 from loyalty.domain.errors import LoyaltyError
 
 
@@ -44,6 +45,9 @@ class Cursor:
     """Highest ``Customer.Id`` read."""
     document_mark: Mark | None = None
     customer_mark: Mark | None = None
+    last: tuple[str, str] | None = None
+    """``Number`` and ``DateCreated`` of the document at ``document``: a document Id is reused
+    when the newest document is deleted (no AUTOINCREMENT), so the Id alone may name another."""
 
     def dump(self) -> str:
         def mark(m: Mark | None) -> list | None:
@@ -52,6 +56,7 @@ class Cursor:
         return json.dumps({
             "v": 1, "document": self.document, "item": self.item, "customer": self.customer,
             "document_mark": mark(self.document_mark), "customer_mark": mark(self.customer_mark),
+            **({} if self.last is None else {"last": list(self.last)}),
         }, separators=(",", ":"))
 
     @classmethod
@@ -64,7 +69,9 @@ class Cursor:
                 key: None if data[key] is None else Mark(str(data[key][0]), tuple(data[key][1]))
                 for key in ("document_mark", "customer_mark")
             }
-            return cls(int(data["document"]), int(data["item"]), int(data["customer"]), **marks)
+            last = data.get("last")
+            return cls(int(data["document"]), int(data["item"]), int(data["customer"]), **marks,
+                       last=None if last is None else (str(last[0]), str(last[1])))
         except (ValueError, KeyError, TypeError, IndexError):
             raise LoyaltyError(
                 f"The stored Aronium sync position {text[:80]!r} is unreadable.",

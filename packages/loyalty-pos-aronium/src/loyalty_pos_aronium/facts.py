@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import attrs
+
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
-
+from loyalty_pos_aronium.conversions import document_key
 from loyalty_pos_aronium.conversions import parse_local
 from loyalty_pos_aronium.conversions import to_minor
 from loyalty_pos_aronium.conversions import to_utc
@@ -25,6 +26,25 @@ from loyalty_pos_aronium.conversions import to_utc
 
 NAME = "aronium"
 """The adapter's name, and the ``source`` of every fact it makes."""
+
+MAX_TOTAL_MINOR = 10**15
+"""Totals beyond this (ten trillion in a two-digit currency) are refused: the ledger keeps
+amounts and points in 64-bit integers, and earning multiplies them."""
+YEARS = range(1990, 3000)
+"""Plausible years of a document; ``0001-01-01`` (a default date) is not one."""
+
+
+def text(value: object) -> str | None:
+    """A text column's value, stripped; None for NULL, empty text or a blob."""
+    if value is None or isinstance(value, bytes | bytearray | memoryview):
+        return None
+    return str(value).strip() or None
+
+
+def label(row: Sequence) -> str:
+    """How a skipped document is named in a report: its Number, or its Id if it has none."""
+    number = row[1]
+    return str(number) if isinstance(number, str | int) else f"Id {row[0]}"
 
 
 @attrs.frozen
@@ -51,10 +71,8 @@ class FactMaker:
         supplier and for the walk-in placeholder, which are not imported."""
         if not row[4] or row[0] == self.walk_in_customer:
             return None
-        code = (row[2] or "").strip() or None
-        phone = (row[3] or "").strip() or None
-        return PosCustomer(external_id=str(row[0]), name=(row[1] or "").strip() or f"#{row[0]}",
-                           phone=phone, messaging_key=code)
+        return PosCustomer(external_id=str(row[0]), name=text(row[1]) or f"#{row[0]}",
+                           phone=text(row[3]), messaging_key=text(row[2]))
 
     def skip_reason(self, row: tuple) -> str | None:
         """Why a document earns nothing, from the checks that need no parsing (most documents
@@ -63,7 +81,12 @@ class FactMaker:
         ``row``: a document's Id, Number, DocumentTypeId, CustomerId, Total, DateCreated and
         ReferenceDocumentNumber, and its customer's IsCustomer (NULL for an unknown customer).
         """
-        _, _, type_id, customer_id, _, _, reference, is_customer = row
+        _, number, type_id, customer_id, _, _, reference, is_customer = row
+        if type_id == self.sale_type or type_id == self.refund_type:
+            if number is None:
+                return "it has no Number"
+            if not isinstance(number, str | int):
+                return "its Number is not text"
         if type_id == self.sale_type:
             if customer_id is None or customer_id == self.walk_in_customer:
                 return "no customer on the sale"
@@ -76,31 +99,37 @@ class FactMaker:
         return f"{kind} documents earn no points"
 
     def document(
-        self, row: tuple, lines: Sequence[SaleLine],
+        self, row: tuple, lines: Sequence[SaleLine], original: str | None = None,
     ) -> SaleRecorded | SaleRefunded | SkippedDocument:
         """A document that passed ``skip_reason`` as a fact, or why its total or date rules it
-        out."""
+        out. ``original``: a refund's sale key, when the adapter had to look it up."""
         _, number, type_id, customer_id, total, created, reference, _ = row
         number = str(number)
         amount = to_minor(total, self.scale)
         if amount is None:
             return SkippedDocument(number, "its Total is not a usable amount")
+        if abs(amount) > MAX_TOTAL_MINOR:
+            return SkippedDocument(number, "its Total is too large for the ledger")
         try:
-            occurred_at = to_utc(parse_local(created), self.zone)
+            local = parse_local(created)
         except ValueError:
             return SkippedDocument(number, "its DateCreated is not a date")
+        if local.year not in YEARS:
+            return SkippedDocument(number, "its DateCreated is not a plausible date")
+        occurred_at = to_utc(local, self.zone)
+        key = document_key(number, local.year)
         if type_id == self.refund_type:
             if amount == 0:
                 return SkippedDocument(number, "the refund's total is zero")
             return SaleRefunded(
                 occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
-                document_id=number, currency=self.currency,
-                original_document_id=str(reference), amount_minor=abs(amount),
+                document_id=key, currency=self.currency,
+                original_document_id=original or str(reference), amount_minor=abs(amount),
             )
         if amount < 0:
             return SkippedDocument(number, "the sale's total is negative")
         return SaleRecorded(
             occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
-            document_id=number, currency=self.currency,
+            document_id=key, currency=self.currency,
             total_minor=amount, external_customer_id=str(customer_id), lines=tuple(lines),
         )

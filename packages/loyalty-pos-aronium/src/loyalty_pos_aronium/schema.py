@@ -17,6 +17,47 @@ SALE_CODE = "200"
 """``DocumentType.Code`` of a sale (Aronium's type id 2 'Sales')."""
 REFUND_CODE = "220"
 """``DocumentType.Code`` of a refund (Aronium's type id 4 'Refund')."""
+REFUND_ID = 4
+REFUND_NAME = "refund"
+OTHER_CODES = frozenset({"100", "120", "200", "230", "300", "400"})
+"""Codes of Aronium's types that are not refunds: Id 4 is never taken for one of these."""
+
+
+@attrs.frozen
+class DocumentTypes:
+    """The ``DocumentType`` rows as the adapter uses them."""
+
+    sale: int | None
+    refund: int | None
+    how_refund_was_found: str
+    names: dict[int, str]
+    """``Id`` -> ``"Purchase (100)"``, for skip reasons."""
+
+    @property
+    def warning(self) -> str | None:
+        """What every sync must say when refunds cannot be read."""
+        if self.refund is not None:
+            return None
+        return ("this pos.db has no Refund document type (no Code 220, no type named 'Refund', "
+                "no type Id 4): refunds are not read and take no points back")
+
+
+def document_types(rows: list[tuple]) -> DocumentTypes:
+    """``rows``: ``SELECT Id, Code, Name FROM DocumentType``. The refund type is found by Code
+    '220', failing that by the Name 'Refund', failing that by Id 4 unless that is another known
+    type (three sources agree on Id 4, one on the code; docs/aronium.md, "Real files")."""
+    by_code = {str(code).strip(): type_id for type_id, code, _ in rows}
+    names = {type_id: f"{name} ({str(code).strip()})" for type_id, code, name in rows}
+    sale = by_code.get(SALE_CODE)
+    refund, how = by_code.get(REFUND_CODE), "Code 220"
+    if refund is None:
+        refund, how = next(((i, "its Name 'Refund'") for i, _, name in rows
+                            if str(name).strip().lower() == REFUND_NAME), (None, ""))
+    if refund is None:
+        refund, how = next(((i, "Id 4") for i, code, _ in rows
+                            if i == REFUND_ID and str(code).strip() not in OTHER_CODES),
+                           (None, "nothing"))
+    return DocumentTypes(sale, refund, how, names)
 
 RELIED_ON: dict[str, tuple[str, ...]] = {
     "Customer": ("Id", "Name", "Code", "PhoneNumber", "IsCustomer", "DateCreated", "DateUpdated"),

@@ -104,14 +104,36 @@ CREATE TABLE Payment (Id INTEGER PRIMARY KEY,
   DocumentId INTEGER NOT NULL REFERENCES Document(Id) ON DELETE CASCADE,
   PaymentTypeId INTEGER NOT NULL REFERENCES PaymentType(Id), Amount NUMERIC NOT NULL,
   Date DATE, UserId INTEGER NOT NULL REFERENCES "User"(Id), ZReportId INTEGER REFERENCES ZReport(Id),
-  DateCreated DATETIME NOT NULL DEFAULT 0);
+  DateCreated DATETIME NOT NULL DEFAULT 0, RoundingAdjustment NUMERIC NOT NULL DEFAULT 0,
+  RoundingIncrement NUMERIC NOT NULL DEFAULT 0, RoundingRule INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE Tax (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL, Rate NUMERIC NOT NULL, Code TEXT,
+  IsFixed INTEGER (1) NOT NULL DEFAULT 0, IsTaxOnTotal INTEGER (1) NOT NULL DEFAULT 0,
+  IsEnabled INTEGER (1) NOT NULL DEFAULT 1);
+CREATE TABLE DocumentItemTax (
+  DocumentItemId INTEGER NOT NULL REFERENCES DocumentItem(Id) ON DELETE CASCADE,
+  TaxId INTEGER NOT NULL REFERENCES Tax(Id), Amount REAL NOT NULL,
+  PRIMARY KEY (DocumentItemId, TaxId));
+CREATE TABLE DocumentItemExpirationDate (Id INTEGER PRIMARY KEY,
+  DocumentItemId INTEGER NOT NULL REFERENCES DocumentItem(Id) ON DELETE CASCADE,
+  ExpirationDate DATE NOT NULL);
 CREATE TABLE VoidReason (Id INTEGER PRIMARY KEY, Name TEXT NOT NULL);
-CREATE TABLE PosVoid (Id INTEGER PRIMARY KEY, ProductId INTEGER NOT NULL, UserId INTEGER NOT NULL,
-  Quantity NUMERIC NOT NULL, Price NUMERIC NOT NULL, VoidReasonId INTEGER,
-  DateCreated DATETIME NOT NULL DEFAULT (datetime('now','localtime')));
+CREATE TABLE PosVoid (Id INTEGER PRIMARY KEY, OrderNumber TEXT, UserName TEXT, ProductName TEXT,
+  RoundNumber INTEGER, Discount NUMERIC, DiscountType INTEGER, Total NUMERIC,
+  IsConfirmed INTEGER (1) NOT NULL DEFAULT 0, Reason TEXT, VoidedBy INTEGER, VoidedByName TEXT,
+  Bundle TEXT, DateCreated DATETIME NOT NULL DEFAULT (datetime('now','localtime')), DateVoided DATETIME);
+CREATE TABLE Template (Name TEXT PRIMARY KEY, Value TEXT);
+CREATE TABLE Counter (Name TEXT PRIMARY KEY, Value INTEGER NOT NULL);
+CREATE TABLE Migration (ID INTEGER PRIMARY KEY, Version TEXT, Description TEXT, FileName TEXT,
+  Module TEXT, Date DATETIME);
 """
-"""Aronium's tables as rebuilt from public sources (docs/aronium.md); no index on
-``Document.DateUpdated`` or ``DocumentItem.DocumentId``, as in the scaffold of a real file."""
+"""Aronium's tables as rebuilt from public sources (docs/aronium.md, "Real files"); no index on
+``Document.DateUpdated`` or ``DocumentItem.DocumentId``, as in the scaffold of a real file; no
+AUTOINCREMENT on ``Document`` (a deleted newest document's Id is reused); items, payments and
+their taxes go with their document (``ON DELETE CASCADE``, with ``foreign_keys`` on as in the
+vendor's data library)."""
+
+DEFAULT_NUMBER_PATTERN = "%YEAR%-%TYPE%-%COUNTER%"
+"""``Template`` ``Document.Number.Pattern`` of a new database."""
 
 DOCUMENT_TYPES = (
     # Id, Name, Code, DocumentCategoryId, StockDirection
@@ -153,6 +175,8 @@ def create_schema(connection: sqlite3.Connection, *, drop: Sequence[str] = ()) -
     connection.executescript(ddl)
     connection.executescript("""
         INSERT INTO ApplicationProperty VALUES ('Database.Backup.Version', '1.38.2.0');
+        INSERT INTO Template VALUES ('Document.Number.Pattern', '%YEAR%-%TYPE%-%COUNTER%');
+        INSERT INTO Tax (Id, Name, Rate) VALUES (1, 'VAT', 0);
         INSERT INTO "User" (Id, FirstName, Username, Password, AccessLevel, IsEnabled)
             VALUES (1, 'Admin', 'admin', '', 9, 1);
         INSERT INTO Warehouse VALUES (1, 'Main');
@@ -200,6 +224,7 @@ class AroniumFixture:
         self.path = Path(path)
         self.now = now or datetime(2026, 1, 5, 9, 0, 0)
         self.connection = sqlite3.connect(self.path, isolation_level=None)
+        self.connection.execute("PRAGMA foreign_keys = ON")
         if create:
             create_schema(self.connection, drop=drop)
         self._counters: dict[str, int] = {}
@@ -216,6 +241,9 @@ class AroniumFixture:
                 "SELECT t.Code, COUNT(*) FROM Document d JOIN DocumentType t "
                 "ON t.Id = d.DocumentTypeId GROUP BY t.Code")
         }
+        for code, count in fixture._counters.items():  # bulk files have no Counter rows
+            fixture.connection.execute("INSERT OR IGNORE INTO Counter VALUES (?, ?)",
+                                       (f"Document.{code}.{fixture.now:%Y}", count))
         return fixture
 
     def close(self) -> None:
@@ -262,8 +290,7 @@ class AroniumFixture:
         does; ``lines`` are ``(product_id, quantity)``; returns the document ``Number``."""
         db = self.connection
         stamp = self.tick()
-        self._counters[code] = self._counters.get(code, 0) + 1
-        number = f"{self.now:%y}-{code}-{self._counters[code]:06d}"
+        number = self._next_number(code)
         prices = {pid: Decimal(price) for pid, _, _, price in PRODUCTS}
         amounts = [(pid, Decimal(str(qty)), prices[pid] * Decimal(str(qty))) for pid, qty in lines]
         document_total = (Decimal(total) if total is not None
@@ -299,6 +326,30 @@ class AroniumFixture:
             db.execute("ROLLBACK")
             raise
         return number
+
+    def _next_number(self, code: str) -> str:
+        """The next ``Number`` as Aronium makes it: the ``Template`` pattern, with a counter
+        per type and year (``Counter`` ``Document.200.2026``) that restarts each year."""
+        counter = f"Document.{code}.{self.now:%Y}"
+        db = self.connection
+        row = db.execute("SELECT Value FROM Counter WHERE Name = ?", (counter,)).fetchone()
+        value = (row[0] if row else 0) + 1
+        db.execute("INSERT OR REPLACE INTO Counter VALUES (?, ?)", (counter, value))
+        self._counters[code] = self._counters.get(code, 0) + 1
+        pattern = db.execute("SELECT Value FROM Template WHERE Name = 'Document.Number.Pattern'"
+                             ).fetchone()
+        return ((pattern[0] if pattern else DEFAULT_NUMBER_PATTERN)
+                .replace("%YEAR%", f"{self.now:%y}").replace("%TYPE%", code)
+                .replace("%COUNTER%", f"{value:06d}"))
+
+    def number_pattern(self, pattern: str) -> None:
+        """Number documents from now on by ``pattern`` (``%TYPE%-%COUNTER%``: without the year)."""
+        self.connection.execute("UPDATE Template SET Value = ? WHERE Name = "
+                                "'Document.Number.Pattern'", (pattern,))
+
+    def delete_document(self, number: str) -> None:
+        """Delete a document as Aronium does: outright, its items and payments with it."""
+        self.connection.execute("DELETE FROM Document WHERE Number = ?", (number,))
 
     def sale(self, customer_id: int | None, lines: Sequence[tuple[int, str | int]] = ((1, 1),),
              *, reference: str | None = None, total: str | None = None) -> str:

@@ -49,6 +49,10 @@ def settings_set(app: App, key: str, value: str) -> None:
         app.plugins.pos_adapter(updated.pos.adapter)
     if key.startswith("plugins."):
         app.plugins.channels(updated)  # channel plugins read (and so check) their options here
+    if key == "pos.database" and updated.pos.adapter and updated.pos.database:
+        check = app.plugins.pos_adapter(updated.pos.adapter).check_database
+        if check is not None:
+            check(updated.pos.database)
     try:
         save_settings(updated, app.settings_path)
     except OSError as exc:

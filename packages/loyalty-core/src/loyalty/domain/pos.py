@@ -86,3 +86,8 @@ class PosAdapterType:
     """Open the POS named by the settings (``pos.database``); raise ``LoyaltyError`` if it can't."""
     pay: Callable[[Settings, str], None] | None = None
     """Type a points payment amount into the POS (keyboard emulation), if supported."""
+    check_database: Callable[[str], None] | None = None
+    """Refuse a ``pos.database`` path this POS cannot read, by raising ``SettingsError`` with
+    one line that says why; called before the setting is saved (CLI and window)."""
+    find_database: Callable[[], str | None] | None = None
+    """Where this POS keeps its database on this computer (for a first run), or None."""
