@@ -93,7 +93,8 @@ class SaleRecorder:
         refunded_keys = {f.sale_key for f in refunds_in_batch}
         refunded_sales = sale_rows.sales_by_key(self.conn, refunded_keys)
         self.posting.load_accounts(
-            set(customers) - {None} | {s.customer_id for s in refunded_sales.values()}
+            {c for c in customers if c is not None}
+            | {s.customer_id for s in refunded_sales.values()}
         )
         # Read sales and refunds only once their customers are locked: what another till
         # recorded meanwhile is committed by then, so it is a duplicate here, not a clash.
