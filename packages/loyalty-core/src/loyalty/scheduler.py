@@ -132,9 +132,12 @@ class JobScheduler:
         except LoyaltyError as error:  # a POS that cannot be opened: said, tried again
             log.warning("job %s: %s", name, error)
             self._close_pos()
+            signals.job_ran.send(self, run=None, error=error, engine=self.engine)
             return
-        if run is not None and self.on_run is not None:
-            self.on_run(run)
+        if run is not None:
+            signals.job_ran.send(self, run=run, error=None, engine=self.engine)
+            if self.on_run is not None:
+                self.on_run(run)
 
     def _pos(self) -> PosAdapter:
         if self._given_pos is not None:
@@ -159,6 +162,8 @@ class JobScheduler:
             opened.close()
 
 
-def run_jobs(engine: Engine, stop_event: threading.Event) -> None:
-    """Run ``engine``'s jobs by themselves until ``stop_event`` is set (a frontend's thread)."""
-    JobScheduler(engine).run_until(stop_event)
+def run_jobs(engine: Engine, stop_event: threading.Event, *,
+             every: Mapping[str, float] | None = None) -> None:
+    """Run ``engine``'s jobs by themselves until ``stop_event`` is set (a frontend's thread);
+    what they do is sent as ``signals.job_ran``."""
+    JobScheduler(engine, every=every).run_until(stop_event)
