@@ -3,6 +3,7 @@ and next run, its last result and a "Run now" button: the same list as ``loyalty
 
 from __future__ import annotations
 
+import functools
 import tkinter as tk
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -68,7 +69,7 @@ class JobsTab(ttk.Frame):
                 for column, label in enumerate(self.cells[status.name]):
                     label.grid(row=row, column=column, sticky="w", padx=(0, 16), pady=3)
                 button = ttk.Button(self.grid_frame, text="Run now",
-                                    command=lambda name=status.name: self.run_now(name))
+                                    command=functools.partial(self.run_now, status.name))
                 button.grid(row=row, column=5, sticky="e", pady=3)
                 self.buttons[status.name] = button
             last = status.last
