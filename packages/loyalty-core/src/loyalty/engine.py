@@ -53,6 +53,7 @@ from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
 from loyalty.domain.records import DrawRecord
 from loyalty.domain.records import Entry
+from loyalty.domain.records import JobRun
 from loyalty.domain.records import PointsSummary
 from loyalty.domain.records import PosOrigin
 from loyalty.domain.records import RebuildReport
@@ -91,6 +92,7 @@ from loyalty.services import coupons
 from loyalty.services import customers
 from loyalty.services import draws
 from loyalty.services import expiry
+from loyalty.services import jobs
 from loyalty.services import memberships
 from loyalty.services import redemption
 from loyalty.services import reports
@@ -102,6 +104,8 @@ from loyalty.services.awards import AwardOutcome
 from loyalty.services.draws import DrawCheck
 from loyalty.services.draws import DrawOutcome
 from loyalty.services.expiry import ExpiryReport
+from loyalty.services.jobs import ContinuousWork
+from loyalty.services.jobs import JobStatus
 from loyalty.services.memberships import Membership
 from loyalty.services.redemption import Payment
 from loyalty.services.reports import Report
@@ -464,6 +468,45 @@ class Engine:
     def expire(self) -> ExpiryReport:
         """Expire every due lot and queue the reminders due today; safe to run again."""
         return self.write(lambda uow: expiry.run_expiry(self.shop, uow))
+
+    # ---- jobs that run by themselves ----------------------------------------------------------
+
+    def jobs(self) -> list[JobStatus]:
+        """Every job that runs by itself, with its schedule, last run and result, and next run."""
+        return self.read(lambda conn: jobs.statuses(self.shop, conn))
+
+    def run_due_jobs(self) -> list[JobRun]:
+        """Run every job that is due now, once (``loyalty jobs run-due``, a Task Scheduler)."""
+        return jobs.run_due(self.shop, self, continuous=self.continuous_work())
+
+    def run_job(
+        self, name: str, *, by_hand: bool = True, record_idle: bool = True,
+        pos: PosAdapter | None = None, dispatcher: Dispatcher | None = None,
+    ) -> JobRun | None:
+        """Run job ``name`` now (the window's "Run now"); ``by_hand=False`` only if it is due."""
+        return jobs.run_job(self.shop, self, name, by_hand=by_hand, record_idle=record_idle,
+                            continuous=self.continuous_work(pos, dispatcher))
+
+    def continuous_work(
+        self, pos: PosAdapter | None = None, dispatcher: Dispatcher | None = None,
+    ) -> dict[str, ContinuousWork]:
+        """One run of each continuous job: sync ``pos`` (or the configured POS), deliver with
+        ``dispatcher`` (or a new one)."""
+
+        def sync_pos() -> tuple[str, bool]:
+            adapter = pos if pos is not None else self.open_pos()
+            try:
+                report = self.sync(adapter)
+            finally:
+                if pos is None:
+                    adapter.close()
+            return report.summary(), report.changed or bool(report.skipped_count)
+
+        def deliver() -> tuple[str, bool]:
+            report = (dispatcher or self.dispatcher()).run_once()
+            return report.summary(), bool(report.sent or report.retrying or report.failed)
+
+        return {"pos_sync": sync_pos, "messages": deliver}
 
     # ---- demo ---------------------------------------------------------------------------------
 

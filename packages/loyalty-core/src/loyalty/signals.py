@@ -30,3 +30,7 @@ settings_changed = _signals.signal(
 customers_changed = _signals.signal(
     "customers-changed", doc="Customers were added, edited or removed; kwargs customer_ids, engine."
 )
+job_ran = _signals.signal(
+    "job-ran", doc="A job that runs by itself ran or could not start; kwargs run (a JobRun, or "
+    "None), error (a LoyaltyError, or None), engine."
+)

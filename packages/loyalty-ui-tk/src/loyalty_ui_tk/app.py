@@ -1,4 +1,4 @@
-"""The main window: a header, the 'All Customers', 'Settings' and 'Notification log' tabs.
+"""The main window: a header, the 'All Customers', 'Settings', 'Notification log' and 'Jobs' tabs.
 
 The window holds no business rule: every number it shows and every change it makes goes
 through the engine. Reads run on a worker thread; engine signals (which may come from a
@@ -18,10 +18,13 @@ from tkinter import ttk
 
 from loyalty import signals
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.records import JobRun
 from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
+from loyalty.scheduler import run_jobs
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
+from loyalty_ui_tk.jobs_tab import JobsTab
 from loyalty_ui_tk.notification_log import ListMessages
 from loyalty_ui_tk.notification_log import NotificationLog
 from loyalty_ui_tk.pay_dialog import PayDialog
@@ -70,6 +73,7 @@ class LoyaltyApp:
         self._build(list_messages)
         self.apply_theme(engine.settings.appearance.theme)
         signals.settings_changed.connect(self._on_settings, weak=False)
+        signals.job_ran.connect(self._on_job, weak=False)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self.customers.search.focus_set()  # the cashier can type a name at once
         self.start_background_tasks()
@@ -99,7 +103,9 @@ class LoyaltyApp:
                                         list_messages)
         self.notebook.add(self.customers, text="All Customers")
         self.notebook.add(self.settings, text="Settings")
+        self.jobs = JobsTab(self.notebook, self.engine, self.worker, on_done=self.say)
         self.notebook.add(self.messages, text="Notification log")
+        self.notebook.add(self.jobs, text="Jobs")
         self._show_header()
 
     def _show_header(self) -> None:
@@ -128,6 +134,17 @@ class LoyaltyApp:
     def _on_settings(self, sender: object, *, engine: Engine, **_: object) -> None:
         if engine is self.engine:
             self.ui.post(self._settings_changed)
+
+    def _on_job(self, sender: object, *, run: JobRun | None, error: LoyaltyError | None,
+                engine: Engine, **_: object) -> None:
+        """A job that ran by itself: a failure is shown in the footer, every run in Jobs."""
+        if engine is not self.engine:
+            return
+        if error is not None:
+            self.ui.post(functools.partial(self.show_error, error))
+        elif run is not None and run.status == "failed":
+            self.ui.post(functools.partial(self.show_error, LoyaltyError(run.result)))
+        self.ui.post(self.jobs.reload)
 
     def _settings_changed(self) -> None:
         self._show_header()
@@ -215,6 +232,7 @@ class LoyaltyApp:
             return
         self.closed = True
         signals.settings_changed.disconnect(self._on_settings)
+        signals.job_ran.disconnect(self._on_job)
         self.customers.disconnect()
         self.messages.disconnect()
         self.stop_background_tasks()
@@ -232,11 +250,12 @@ SYNC_INTERVAL = 1.0
 
 
 def default_background_tasks() -> list[BackgroundTask]:
-    """What runs while the window is open: the POS sync named by the settings (so every sale
-    earns points by itself) and the delivery of queued messages."""
+    """What runs while the window is open: the jobs that run by themselves (the POS sync named
+    by the settings, so every sale earns points by itself, the delivery of queued messages,
+    expiry, membership refresh and the lucky draw), on APScheduler's clock."""
     return [
-        functools.partial(Engine.follow_pos, interval=SYNC_INTERVAL),
-        functools.partial(Engine.deliver_messages, interval=DELIVERY_INTERVAL),
+        functools.partial(run_jobs, every={"pos_sync": SYNC_INTERVAL,
+                                           "messages": DELIVERY_INTERVAL}),
     ]
 
 

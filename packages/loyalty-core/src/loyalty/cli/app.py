@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 
-from loyalty.domain.errors import LoyaltyError
-from loyalty.cli.paths import default_ledger_path
 from loyalty.cli.logs import LEVELS
 from loyalty.cli.logs import configure_logging
 from loyalty.cli.output import make_streams_safe
+from loyalty.cli.paths import default_ledger_path
 from loyalty.cli.paths import default_settings_path
+from loyalty.domain.errors import LoyaltyError
 from loyalty.plugins.manager import Plugins
 
 
@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "loyalty.cli.sync",
     "loyalty.cli.expiry",
     "loyalty.cli.draw",
+    "loyalty.cli.jobs",
     "loyalty.cli.award",
     "loyalty.cli.report",
     "loyalty.cli.reward",

@@ -19,8 +19,9 @@ from loyalty.cli.output import console
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import to_plain
-from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.pos import PosBatch
+from loyalty.domain.records import JobRun
+from loyalty.scheduler import JobScheduler
 from loyalty.services.sync import DEFAULT_BATCH_SIZE
 from loyalty.services.sync import SyncReport
 from loyalty.services.sync import cursor_name
@@ -36,17 +37,8 @@ def report_data(report: SyncReport) -> dict[str, Any]:
     return to_plain(report)
 
 
-def summary(report: SyncReport) -> str:
-    text = (f"Read {report.documents_read} documents: {report.sales_recorded} sales and "
-            f"{report.refunds_recorded} refunds recorded, {report.sales_revised} revised, "
-            f"{report.points_awarded} points awarded, {report.points_reversed} taken back")
-    if report.customers_imported:
-        text += f"; {report.customers_imported} customers imported or updated"
-    return text + "."
-
-
 def print_report(report: SyncReport) -> None:
-    click.echo(summary(report))
+    click.echo(report.summary())
     if report.skipped_count:
         click.echo(f"Skipped {report.skipped_count} documents:")
         for reason, count in sorted(report.skipped_by_reason.items(), key=lambda r: -r[1]):
@@ -94,13 +86,14 @@ def watch_command(app: App, pos_db: Path | None, interval: float) -> None:
     adapter = engine.open_pos(pos_db)
     stop = threading.Event()
 
-    def problem(error: LoyaltyError) -> None:
-        click.echo(f"warning: {error} (trying again)", err=True)
+    def ran(run: JobRun) -> None:
+        click.echo(f"{run.job}: {run.result}", err=run.status == "failed")
 
-    click.echo(f"Watching {adapter.name} every {interval:g} s; press Ctrl+C to stop.")
+    click.echo(f"Watching {adapter.name} every {interval:g} s, and running the jobs that are "
+               "due ('loyalty jobs' lists them); press Ctrl+C to stop.")
+    scheduler = JobScheduler(engine, pos=adapter, every={"pos_sync": interval}, on_run=ran)
     try:
-        engine.watch(adapter, interval=interval, stop_event=stop,
-                     on_report=lambda r: click.echo(summary(r)), on_error=problem)
+        scheduler.run_until(stop)
     except KeyboardInterrupt:
         stop.set()
     finally:

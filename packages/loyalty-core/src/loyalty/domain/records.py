@@ -7,6 +7,8 @@ from datetime import datetime
 
 import attrs
 
+from loyalty.domain.rules import schedule
+
 
 @attrs.frozen(cache_hash=True)  # a dict key of every sale's customer lookup
 class PosOrigin:
@@ -107,6 +109,12 @@ class DrawRecord:
     eligible_days: int
     winner_customer_id: int | None
     prize_points: int
+    late: bool = attrs.field(init=False)
+    """Drawn well after its time: a catch-up by a PC that was off (or closed) at the slot."""
+
+    @late.default
+    def _late(self) -> bool:
+        return schedule.ran_late(self.scheduled_for, self.drawn_at)
 
 
 @attrs.frozen
@@ -157,3 +165,21 @@ class Message:
     template: str
     values: dict[str, object]
     text: str
+
+
+@attrs.frozen
+class JobRun:
+    """One run of a job that runs by itself, as the ledger keeps it."""
+
+    job: str
+    slot: str
+    """The scheduled slot it ran for (``2026-01-09``, ``main/2026-01-09T18:00``); a continuous
+    job's runs of one day share the day's slot, a run by hand has ``by-hand/<time>``."""
+    status: str
+    """``ok`` or ``failed``."""
+    started_at: datetime
+    finished_at: datetime
+    result: str
+    """What it did, or why it failed, in one sentence."""
+    runner: str
+    """Which till and process ran it."""

@@ -62,6 +62,15 @@ class Shop:
         """The shop's local date of a UTC moment: what 'today' means for expiry and reports."""
         return moment.astimezone(self.zone).date()
 
+    def local(self, moment: datetime) -> datetime:
+        """A UTC moment as the shop's naive local time (what schedules are written in)."""
+        return moment.astimezone(self.zone).replace(tzinfo=None)
+
+    def utc(self, local: datetime) -> datetime:
+        """The UTC moment of a naive local time of the shop."""
+        aware = local.replace(tzinfo=self.zone) if self.zone is not None else local.astimezone()
+        return aware.astimezone(timezone.utc)
+
     def today(self) -> date:
         return self.business_date(self.clock())
 

@@ -361,3 +361,24 @@ memberships = sa.Table(
                         name="uq_memberships_customer_level_since"),
     sa.Index("ix_memberships_customer_id_expires_on", "customer_id", "expires_on"),
 )
+
+# ---- Jobs that run by themselves ----------------------------------------------------------
+
+# One row per job and slot: a scheduled job claims its slot by inserting the row in the same
+# transaction as its work, so the UNIQUE (job, slot) is the lock that keeps two processes (the
+# window and 'loyalty watch', two tills) from running a slot twice.
+job_runs = sa.Table(
+    "job_runs",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("job", sa.String(64), nullable=False),
+    sa.Column("slot", sa.String(128), nullable=False),
+    # 'running' only inside the claiming transaction; committed rows are 'ok' or 'failed'.
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("runner", sa.String(128), nullable=False),
+    sa.UniqueConstraint("job", "slot", name="uq_job_runs_job_slot"),
+    sa.Index("ix_job_runs_job_finished_at", "job", "finished_at"),
+)

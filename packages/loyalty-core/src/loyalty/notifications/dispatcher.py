@@ -75,6 +75,10 @@ class DispatchReport:
     skipped_channels: dict[str, datetime] = attrs.Factory(dict)
     """Channels that asked for a pause, until when."""
 
+    def summary(self) -> str:
+        """What the round did, in one sentence."""
+        return f"Sent {self.sent} messages; {self.retrying} to retry, {self.failed} failed."
+
 
 class Dispatcher:
     """Delivers the due messages of one ledger's outbox through the given channels."""

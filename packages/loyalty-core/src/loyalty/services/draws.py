@@ -15,7 +15,6 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import datetime
-from datetime import timezone
 
 import attrs
 import sqlalchemy as sa
@@ -70,25 +69,16 @@ def fresh_seed() -> int:
     return secrets.randbits(64)
 
 
-def _local(shop: Shop, moment: datetime) -> datetime:
-    return moment.astimezone(shop.zone).replace(tzinfo=None)
-
-
-def _utc(shop: Shop, local: datetime) -> datetime:
-    aware = local.replace(tzinfo=shop.zone) if shop.zone is not None else local.astimezone()
-    return aware.astimezone(timezone.utc)
-
-
 def due_slot(shop: Shop) -> DrawSlot | None:
     """The latest slot scheduled at or before now; None before the first one."""
     rules = shop.settings.draw
     if not rules.enabled:
         raise LoyaltyError("The lucky draw is switched off.",
                            hint="Turn it on with 'loyalty settings set draw.enabled true'.")
-    slot_local = draws.latest_slot(rules, _local(shop, shop.now()))
+    slot_local = draws.latest_slot(rules, shop.local(shop.now()))
     if slot_local is None:
         return None
-    return DrawSlot(draws.slot_key(shop.id, slot_local), slot_local, _utc(shop, slot_local))
+    return DrawSlot(draws.slot_key(shop.id, slot_local), slot_local, shop.utc(slot_local))
 
 
 def run_draw(shop: Shop, uow: UnitOfWork, slot: DrawSlot, seed: int) -> DrawOutcome:
@@ -149,7 +139,7 @@ def recheck_draw(shop: Shop, conn: sa.Connection, slot: str) -> DrawCheck:
         raise LoyaltyError(f"No draw was recorded for the slot {slot!r}.",
                            hint="List the slots with 'loyalty draw history'.")
     first_day = draws.first_eligible_day(
-        _local(shop, record.scheduled_for).date(), record.eligible_days)
+        shop.local(record.scheduled_for).date(), record.eligible_days)
     now = draw_rows.eligible_customers(conn, record.shop_id, record.scheduled_for, first_day)
     return DrawCheck(
         record=record,

@@ -75,6 +75,15 @@ class SyncReport:
     skipped: list[SkippedDocument] = attrs.Factory(list)
     batches: int = 0
 
+    def summary(self) -> str:
+        """What the sync did, in one sentence."""
+        text = (f"Read {self.documents_read} documents: {self.sales_recorded} sales and "
+                f"{self.refunds_recorded} refunds recorded, {self.sales_revised} revised, "
+                f"{self.points_awarded} points awarded, {self.points_reversed} taken back")
+        if self.customers_imported:
+            text += f"; {self.customers_imported} customers imported or updated"
+        return text + "."
+
     def add(self, batch: PosBatch, outcomes: list[Outcome]) -> None:
         self.batches += 1
         self.documents_read += batch.documents_read
