@@ -61,6 +61,7 @@ def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
 
 def test_without_a_display_loyalty_ui_says_so_in_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("DISPLAY", raising=False)
+    Engine(tmp_path / "ledger.db").close()  # the shop's ledger, already there
     code = main(["--ledger", str(tmp_path / "ledger.db"), "--settings",
                  str(tmp_path / "settings.toml"), "ui"])
     err = capsys.readouterr().err.strip().splitlines()
