@@ -120,6 +120,9 @@ def main(out: Path) -> None:
 
     app.notebook.select(app.messages)
     shoot("notification-log")
+    engine.run_due_jobs()
+    app.notebook.select(app.jobs)
+    shoot("jobs")
     app.notebook.select(app.customers)
     for theme in ("Dark", "Green", "Purple"):
         app.settings.theme_chosen(theme)

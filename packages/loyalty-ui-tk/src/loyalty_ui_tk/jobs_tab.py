@@ -50,10 +50,13 @@ class JobsTab(ttk.Frame):
         for column, heading in enumerate(HEADINGS):
             ttk.Label(self.grid_frame, text=heading, style="Muted.TLabel").grid(
                 row=0, column=column, sticky="w", padx=(0, 16), pady=(0, 6))
-        ttk.Label(self, style="Muted.TLabel", justify="left", text=(
+        note = ttk.Label(self, style="Muted.TLabel", justify="left", text=(
             "A job due while the computer was off runs once when the window opens. With the "
             "window and 'loyalty watch' open together, or two tills, each job still runs once."
-        )).pack(anchor="w", pady=(14, 0))
+        ))
+        note.pack(anchor="w", fill="x", pady=(14, 0))
+        # Wrap to the tab's width, so the note is whole in a small window too.
+        note.bind("<Configure>", lambda e: note.configure(wraplength=max(200, e.width - 8)))
         self._after: str | None = None
         self.reload()
 
