@@ -80,3 +80,15 @@ def test_what_the_engine_returns_is_public():
     missing = {f"{cls.__module__}.{cls.__name__}" for cls in returned
                if getattr(loyalty, cls.__name__, None) is not cls}
     assert missing == set()
+
+
+def test_every_public_method_of_the_engine_says_what_it_does():
+    import inspect
+
+    from loyalty.engine import Engine
+
+    silent = [name for name, member in inspect.getmembers(Engine)
+              if not name.startswith("_") and (inspect.isfunction(member)
+                                               or isinstance(member, property))
+              and not (member.__doc__ or "").strip()]
+    assert silent == []

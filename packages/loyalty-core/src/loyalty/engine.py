@@ -174,14 +174,17 @@ class Engine:
 
     @property
     def settings(self) -> Settings:
+        """The shop's settings in force (replace them with ``update_settings``)."""
         return self.shop.settings
 
     @property
     def currency(self) -> Currency:
+        """The shop's currency, with the symbol it shows."""
         return self.shop.currency
 
     @property
     def max_stars(self) -> int:
+        """The most stars a customer can reach (the number of star levels)."""
         return self.shop.max_stars
 
     def update_settings(self, settings: Settings) -> None:
