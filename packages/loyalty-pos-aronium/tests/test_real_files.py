@@ -14,7 +14,6 @@ import pytest
 from loyalty.cli.app import main
 from loyalty.domain.errors import SettingsError
 from loyalty.domain.settings import settings_from_dict
-from loyalty.services.sync import sync_once
 from loyalty_pos_aronium import open_adapter
 from loyalty_pos_aronium.adapter import AroniumAdapter
 from loyalty_pos_aronium.location import check_database
@@ -40,7 +39,7 @@ def test_the_walk_in_customer_is_never_a_loyalty_customer_by_default(aronium, en
     walk_in = aronium.sale(1)  # Aronium's seeded customer 1, 'Unknown'
     aronium.sale(nimal)
 
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert report.sales_recorded == 1
     assert report.skipped_by_reason == {"no customer on the sale": 1}
@@ -134,7 +133,7 @@ def test_without_a_refund_type_every_sync_says_so(aronium, engine, caplog):
         caplog.clear()
         adapter = open_adapter(engine.settings)
         with caplog.at_level(logging.WARNING):
-            sync_once(engine, adapter)
+            engine.sync(adapter)
         adapter.close()
         assert "no Refund document type" in caplog.text
         assert "refunds are not read" in caplog.text
@@ -202,7 +201,7 @@ def test_one_bad_document_never_stops_the_sync(aronium, engine, adapter):
     aronium.connection.execute("UPDATE Customer SET Name = x'00ff' WHERE Id = ?", (blob_name,))
     good = [aronium.sale(nimal, [(3, 1)]), aronium.sale(blob_name, [(1, 1)])]
 
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert report.sales_recorded == 2
     assert sorted(s.document_id for s in report.skipped) == sorted(
@@ -242,7 +241,7 @@ def test_a_wal_mode_pos_db_is_read_without_leaving_wal_or_shm_files(aronium, eng
     assert before == ["pos.db"]
 
     adapter = open_adapter(engine.settings)
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
     adapter.close()
 
     assert report.sales_recorded == 1
@@ -259,7 +258,7 @@ def test_a_wal_mode_pos_db_that_aronium_has_open_is_read_through_its_wal(aronium
     nimal = till.customer("Nimal")
     sale = till.sale(nimal)
 
-    report = sync_once(engine, adapter)
+    report = engine.sync(adapter)
 
     assert report.sales_recorded == 1 and not adapter.immutable
     assert sale.startswith("26-200-")
