@@ -10,6 +10,9 @@ extension (not installed, not allowed) the search scans as before.
 
 The index only narrows the candidates: the caller checks every row again with the search's own
 predicate, so the rows found are exactly those of a full scan.
+FTS5 writes its pending terms out at the end of every statement a trigger writes it from: a
+bulk insert is therefore one statement (``customers.insert_many``), not one per row, and a POS
+import that sets a name or phone to what it was leaves the index alone.
 A migration that rebuilds ``customers`` on SQLite (Alembic's batch mode) drops the triggers with
 the old table: it must call ``drop_index`` before and ``create_index`` after.
 """
@@ -47,7 +50,8 @@ SQLITE_CREATE = (
     f"CREATE TRIGGER {INDEX}_delete AFTER DELETE ON customers BEGIN "
     f"INSERT INTO {INDEX} ({INDEX}, rowid, name, phone) VALUES ('delete', {_indexed('old')}); "
     "END",
-    f"CREATE TRIGGER {INDEX}_update AFTER UPDATE OF id, name, phone ON customers BEGIN "
+    f"CREATE TRIGGER {INDEX}_update AFTER UPDATE OF id, name, phone ON customers "
+    "WHEN old.id IS NOT new.id OR old.name IS NOT new.name OR old.phone IS NOT new.phone BEGIN "
     f"INSERT INTO {INDEX} ({INDEX}, rowid, name, phone) VALUES ('delete', {_indexed('old')}); "
     f"INSERT INTO {INDEX} (rowid, name, phone) VALUES ({_indexed('new')}); END",
     f"INSERT INTO {INDEX} (rowid, name, phone) SELECT {_indexed('customers')} FROM customers",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -94,10 +95,8 @@ def _insert_customers(
     """
     try:
         with conn.begin_nested():
-            execute_many(conn, c.insert(), [
-                {"platform": "none", **row, **_origin_values(origin), "created_at": created_at}
-                for row in rows
-            ])
+            insert_many(conn, [{"platform": "none", **row, **_origin_values(origin)}
+                               for row in rows], created_at=created_at)
             ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
             execute_many(conn, b.insert(), [{"customer_id": cid, "points": 0,
                                              "lifetime_earned": 0, "stars": 0}
@@ -105,6 +104,26 @@ def _insert_customers(
             return ids
     except sa.exc.IntegrityError:
         return {}
+
+
+def insert_many(conn: sa.Connection, rows: list[dict], *, created_at: datetime) -> None:
+    """Insert customers (rows of the same keys) created at one moment.
+
+    On SQLite in one statement, the rows in one JSON parameter: the search index's trigger
+    then writes its terms out once, not once per customer (which took 100 µs a row).
+    """
+    if conn.dialect.name != "sqlite":
+        execute_many(conn, c.insert(), [{**row, "created_at": created_at} for row in rows])
+        return
+    names = list(rows[0])
+    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
+    conn.execute(
+        sa.text(f"INSERT INTO customers ({', '.join(names)}, created_at) "
+                f"SELECT {values}, :created_at FROM json_each(:rows) ORDER BY key")
+        .bindparams(sa.bindparam("created_at", type_=c.c.created_at.type)),
+        {"rows": json.dumps([[row[name] for name in names] for row in rows]),
+         "created_at": created_at},
+    )
 
 
 def find_external_ids(
