@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from loyalty.ledger import schema
+from loyalty.ledger.customer_search import outside_search_index
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import current_revision
 from loyalty.ledger.database import head_revision
@@ -18,7 +19,8 @@ from loyalty.ledger.database import migrate
 
 def differences(engine: sa.Engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_name": outside_search_index})
         return compare_metadata(context, schema.metadata)
 
 

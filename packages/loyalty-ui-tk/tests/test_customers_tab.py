@@ -116,7 +116,7 @@ def test_enter_in_the_search_box_pays_for_the_only_customer_found(app, until):
     opened: list[int] = []
     app.customers.on_pay = opened.append
     app.customers.search_var.set("Okafor")
-    until(app, lambda: names(app) == ["Chinedu Okafor"] and app.customers._search_after is None)
+    until(app, lambda: names(app) == ["Chinedu Okafor"] and not app.customers.loading)
     app.customers.search.event_generate("<Return>")
     assert opened == [4]
 

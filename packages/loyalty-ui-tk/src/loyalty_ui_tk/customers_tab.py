@@ -1,13 +1,15 @@
 """The 'All Customers' tab: a search box and a table that filters as you type.
 
-Built for 100,000 customers: a keystroke starts (after a short pause) one query on the
-worker thread asking the engine for the first page of matches; further pages load when the
-user scrolls near the end. The Tk thread only ever inserts a page of rows, so typing stays
+Built for 1,000,000 customers: each keystroke starts one query on the worker thread asking the
+engine for the first page of matches (the ledger's search index answers in milliseconds, so
+there is no pause to wait for the typing to stop); further pages load when the user scrolls
+near the end. The Tk thread only ever inserts a page of rows, so typing stays
 smooth however large the ledger. Rows refresh by themselves when the engine publishes events.
 """
 
 from __future__ import annotations
 
+import functools
 import tkinter as tk
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -16,9 +18,9 @@ from tkinter import ttk
 from babel.numbers import format_decimal
 
 from loyalty import signals
+from loyalty.domain.errors import LoyaltyError
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
-from loyalty.domain.errors import LoyaltyError
 from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.themes import Palette
@@ -28,8 +30,6 @@ from loyalty_ui_tk.ui_queue import Worker
 
 PAGE = 200
 """Rows fetched per query; more load as the user scrolls."""
-DEBOUNCE_MS = 150
-"""Wait this long after the last keystroke before searching."""
 REFRESH_MS = 100
 """Gather change notifications this long, then refresh the rows they name in one go."""
 
@@ -44,6 +44,12 @@ COLUMNS: tuple[Column, ...] = (
     ("action", "Action", 90, "center", False),
 )
 PAY_TEXT = "Pay ›"
+
+
+@functools.lru_cache(maxsize=8192)
+def points_text(points: int, locale: str) -> str:
+    """``1,250 points``; remembered, as babel's grouping costs more than the row's insert."""
+    return f"{format_decimal(points, locale=locale)} points"
 
 
 class CustomersTab(ttk.Frame):
@@ -69,7 +75,6 @@ class CustomersTab(ttk.Frame):
         self.generation = 0
         """Bumped by every new search; results of an older one are dropped."""
         self.loading = False
-        self._search_after: str | None = None
         self._refresh_after: str | None = None
         self._reload_wanted = False
         self._changed_ids: set[int] = set()
@@ -99,7 +104,7 @@ class CustomersTab(ttk.Frame):
         self.pay_button = ttk.Button(bar, text="Pay with points…", style="Accent.TButton",
                                      command=self._pay_selected)
         self.pay_button.pack(side="right", padx=(0, 8))
-        self.search_var.trace_add("write", lambda *_: self._search_soon())
+        self.search_var.trace_add("write", lambda *_: self.reload())
 
         self.status = ttk.Label(self, text="Loading customers…", style="Muted.TLabel")
         self.status.pack(fill="x", pady=(8, 0), side="bottom")
@@ -121,27 +126,21 @@ class CustomersTab(ttk.Frame):
 
     # ---- searching and loading --------------------------------------------------------------
 
-    def _search_soon(self) -> None:
-        if self._search_after is not None:
-            self.after_cancel(self._search_after)
-        self._search_after = self.after(DEBOUNCE_MS, self.reload)
-
     def clear_search(self) -> None:
         self.search_var.set("")
         self.search.focus_set()
 
     def reload(self, *, keep: bool = False) -> None:
         """Run the current search again; ``keep`` reloads as many rows (and the place) as now."""
-        if self._search_after is not None:
-            self.after_cancel(self._search_after)
-            self._search_after = None
         self.generation += 1
         generation = self.generation
         search = self.search_var.get().strip() or None
         limit = max(PAGE, len(self.views)) if keep else PAGE
         self.loading = True
         self.worker.submit(
-            lambda: self.engine.accounts(search, limit=limit),
+            # A search the next keystroke has replaced before it started is not run.
+            lambda: self.engine.accounts(search, limit=limit)
+            if generation == self.generation else [],
             lambda rows: self._show(generation, rows, limit, replace=True, keep_place=keep),
             self._failed,
         )
@@ -224,7 +223,7 @@ class CustomersTab(ttk.Frame):
         return (
             view.customer.id,
             view.customer.name,
-            f"{format_decimal(view.points, locale=locale)} points",
+            points_text(view.points, locale),
             view.value_text,
             view.rating,
             f"{platform}  ▾",
@@ -352,7 +351,7 @@ class CustomersTab(ttk.Frame):
 
     def _search_entered(self, event: tk.Event) -> str:
         """Enter in the search box: pay for the one customer found, or go to the table."""
-        if self._search_after is not None or self.loading:
+        if self.loading:
             return "break"  # the rows are not yet those of the text typed
         ids = self.visible_ids()
         if len(ids) == 1:

@@ -6,6 +6,7 @@ it is never a float. Decimal appears only at the edges, where a person types or 
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_DOWN
 from decimal import Decimal
 from decimal import InvalidOperation
@@ -61,11 +62,13 @@ def to_major(minor: int, currency: Currency) -> Decimal:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def format_money(minor: int, currency: Currency, locale: str = "en_US") -> str:
     """``$12.50``, ``Rs 1,23,456.00`` (en_IN groups in lakhs): the locale groups, we add the symbol.
 
     babel does the digit grouping for the shop's locale; the symbol is the shop's own choice
-    (``Rs``, not the ``PKR`` babel would print), so it is added here.
+    (``Rs``, not the ``PKR`` babel would print), so it is added here. Remembered: babel takes
+    a tenth of a millisecond, and a page of 200 customers repeats few amounts.
     """
     amount = to_major(abs(minor), currency)
     digits = currency.minor_units

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from loyalty.domain.records import Balance
 from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
 from loyalty.domain.records import PosOrigin
+from loyalty.ledger import customer_search
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import execute_many
 from loyalty.ledger.bulk import rows_matching
@@ -93,10 +95,8 @@ def _insert_customers(
     """
     try:
         with conn.begin_nested():
-            execute_many(conn, c.insert(), [
-                {"platform": "none", **row, **_origin_values(origin), "created_at": created_at}
-                for row in rows
-            ])
+            insert_many(conn, [{"platform": "none", **row, **_origin_values(origin)}
+                               for row in rows], created_at=created_at)
             ids = find_external_ids(conn, origin, [r["external_id"] for r in rows])
             execute_many(conn, b.insert(), [{"customer_id": cid, "points": 0,
                                              "lifetime_earned": 0, "stars": 0}
@@ -104,6 +104,26 @@ def _insert_customers(
             return ids
     except sa.exc.IntegrityError:
         return {}
+
+
+def insert_many(conn: sa.Connection, rows: list[dict], *, created_at: datetime) -> None:
+    """Insert customers (rows of the same keys) created at one moment.
+
+    On SQLite in one statement, the rows in one JSON parameter: the search index's trigger
+    then writes its terms out once, not once per customer (which took 100 µs a row).
+    """
+    if conn.dialect.name != "sqlite":
+        execute_many(conn, c.insert(), [{**row, "created_at": created_at} for row in rows])
+        return
+    names = list(rows[0])
+    values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(names)))
+    conn.execute(
+        sa.text(f"INSERT INTO customers ({', '.join(names)}, created_at) "
+                f"SELECT {values}, :created_at FROM json_each(:rows) ORDER BY key")
+        .bindparams(sa.bindparam("created_at", type_=c.c.created_at.type)),
+        {"rows": json.dumps([[row[name] for name in names] for row in rows]),
+         "created_at": created_at},
+    )
 
 
 def find_external_ids(
@@ -144,22 +164,59 @@ def list_customers(
     offset: int = 0,
     include_removed: bool = False,
 ) -> list[CustomerSummary]:
-    """Customers with their balances, by id; ``search`` matches name, phone or id."""
-    query = sa.select(c, b).join(b, b.c.customer_id == c.c.id).order_by(c.c.id)
+    """Customers with their balances, by id; ``search`` matches name, phone or id.
+
+    A search reads the trigram index where there is one (``customer_search``) rather than
+    every customer; the rows are the same either way.
+    """
+    query = sa.select(c, b).join(b, b.c.customer_id == c.c.id)
     if not include_removed:
         query = query.where(c.c.removed_at.is_(None))
-    if search and search.strip():
-        text = search.strip()
-        matches = [c.c.name.icontains(text, autoescape=True),
-                   c.c.phone.icontains(text, autoescape=True)]
-        if text.isdigit():
-            matches += [c.c.id == int(text), c.c.external_id == text]
-        query = query.where(sa.or_(*matches))
+    text = search.strip() if search else ""
+    if not text:
+        return _summaries(conn, query.order_by(c.c.id), limit, offset)
+    by_text = sa.or_(c.c.name.icontains(text, autoescape=True),
+                     c.c.phone.icontains(text, autoescape=True))
+    by_number = [c.c.id == int(text), c.c.external_id == text] if text.isdigit() else []
+    everywhere = query.where(sa.or_(by_text, *by_number)).order_by(c.c.id)
+    if not customer_search.has_index(conn):
+        return _summaries(conn, everywhere, limit, offset)
+    wanted = None if limit is None else offset + limit
+    if len(text) < customer_search.SHORTEST_PHRASE and wanted is not None:
+        # One or two characters usually match many customers: the first ones by id, found
+        # in a short scan, are the answer, and cheaper than the index's many terms.
+        # (Fewer customers than the window: the id past it is NULL, and the index answers.)
+        past = sa.select(c.c.id).order_by(c.c.id).offset(SHORT_SEARCH_WINDOW).limit(1)
+        near = _summaries(conn, everywhere.where(c.c.id < past.scalar_subquery()), wanted, 0)
+        if len(near) == wanted:
+            return near[offset:]
+    expression = customer_search.match_expression(conn, text)
+    if expression is None:
+        return _summaries(conn, everywhere, limit, offset)
+    found = {s.customer.id: s for s in _summaries(conn, query.where(
+        sa.or_(*by_number)).order_by(c.c.id), None, 0)} if by_number else {}
+    if expression:
+        fts = customer_search.fts
+        indexed = query.join(fts, fts.c.rowid == c.c.id).where(
+            customer_search.matching(expression), by_text).order_by(fts.c.rowid)
+        found.update((s.customer.id, s) for s in _summaries(conn, indexed, wanted, 0))
+    ordered = [found[i] for i in sorted(found)]
+    return ordered[offset:wanted]
+
+
+SHORT_SEARCH_WINDOW = 2_000
+"""Customers (the first by id) a search of one or two characters scans before the index."""
+
+
+def _summaries(
+    conn: sa.Connection, query: sa.Select, limit: int | None, offset: int
+) -> list[CustomerSummary]:
     if limit is not None:
         query = query.limit(limit)
     if offset:
         query = query.offset(offset)
-    return [CustomerSummary(customer_from_row(row), balance_from_row(row)) for row in conn.execute(query)]
+    return [CustomerSummary(customer_from_row(row), balance_from_row(row))
+            for row in conn.execute(query)]
 
 
 def message_recipients(connection: sa.Connection, ids: set[int]) -> dict[int, tuple[Customer, Balance]]:

@@ -20,6 +20,8 @@ from datetime import timezone
 
 import sqlalchemy as sa
 
+from loyalty.ledger import customer_search
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
@@ -108,7 +110,12 @@ customers = sa.Table(
     sa.Column("removed_at", UTCDateTime),
     sa.UniqueConstraint("origin", "shop_id", "till_id", "external_id",
                         name="uq_customers_pos_identity"),
+    # A search by number finds the customer the POS knows by it without reading every row.
+    sa.Index("ix_customers_external_id", "external_id"),
 )
+# The search index (trigrams) is the backend's own kind of object: built beside the table.
+sa.event.listen(customers, "after_create",
+                lambda target, connection, **_: customer_search.create_index(connection))
 
 # The balance cache: one row per customer, locked (FOR UPDATE) by every write to that customer.
 balances = sa.Table(
