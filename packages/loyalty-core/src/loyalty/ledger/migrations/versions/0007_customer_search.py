@@ -1,7 +1,7 @@
 """Customers are searched through an index: trigrams of name and phone, and the external id
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ from loyalty.ledger import customer_search
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
