@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import attrs
+
+from loyalty.domain.bounds import MAX_MONEY_MINOR
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
-
 from loyalty_pos_aronium.conversions import parse_local
 from loyalty_pos_aronium.conversions import to_minor
 from loyalty_pos_aronium.conversions import to_utc
@@ -85,6 +86,8 @@ class FactMaker:
         amount = to_minor(total, self.scale)
         if amount is None:
             return SkippedDocument(number, "its Total is not a usable amount")
+        if abs(amount) > MAX_MONEY_MINOR:
+            return SkippedDocument(number, "its Total is more than any sale (out of bounds)")
         try:
             occurred_at = to_utc(parse_local(created), self.zone)
         except ValueError:
