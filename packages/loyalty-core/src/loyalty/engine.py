@@ -28,6 +28,7 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty import signals
+from loyalty.domain.bounds import check_customer_id
 from loyalty.domain.demo import DEMO_NAMES
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
@@ -95,6 +96,7 @@ from loyalty.services import expiry
 from loyalty.services import jobs
 from loyalty.services import memberships
 from loyalty.services import redemption
+from loyalty.services import refund_checks
 from loyalty.services import reports
 from loyalty.services import rewards
 from loyalty.services import self_service
@@ -270,6 +272,7 @@ class Engine:
 
     def customer(self, customer_id: int) -> Customer:
         """One customer, removed or not; ``UnknownCustomer`` if there is none."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: customer_rows.get_customer(conn, customer_id))
 
     def customers(
@@ -282,6 +285,7 @@ class Engine:
 
     def update_customer(self, customer_id: int, **values: object) -> Customer:
         """Change name, phone, platform or messaging key."""
+        check_customer_id(customer_id)
         customers.check_changes(values)
         if "platform" in values:
             self._check_platform(str(values["platform"]))
@@ -291,6 +295,7 @@ class Engine:
 
     def remove_customer(self, customer_id: int) -> Customer:
         """Hide a customer from lists; their points log stays in the ledger."""
+        check_customer_id(customer_id)
         customer = self.write(lambda uow: customers.remove(self.shop, uow, customer_id))
         signals.customers_changed.send(self, customer_ids=[customer_id], engine=self)
         return customer
@@ -311,10 +316,12 @@ class Engine:
 
     def account(self, customer_id: int) -> AccountView:
         """A customer's points, their value, stars and the next level."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: accounts.account(self.shop, conn, customer_id))
 
     def balance(self, customer_id: int) -> int:
         """Points the customer can spend now (points past their last day left out)."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: accounts.spendable(self.shop, conn, customer_id))
 
     def accounts(
@@ -326,6 +333,7 @@ class Engine:
 
     def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
         """The customer's points log, oldest first (the newest ``limit`` entries)."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: entries.history(conn, customer_id, limit=limit))
 
     def points_summary(self, shop: str | None = None) -> list[PointsSummary]:
@@ -348,6 +356,7 @@ class Engine:
         ``total`` is in the shop's currency (``Decimal("1250.00")``); ``document`` is the
         receipt number that a refund or a points payment refers to (a new one when omitted).
         """
+        check_customer_id(customer_id)
         return self.record_sale(SaleRecorded(
             source="api", document_id=document or f"api-{uuid.uuid4()}",
             occurred_at=occurred_at or self.clock(), total_minor=to_minor(total, self.currency),
@@ -360,7 +369,9 @@ class Engine:
         return self.record([sale])[0]
 
     def refund(self, refund: SaleRefunded) -> Outcome:
-        """Record one refund: it takes back what the refunded amount earned."""
+        """Record one refund: it takes back what the refunded amount earned; refuses more
+        than is left of its sale."""
+        self.read(lambda conn: refund_checks.check_refund(self.shop, conn, refund))
         return self.record([refund])[0]
 
     def record(
@@ -425,6 +436,7 @@ class Engine:
         double click on Confirm redeems once. ``document`` links the redemption to the POS
         sale it paid for, so refunding that sale gives the points back.
         """
+        check_customer_id(customer_id)
         key = key or f"redeem/{uuid.uuid4()}"
         return self.write(lambda uow: redemption.redeem(
             self.shop, uow, customer_id, points, key=key, reason=reason, actor=actor,
@@ -434,6 +446,7 @@ class Engine:
         self, customer_id: int, bill_minor: int, *, points: int | None = None
     ) -> redemption_rules.PointsPayment:
         """How much of a bill the customer's points pay (all of them, or ``points``)."""
+        check_customer_id(customer_id)
         return redemption_rules.plan_payment(
             self.balance(customer_id), bill_minor, self.settings.redemption, self.currency,
             points=points,
@@ -461,6 +474,7 @@ class Engine:
         self, customer_id: int, points: int, *, reason: str, actor: str = "admin"
     ) -> PointsAdjusted:
         """Add (positive) or remove (negative) points by hand; the reason is required."""
+        check_customer_id(customer_id)
         adjustments.check_adjustment(points, reason)
         key = f"adjust/{uuid.uuid4()}"
         return self.write(lambda uow: adjustments.adjust(
@@ -580,6 +594,7 @@ class Engine:
         rng: random.Random | None = None, actor: str = "cli",
     ) -> CouponIssued:
         """Convert points into a coupon worth ``value_minor``; ``key`` makes a retry issue once."""
+        check_customer_id(customer_id)
         return self.write(lambda uow: coupons.issue_coupon(
             self.shop, uow, customer_id, value_minor, key=key, rng=rng, actor=actor))
 
@@ -598,6 +613,9 @@ class Engine:
         ref: str | None = None, actor: str = "cli",
     ) -> AwardOutcome:
         """Award ``action`` to a customer (and, for a referral, to the referred customer too)."""
+        check_customer_id(customer_id)
+        if referred is not None:
+            check_customer_id(referred)
         return self.write(lambda uow: awards.award_action(
             self.shop, uow, customer_id, action, referred=referred, ref=ref, actor=actor))
 
@@ -605,6 +623,7 @@ class Engine:
         self, customer_id: int, reward_id: str, *, key: str | None = None, actor: str = "cli",
     ) -> PointsRedeemed:
         """Spend a catalogue reward's price; ``key`` makes a retried click redeem once."""
+        check_customer_id(customer_id)
         key = key or f"reward/{reward_id}/{uuid.uuid4()}"
         return self.write(lambda uow: rewards.claim_reward(
             self.shop, uow, customer_id, reward_id, key=key, actor=actor))
@@ -638,6 +657,7 @@ class Engine:
 
     def membership(self, customer_id: int) -> Membership | None:
         """The customer's running membership, with its level's discount, or None."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: memberships.membership_of(self.shop, conn, customer_id))
 
     # ---- reports ------------------------------------------------------------------------------
@@ -655,10 +675,12 @@ class Engine:
 
     def standing(self, customer_id: int) -> Standing:
         """What a customer may ask about: points, rewards in reach, expiry, rating, membership."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: self_service.standing(self.shop, conn, customer_id))
 
     def answer(self, customer_id: int, question: str = "") -> Answer:
         """Answer a customer's question (points, rewards, expiry or rating) in one sentence."""
+        check_customer_id(customer_id)
         return self.read(lambda conn: self_service.answer(self.shop, conn, customer_id, question))
 
     # ---- POS sync -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from loyalty.domain.bounds import MAX_MONEY_MINOR
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
@@ -27,9 +28,6 @@ from loyalty_pos_aronium.conversions import to_utc
 NAME = "aronium"
 """The adapter's name, and the ``source`` of every fact it makes."""
 
-MAX_TOTAL_MINOR = 10**15
-"""Totals beyond this (ten trillion in a two-digit currency) are refused: the ledger keeps
-amounts and points in 64-bit integers, and earning multiplies them."""
 YEARS = range(1990, 3000)
 """Plausible years of a document; ``0001-01-01`` (a default date) is not one."""
 
@@ -108,7 +106,7 @@ class FactMaker:
         amount = to_minor(total, self.scale)
         if amount is None:
             return SkippedDocument(number, "its Total is not a usable amount")
-        if abs(amount) > MAX_TOTAL_MINOR:
+        if abs(amount) > MAX_MONEY_MINOR:
             return SkippedDocument(number, "its Total is too large for the ledger")
         try:
             local = parse_local(created)

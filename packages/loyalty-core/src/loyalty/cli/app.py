@@ -12,6 +12,7 @@ import click
 from loyalty.cli.logs import LEVELS
 from loyalty.cli.logs import configure_logging
 from loyalty.cli.output import make_streams_safe
+from loyalty.cli.output import printable
 from loyalty.cli.paths import default_ledger_path
 from loyalty.cli.paths import default_settings_path
 from loyalty.domain.errors import LoyaltyError
@@ -110,8 +111,8 @@ class LoyaltyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except LoyaltyError as error:
-            raise click.ClickException(str(error)) from None
+        except LoyaltyError as error:  # one line, even when it quotes what was typed
+            raise click.ClickException(printable(str(error))) from None
 
 
 @click.group(cls=LoyaltyGroup)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import click
 
 from loyalty.cli.app import App
@@ -11,6 +9,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
+from loyalty.domain.bounds import check_document
 from loyalty.domain.money import to_minor
 
 
@@ -21,10 +20,10 @@ def coupon_group() -> None:
 
 @coupon_group.command("issue")
 @click.argument("customer_id", type=int)
-@click.argument("value", type=Decimal)
+@click.argument("value")
 @json_option
 @click.pass_obj
-def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> None:
+def coupon_issue(app: App, customer_id: int, value: str, as_json: bool) -> None:
     """Convert a customer's points into a coupon worth VALUE (e.g. 5.00)."""
     engine = app.engine
     event = engine.issue_coupon(customer_id, to_minor(value, engine.currency))
@@ -41,7 +40,7 @@ def coupon_issue(app: App, customer_id: int, value: Decimal, as_json: bool) -> N
 @click.pass_obj
 def coupon_use(app: App, code: str, document: str | None, as_json: bool) -> None:
     """Use the coupon CODE (once; never after it expired)."""
-    event = app.engine.use_coupon(code, document=document)
+    event = app.engine.use_coupon(code, document=check_document(document))
     emit(as_json, event, lambda: click.echo(
         f"Coupon {event.code} used: take {app.engine.format_money(event.value_minor)} off."))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 import click
 
@@ -13,6 +12,8 @@ from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
 from loyalty.cli.output import printable
+from loyalty.domain.bounds import check_customer_id
+from loyalty.domain.bounds import check_document
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.money import to_minor
@@ -40,18 +41,19 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
 
 @cli.command("sale")
 @click.argument("customer_id", type=int)
-@click.argument("total", type=Decimal)
+@click.argument("total")
 @click.option("--document", default=None, help="The sale's document number (default: a new one).")
 @json_option
 @click.pass_obj
-def sale_command(app: App, customer_id: int, total: Decimal, document: str | None,
+def sale_command(app: App, customer_id: int, total: str, document: str | None,
                  as_json: bool) -> None:
     """Record a sale of TOTAL for a customer and award points; TOTAL like 12.50."""
     engine = app.engine
     shop = engine.settings.shop
+    check_customer_id(customer_id)
     sale = SaleRecorded(
         occurred_at=engine.clock(), source="manual", shop_id=shop.id, till_id=shop.till,
-        document_id=document or f"M-{uuid.uuid4().hex[:10]}",
+        document_id=check_document(document) or f"M-{uuid.uuid4().hex[:10]}",
         total_minor=to_minor(total, engine.currency), currency=engine.currency.code,
         customer_id=customer_id,
     )
@@ -61,19 +63,19 @@ def sale_command(app: App, customer_id: int, total: Decimal, document: str | Non
 
 @cli.command("refund")
 @click.argument("document")
-@click.argument("amount", type=Decimal)
+@click.argument("amount")
 @click.option("--refund-document", default=None, help="The refund's own number (default: new).")
 @json_option
 @click.pass_obj
-def refund_command(app: App, document: str, amount: Decimal, refund_document: str | None,
+def refund_command(app: App, document: str, amount: str, refund_document: str | None,
                    as_json: bool) -> None:
     """Refund AMOUNT of a sale recorded with 'loyalty sale' as DOCUMENT."""
     engine = app.engine
     shop = engine.settings.shop
     refund = SaleRefunded(
         occurred_at=engine.clock(), source="manual", shop_id=shop.id, till_id=shop.till,
-        document_id=refund_document or f"R-{uuid.uuid4().hex[:10]}",
-        original_document_id=document, amount_minor=to_minor(amount, engine.currency),
+        document_id=check_document(refund_document) or f"R-{uuid.uuid4().hex[:10]}",
+        original_document_id=check_document(document) or "", amount_minor=to_minor(amount, engine.currency),
         currency=engine.currency.code,
     )
     outcome = engine.refund(refund)
@@ -119,7 +121,7 @@ def history_command(app: App, customer_id: int, limit: int | None, as_json: bool
 
 @cli.command("redeem")
 @click.argument("customer_id", type=int)
-@click.argument("points", type=click.IntRange(min=1))
+@click.argument("points", type=int)
 @click.option("--reason", default="", help="What the points paid for.")
 @click.option("--document", default=None, help="The POS sale the points paid for.")
 @json_option
@@ -127,7 +129,8 @@ def history_command(app: App, customer_id: int, limit: int | None, as_json: bool
 def redeem_command(app: App, customer_id: int, points: int, reason: str, document: str | None,
                    as_json: bool) -> None:
     """Spend POINTS of a customer's balance."""
-    event = app.engine.redeem(customer_id, points, reason=reason, document=document, actor="cli")
+    event = app.engine.redeem(customer_id, points, reason=reason, document=check_document(document),
+                              actor="cli")
     emit(as_json, event, lambda: click.echo(
         f"Redeemed {points} points worth {app.engine.format_money(event.value_minor)}; "
         f"{event.balance} points left."))
@@ -135,12 +138,12 @@ def redeem_command(app: App, customer_id: int, points: int, reason: str, documen
 
 @cli.command("pay")
 @click.argument("customer_id", type=int)
-@click.argument("amount", type=Decimal)
-@click.option("--points", type=click.IntRange(min=1), default=None,
+@click.argument("amount")
+@click.option("--points", type=int, default=None,
               help="Use at most this many points (default: as many as the bill needs).")
 @json_option
 @click.pass_obj
-def pay_command(app: App, customer_id: int, amount: Decimal, points: int | None,
+def pay_command(app: App, customer_id: int, amount: str, points: int | None,
                 as_json: bool) -> None:
     """Pay a bill of AMOUNT with points, fully or partly; prints what is left for cash."""
     engine = app.engine

@@ -13,6 +13,7 @@ from loyalty.cli.app import cli
 from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
+from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.rules.reports import PERIODS
 
 
@@ -49,12 +50,22 @@ def report_command(app: App, period: str, since: date | None, until: date | None
     report = app.engine.report(period=period, since=since, until=until, shop=shop,
                                inactive_days=inactive_days, top=top)
     if chart is not None:
-        reporting.write_chart(report, chart)
+        try:
+            reporting.write_chart(report, chart)
+        except OSError as exc:
+            raise LoyaltyError(f"Cannot write {chart}: {exc.strerror or exc}.",
+                               hint="Choose a file in a folder that exists and that you "
+                               "can write to.") from None
     for path, write in ((csv_path, reporting.write_flows_csv),
                         (inactive_csv, reporting.write_inactive_csv)):
         if path is not None:
-            with path.open("w", encoding="utf-8-sig", newline="") as out:  # Excel reads UTF-8 by its BOM
-                write(report, out)
+            try:
+                with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: for Excel
+                    write(report, out)
+            except OSError as exc:
+                raise LoyaltyError(f"Cannot write {path}: {exc.strerror or exc}.",
+                                   hint="Choose a file in a folder that exists and that you "
+                                   "can write to.") from None
 
     def human() -> None:
         t = report.totals

@@ -20,6 +20,8 @@ from typing import ClassVar
 
 import attrs
 
+from loyalty.domain.bounds import check_money
+
 
 _NAMESPACE = uuid.UUID("6f1c1c1e-2b0b-4c55-9f5e-4c6f7961c7a1")
 
@@ -56,6 +58,14 @@ def _non_negative(instance: object, attribute: attrs.Attribute, value: int) -> N
 def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
     if value <= 0:
         raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
+def _money(minimum: int):  # noqa: ANN202 - an attrs validator factory
+    """An amount of money from ``minimum`` to ``MAX_MONEY_MINOR`` minor units."""
+    def check(instance: object, attribute: attrs.Attribute, value: int) -> None:
+        check_money(value, f"{type(instance).__name__}.{attribute.name}", minimum=minimum)
+
+    return check
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +126,7 @@ class SaleRecorded(Event):
     till_id: str
     document_id: str
     """The POS's document number, unique within one till."""
-    total_minor: int = attrs.field(validator=_non_negative)
+    total_minor: int = attrs.field(validator=_money(0))
     currency: str
     customer_id: int | None = None
     """The ledger's customer id; or leave it None and give ``external_customer_id``."""
@@ -145,7 +155,7 @@ class SaleRefunded(Event):
     """The refund document's own number."""
     original_document_id: str
     """The sale it refunds, as the POS numbers it."""
-    amount_minor: int = attrs.field(validator=_positive)
+    amount_minor: int = attrs.field(validator=_money(1))
     """How much money went back to the customer, as a positive number."""
     currency: str
 

@@ -14,6 +14,8 @@ from decimal import InvalidOperation
 import attrs
 from babel.numbers import format_decimal
 
+from loyalty.domain.bounds import MAX_MONEY_MINOR
+from loyalty.domain.bounds import OutOfBounds
 from loyalty.domain.errors import LoyaltyError
 
 
@@ -40,13 +42,17 @@ def to_minor(amount: Decimal | int | str, currency: Currency) -> int:
     ``12.345`` dollars is refused rather than rounded: a till never produces it, so it is a typo.
     """
     try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
         raise LoyaltyError(
             f"'{amount}' is not an amount of money.", hint="Write it like 12.50."
         ) from None
     if not value.is_finite():
         raise LoyaltyError(f"'{amount}' is not an amount of money.", hint="Write it like 12.50.")
+    if abs(value) > Decimal(MAX_MONEY_MINOR) / currency.scale:
+        largest = to_major(MAX_MONEY_MINOR, currency)
+        raise OutOfBounds(f"{amount} is more money than any sale or bill.",
+                          hint=f"Give at most {largest}.")
     minor = value * currency.scale
     if minor != minor.to_integral_value():
         raise LoyaltyError(

@@ -21,6 +21,11 @@ import attrs
 import cattrs
 import tomli_w
 
+from loyalty.domain.bounds import MAX_EARNING_RATE
+from loyalty.domain.bounds import MAX_FACTOR
+from loyalty.domain.bounds import MAX_POINTS
+from loyalty.domain.bounds import MAX_REDEMPTION_RATE
+from loyalty.domain.bounds import MIN_REDEMPTION_RATE
 from loyalty.domain.errors import SettingsError
 from loyalty.domain.serialization import get_converter
 
@@ -33,14 +38,59 @@ class FieldProblem(ValueError):
         self.field = field
 
 
+def _bounded(name: str, value: Decimal | int) -> None:
+    """Every number of the settings is finite and at most ``MAX_POINTS``: a rate, a price in
+    points or a threshold beyond it would only overflow the ledger later."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise FieldProblem(name, f"must be a finite number (got {value})")
+    if value > MAX_POINTS:
+        raise FieldProblem(name, f"must be at most {MAX_POINTS} (got {value})")
+
+
 def _non_negative(instance: object, attribute: attrs.Attribute, value: Decimal | int) -> None:
+    _bounded(attribute.name, value)
     if value < 0:
         raise FieldProblem(attribute.name, f"must not be negative (got {value})")
 
 
 def _positive(instance: object, attribute: attrs.Attribute, value: Decimal | int) -> None:
+    _bounded(attribute.name, value)
     if value <= 0:
         raise FieldProblem(attribute.name, f"must be greater than zero (got {value})")
+
+
+def _at_most(high: Decimal | int):  # noqa: ANN202 - an attrs validator factory
+    def check(instance: object, attribute: attrs.Attribute, value: Decimal | int) -> None:
+        if value > high:
+            raise FieldProblem(attribute.name, f"must be at most {high} (got {value})")
+
+    return check
+
+
+def _at_least(low: Decimal | int):  # noqa: ANN202 - an attrs validator factory
+    def check(instance: object, attribute: attrs.Attribute, value: Decimal | int) -> None:
+        if value < low:
+            raise FieldProblem(attribute.name, f"must be at least {low} (got {value})")
+
+    return check
+
+
+MAX_DAYS = 36_500
+"""Longest span of days a setting can name (a hundred years): dates beyond overflow."""
+_days = [_positive, _at_most(MAX_DAYS)]
+_days_or_zero = [_non_negative, _at_most(MAX_DAYS)]
+_redemption_rate = [_positive, _at_least(MIN_REDEMPTION_RATE), _at_most(MAX_REDEMPTION_RATE)]
+
+
+def _locale(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    from babel import Locale
+    from babel import UnknownLocaleError
+
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise FieldProblem(
+            attribute.name, f"must be a locale like en_US or en_IN (got {value!r})") from None
 
 
 def _currency_code(instance: object, attribute: attrs.Attribute, value: str) -> None:
@@ -87,14 +137,14 @@ class ShopSettings:
     """Identifies this till (computer) within the shop."""
     timezone: str | None = attrs.field(default=None, validator=_timezone)
     """IANA zone for business dates; None means this computer's local time."""
-    locale: str = "en_US"
+    locale: str = attrs.field(default="en_US", validator=_locale)
     """How amounts are grouped and punctuated (``en_IN`` groups in lakhs)."""
 
 
 @attrs.frozen
 class EarningSettings:
     points_per_unit: Decimal = attrs.field(
-        default=Decimal(1), converter=Decimal, validator=_non_negative
+        default=Decimal(1), converter=Decimal, validator=[_non_negative, _at_most(MAX_EARNING_RATE)]
     )
     """Points per 1 unit of currency spent; fractions of a point are dropped."""
     payment_threshold: Decimal = attrs.field(
@@ -109,8 +159,9 @@ class EarningSettings:
     def __attrs_post_init__(self) -> None:
         for table in ("product_points", "category_points"):
             for key, points in getattr(self, table).items():
-                if points < 0:
-                    raise FieldProblem(f"{table}.{key}", f"must not be negative (got {points})")
+                if not 0 <= points <= MAX_POINTS:
+                    raise FieldProblem(f"{table}.{key}",
+                                       f"must be from 0 to {MAX_POINTS} (got {points})")
 
 
 @attrs.frozen
@@ -151,7 +202,7 @@ DEFAULT_TIERS = (
 @attrs.frozen
 class RedemptionSettings:
     points_per_unit: Decimal = attrs.field(
-        default=Decimal(100), converter=Decimal, validator=_positive
+        default=Decimal(100), converter=Decimal, validator=_redemption_rate
     )
     """How many points pay for 1 unit of currency; the value of points is points / this."""
     minimum_balance: int = attrs.field(default=0, validator=_non_negative)
@@ -165,8 +216,8 @@ class ExpirySettings:
         validator=_one_of("never", "days", "end_of_month", "end_of_year"),
     )
     """``never``, ``days`` (each lot lives ``days``), ``end_of_month`` or ``end_of_year``."""
-    days: int = attrs.field(default=365, validator=_positive)
-    remind_days_before: int = attrs.field(default=7, validator=_non_negative)
+    days: int = attrs.field(default=365, validator=_days)
+    remind_days_before: int = attrs.field(default=7, validator=_days_or_zero)
 
 
 @attrs.frozen
@@ -244,7 +295,7 @@ class DrawSettings:
     time: str = attrs.field(default="18:00", validator=lambda i, a, v: _clock_time(a, v))
     """Local time of the draw, ``HH:MM``."""
     prize_points: int = attrs.field(default=1000, validator=_positive)
-    eligible_days: int = attrs.field(default=30, validator=_positive)
+    eligible_days: int = attrs.field(default=30, validator=_days)
     """Only customers who bought in the last N days can win."""
 
 
@@ -287,8 +338,9 @@ class Multiplier:
     """Last day of the campaign (inclusive); None for no end."""
 
     def __attrs_post_init__(self) -> None:
-        if self.factor <= 1:
-            raise FieldProblem("factor", f"must be more than 1 (got {self.factor})")
+        if not self.factor.is_finite() or not 1 < self.factor <= MAX_FACTOR:
+            raise FieldProblem("factor", f"must be more than 1 and at most {MAX_FACTOR} "
+                               f"(got {self.factor})")
         if self.end != "24:00" and self.end <= self.start:
             raise FieldProblem("end", f"must be after start {self.start} (got {self.end})")
         if self.from_date and self.to_date and self.to_date < self.from_date:
@@ -301,7 +353,7 @@ class ComebackBonus:
 
     points: int = attrs.field(default=0, validator=_non_negative)
     """0 switches it off."""
-    inactive_days: int = attrs.field(default=60, validator=_positive)
+    inactive_days: int = attrs.field(default=60, validator=_days)
 
 
 @attrs.frozen
@@ -360,17 +412,17 @@ class CouponSettings:
 
     enabled: bool = False
     points_per_unit: Decimal = attrs.field(
-        default=Decimal(100), converter=Decimal, validator=_positive
+        default=Decimal(100), converter=Decimal, validator=_redemption_rate
     )
     """Points a coupon costs per 1 unit of currency of its value (the conversion rate)."""
     minimum_points: int = attrs.field(default=0, validator=_non_negative)
     """A coupon costs at least this many points; smaller conversions are refused."""
-    valid_days: int = attrs.field(default=90, validator=_non_negative)
+    valid_days: int = attrs.field(default=90, validator=_days_or_zero)
     """Days a coupon can be used after it is issued; 0 means it never expires."""
 
 
 def _percent(instance: object, attribute: attrs.Attribute, value: Decimal) -> None:
-    if not 0 <= value <= 100:
+    if not value.is_finite() or not 0 <= value <= 100:
         raise FieldProblem(attribute.name, f"must be a percentage from 0 to 100 (got {value})")
 
 
@@ -389,7 +441,7 @@ class MembershipLevel:
     """POS category ids the discount applies to."""
     products: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     """POS product ids the discount applies to; with no categories either, it applies to all."""
-    valid_days: int = attrs.field(default=365, validator=_positive)
+    valid_days: int = attrs.field(default=365, validator=_days)
     """How long a membership lasts once reached."""
 
 
@@ -409,7 +461,7 @@ class MembershipSettings:
         default=(), converter=tuple, validator=_check_levels
     )
     """From the lowest level up."""
-    window_days: int = attrs.field(default=365, validator=_positive)
+    window_days: int = attrs.field(default=365, validator=_days)
     """Points earned in this many days before today count toward a level."""
 
 
@@ -471,12 +523,20 @@ def _first_error(exc: BaseException, path: str = "") -> tuple[str, str]:
 
 def settings_from_dict(data: dict[str, Any]) -> Settings:
     """Build settings from plain data, or raise ``SettingsError`` naming the bad field."""
+    if not isinstance(data, dict):
+        raise SettingsError("settings", f"must be a table of settings, not a "
+                            f"{type(data).__name__}")
     unknown = _unknown_keys(data, Settings)
     if unknown:
         raise SettingsError(unknown[0], "is not a setting", hint=_known_hint(unknown[0]))
+    misshapen = _misshapen_keys(data, Settings)
+    if misshapen:
+        raise SettingsError(*misshapen[0])
     try:
         return get_converter().structure(data, Settings)
-    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+    except RecursionError:
+        raise SettingsError("settings", "nest too deeply") from None
+    except (cattrs.BaseValidationError, ValueError, TypeError, ArithmeticError) as exc:
         field, problem = _first_error(exc)
         raise SettingsError(field or "settings", problem) from None
 
@@ -518,6 +578,33 @@ def _unknown_keys(data: Any, cls: type, prefix: str = "") -> list[str]:
     return found
 
 
+def _misshapen_keys(data: dict, cls: type, prefix: str = "") -> list[tuple[str, str]]:
+    """Sections that are not tables, and lists of tables that are not lists, with what they
+    should be: cattrs would say only "argument of type 'int' is not iterable"."""
+    found: list[tuple[str, str]] = []
+    types = _field_types(cls)
+    for key, value in data.items():
+        kind = types.get(key)
+        section = _section_type(kind)
+        path = f"{prefix}{key}"
+        if section is None:
+            if typing.get_origin(kind) is dict and not isinstance(value, dict):
+                found.append((path, f"must be a table (got {value!r:.40})"))
+            continue
+        if section is kind:
+            if not isinstance(value, dict):
+                found.append((path, f"must be a table of settings (got {value!r:.40})"))
+            else:
+                found += _misshapen_keys(value, typing.cast(type, section), f"{path}.")
+        elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            found.append((path, f"must be a list of tables (got {value!r:.40})"))
+        else:
+            item_type: type = section
+            for index, item in enumerate(value):
+                found += _misshapen_keys(item, item_type, f"{path}.{index}.")
+    return found
+
+
 def _known_hint(path: str) -> str:
     section = path.rsplit(".", 1)[0] if "." in path else ""
     cls: type = Settings
@@ -546,14 +633,26 @@ def load_settings(path: Path) -> Settings:
     path = Path(path)
     if not path.exists():
         return Settings()
-    text = path.read_text(encoding="utf-8")
+    kind = "JSON" if path.suffix == ".json" else "TOML"
+    fix = "Fix the file by hand or delete it to start from the defaults."
     try:
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SettingsError(str(path), "is not UTF-8 text",
+                            hint="Save it as UTF-8 (not UTF-16 or a legacy code page).") from None
+    except OSError as exc:
+        raise SettingsError(str(path), f"cannot be read: {exc.strerror or exc}",
+                            hint="Check the path and its permissions.") from None
+    try:
+        data = json.loads(text) if kind == "JSON" else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise SettingsError(
-            str(path), f"is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}",
-            hint="Fix the file by hand or delete it to start from the defaults.",
-        ) from None
+        raise SettingsError(str(path), f"is not valid {kind}: {exc}", hint=fix) from None
+    except RecursionError:
+        raise SettingsError(str(path), f"nests its {kind} too deeply to be settings",
+                            hint=fix) from None
+    if not isinstance(data, dict):
+        raise SettingsError(str(path), f"must hold a {kind} table of settings at its top "
+                            f"level, not a {type(data).__name__}", hint=fix)
     return settings_from_dict(data)
 
 

@@ -210,6 +210,9 @@ def translate_errors(engine: sa.Engine) -> Iterator[None]:
     except sa.exc.DatabaseError as exc:
         message, hint = _explain(engine, exc)
         raise LedgerError(message, hint=hint or None) from None
+    except OverflowError:  # SQLite's driver: an int beyond 64 bits, which a bound missed
+        raise LedgerError("A number is too large for the ledger; nothing was changed.",
+                          hint="Check the amounts and ids given.") from None
 
 
 
@@ -225,6 +228,9 @@ def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
     where = engine.url.render_as_string(hide_password=True)
     text = " ".join(str(exc.orig).split())  # one line: the CLI prints errors as one
     lowered = text.lower()
+    if "out of range" in lowered:  # PostgreSQL: a number beyond its column
+        return ("A number is too large for the ledger; nothing was changed.",
+                "Check the amounts and ids given.")
     if "locked" in lowered or "busy" in lowered:
         return (
             f"The ledger {where} stayed locked by another program for "

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from loyalty.domain.bounds import check_balance
 from loyalty.domain.errors import UnknownCustomer
 from loyalty.ledger import schema
 from loyalty.ledger.bulk import execute_many
@@ -211,7 +212,9 @@ class Posting:
     ) -> int:
         """Buffer a credit and the lot it opens; the account sees it at once. Returns its id."""
         assert points > 0, points
+        check_balance(account.points + points, account.customer_id)
         entry["tier_points"] = tier_points = points if counts_toward_tier else 0
+        check_balance(account.lifetime_earned + tier_points, account.customer_id)
         entry_id = self._entry(account, points, kind, business_date, entry)
         lot = OpenLot(entry_id, account.customer_id, points, points, expires_on, business_date,
                       entry.get("sale_id"))

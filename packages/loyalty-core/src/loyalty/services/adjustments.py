@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loyalty.domain.bounds import check_change
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsAdjusted
@@ -19,6 +20,7 @@ def check_adjustment(points: int, reason: str) -> str:
     if points == 0:
         raise LoyaltyError("An adjustment of 0 points changes nothing.",
                            hint="Give a positive or negative number of points.")
+    check_change(points, "The adjustment")
     return reason.strip()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from loyalty.domain.bounds import check_money
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import CouponIssued
 from loyalty.domain.events import CouponUsed
@@ -46,6 +47,7 @@ def issue_coupon(
     rng: random.Random | None = None, actor: str = "cli",
 ) -> CouponIssued:
     """Convert points into a coupon worth ``value_minor``; ``key`` makes a retry issue once."""
+    check_money(value_minor, "The coupon's value", minimum=1)
     points = coupon_price(shop, value_minor)
     conn = uow.connection
     if key is not None:

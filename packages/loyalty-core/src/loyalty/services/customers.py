@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from loyalty.domain.bounds import MAX_NAME_LENGTH
+from loyalty.domain.bounds import check_text
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
 from loyalty.domain.shop import Shop
@@ -16,27 +18,46 @@ def add(
     shop: Shop, uow: UnitOfWork, name: str, *, phone: str | None = None,
     platform: str = "none", messaging_key: str | None = None,
 ) -> Customer:
-    name = name.strip()
-    if not name:
-        raise LoyaltyError("A customer needs a name.", hint="Give the customer's name.")
+    name = check_text(name, "The customer's name", MAX_NAME_LENGTH)
+    phone, messaging_key = _optional(phone, "phone"), _optional(messaging_key, "messaging_key")
     return customers.add_customer(
         uow.connection, created_at=shop.now(), name=name, phone=phone, platform=platform,
         messaging_key=messaging_key, shop_id=shop.id,
     )
 
 
+TEXT_LIMITS = {"phone": ("The phone number", 64), "messaging_key": ("The messaging key", 200),
+               "platform": ("The platform", 32)}
+"""Lengths of a customer's optional texts (their columns), so every backend agrees."""
+
+
+def _optional(value: str | None, field: str) -> str | None:
+    what, limit = TEXT_LIMITS[field]
+    return None if value is None else check_text(value, what, limit, required=False)
+
+
 def check_changes(values: dict[str, object]) -> None:
+    """Refuses fields that cannot be edited and values beyond their bounds (a blank name)."""
     unknown = set(values) - EDITABLE
     if unknown:
         raise LoyaltyError(
             f"Cannot change {', '.join(sorted(unknown))} of a customer.",
             hint=f"Change one of {', '.join(sorted(EDITABLE))}.",
         )
+    for field, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise LoyaltyError(f"A customer's {field} is text, not {value!r}.",
+                               hint=f"Give the {field} as text.")
+    if "name" in values:
+        check_text(str(values["name"]), "The customer's name", MAX_NAME_LENGTH)
+    for field in TEXT_LIMITS.keys() & values.keys():
+        _optional(values[field], field)  # type: ignore[arg-type]
 
 
 def update(uow: UnitOfWork, customer_id: int, values: dict[str, object]) -> Customer:
     """Change name, phone, platform or messaging key."""
     check_changes(values)
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
     return customers.update_customer(uow.connection, customer_id, **values)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import attrs
 
+from loyalty.domain.bounds import check_document
 from loyalty.domain.events import PointsRedeemed
 from loyalty.domain.records import Entry
 from loyalty.domain.rules import redemption
@@ -32,6 +33,7 @@ def redeem(
     actor: str = "cli", document: str | None = None,
 ) -> PointsRedeemed:
     """Spend ``points``; a key redeemed before returns that redemption instead."""
+    document = check_document(document)
     earlier = entries.entry_by_key(uow.connection, key)
     if earlier is not None:
         return redeemed_event(

@@ -12,6 +12,7 @@ from datetime import date
 
 import attrs
 
+from loyalty.domain.bounds import fact_problem
 from loyalty.domain.events import EarnReversed
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsEarned
@@ -74,9 +75,14 @@ class SaleRecorder:
         self.campaigns = SaleCampaigns(shop, self.conn)
 
     def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
+        problems = [fact_problem(fact) for fact in facts]
+        skipped = {i: Outcome(fact, "skipped", reason=f"out of bounds: {problem}")
+                   for i, (fact, problem) in enumerate(zip(facts, problems)) if problem}
+        facts = [fact for fact, problem in zip(facts, problems) if not problem]
         customers = self._preload(facts)
-        return [self._sale(fact, customer) if isinstance(fact, SaleRecorded)
-                else self._refund(fact) for fact, customer in zip(facts, customers)]
+        outcomes = iter([self._sale(fact, customer) if isinstance(fact, SaleRecorded)
+                         else self._refund(fact) for fact, customer in zip(facts, customers)])
+        return [skipped[i] if i in skipped else next(outcomes) for i in range(len(problems))]
 
     def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> list[int | None]:
         """Read what the batch needs in a few queries, not one per fact; returns each fact's

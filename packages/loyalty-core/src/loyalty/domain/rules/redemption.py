@@ -18,6 +18,8 @@ from decimal import Decimal
 
 import attrs
 
+from loyalty.domain.bounds import check_money
+from loyalty.domain.bounds import check_points
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import RedemptionRefused
 from loyalty.domain.money import Currency
@@ -54,6 +56,7 @@ def check_redemption(customer_id: int, balance: int, points: int, rules: Redempt
         raise RedemptionRefused(
             f"Cannot redeem {points} points.", hint="Give a positive number of points."
         )
+    check_points(points, "The points to redeem")
     if balance < rules.minimum_balance:
         raise RedemptionRefused(
             f"Customer {customer_id} has {balance} points; redeeming starts at "
@@ -76,6 +79,9 @@ def plan_payment(
 
     Never uses more points than the balance or than the bill needs.
     """
+    check_money(bill_minor, "The bill", minimum=1)
+    if points is not None:
+        check_points(points, "The points offered")
     offered = balance if points is None else min(points, balance)
     needed_for_bill = points_for_amount(bill_minor, rules, currency)
     if offered >= needed_for_bill:
