@@ -79,3 +79,50 @@ def test_every_core_command_is_documented_with_an_example():
     assert "customer add" in commands and "rebuild-balances" in commands
     missing = [c for c in commands if not any(f"`loyalty {c}" in h for h in headings)]
     assert missing == []
+
+
+def all_commands() -> list[str]:
+    """The full name of every command the core defines: ``sync``, ``draw run``, ``outbox``...
+
+    A group's subcommands are listed by their full names; a group that also runs by itself
+    (``loyalty outbox``, ``loyalty jobs``) is listed too. Plugins document their own commands.
+    """
+    import click
+
+    from loyalty.cli.app import cli
+    from loyalty.cli.app import load_commands
+
+    load_commands()
+    found = []
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            subs = [f"{name} {sub}" for sub, c in command.commands.items()
+                    if c.callback.__module__.startswith("loyalty.cli.")]
+            if subs and command.invoke_without_command:
+                subs.insert(0, name)
+            found.extend(subs)
+        elif command.callback.__module__.startswith("loyalty.cli."):
+            found.append(name)
+    return found
+
+
+def cli_headings_commands() -> list[str]:
+    """What each ``## `loyalty ...``` heading of cli.md names: ``draw run [--json]`` etc."""
+    text = (DOC.parent / "cli.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.*)$", text, flags=re.MULTILINE)
+    return [span for heading in headings for span in re.findall(r"`loyalty ([^`]*)`", heading)]
+
+
+def test_every_command_and_subcommand_has_a_heading_in_cli_md():
+    commands = all_commands()
+    assert {"sync", "draw run", "outbox", "outbox retry", "jobs run-due", "ui"} <= set(commands)
+    spans = cli_headings_commands()
+    missing = [c for c in commands if not any(s == c or s.startswith(f"{c} ") for s in spans)]
+    assert missing == []
+
+
+def test_cli_md_has_no_heading_for_a_command_that_does_not_exist():
+    commands = set(all_commands())
+    named = [" ".join(re.match(r"[a-z][a-z-]*(?: [a-z][a-z-]*)?", span).group(0).split())
+             for span in cli_headings_commands()]
+    assert [name for name in named if name not in commands] == []
