@@ -369,10 +369,12 @@ class Engine:
         return self.record([sale])[0]
 
     def refund(self, refund: SaleRefunded) -> Outcome:
-        """Record one refund: it takes back what the refunded amount earned; refuses more
-        than is left of its sale."""
-        self.read(lambda conn: refund_checks.check_refund(self.shop, conn, refund))
+        """Record one refund: it takes back what the refunded amount earned."""
         return self.record([refund])[0]
+
+    def check_refund(self, refund: SaleRefunded) -> None:
+        """Refuse a refund typed by hand that asks more than is left of its sale."""
+        self.read(lambda conn: refund_checks.check_refund(self.shop, conn, refund))
 
     def record(
         self,

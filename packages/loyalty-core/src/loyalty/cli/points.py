@@ -78,6 +78,7 @@ def refund_command(app: App, document: str, amount: str, refund_document: str | 
         original_document_id=check_document(document) or "", amount_minor=to_minor(amount, engine.currency),
         currency=engine.currency.code,
     )
+    engine.check_refund(refund)
     outcome = engine.refund(refund)
     if outcome.status == "skipped":
         raise click.ClickException(

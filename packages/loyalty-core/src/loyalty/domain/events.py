@@ -20,6 +20,7 @@ from typing import ClassVar
 
 import attrs
 
+from loyalty.domain.bounds import OutOfBounds
 from loyalty.domain.bounds import check_money
 
 
@@ -52,12 +53,12 @@ def _utc(value: datetime) -> datetime:
 
 def _non_negative(instance: object, attribute: attrs.Attribute, value: int) -> None:
     if value < 0:
-        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+        raise OutOfBounds(f"{attribute.name} must not be negative, got {value}")
 
 
 def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
     if value <= 0:
-        raise ValueError(f"{attribute.name} must be positive, got {value}")
+        raise OutOfBounds(f"{attribute.name} must be positive, got {value}")
 
 
 def _money(minimum: int):  # noqa: ANN202 - an attrs validator factory
@@ -126,7 +127,7 @@ class SaleRecorded(Event):
     till_id: str
     document_id: str
     """The POS's document number, unique within one till."""
-    total_minor: int = attrs.field(validator=_money(0))
+    total_minor: int = attrs.field(validator=[_non_negative, _money(0)])
     currency: str
     customer_id: int | None = None
     """The ledger's customer id; or leave it None and give ``external_customer_id``."""
@@ -155,7 +156,7 @@ class SaleRefunded(Event):
     """The refund document's own number."""
     original_document_id: str
     """The sale it refunds, as the POS numbers it."""
-    amount_minor: int = attrs.field(validator=_money(1))
+    amount_minor: int = attrs.field(validator=[_positive, _money(1)])
     """How much money went back to the customer, as a positive number."""
     currency: str
 
