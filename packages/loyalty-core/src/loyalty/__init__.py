@@ -24,6 +24,7 @@ from typing import Any
 
 if TYPE_CHECKING:
     from loyalty import signals
+    from loyalty.domain.bounds import OutOfBounds
     from loyalty.domain.errors import InsufficientPoints
     from loyalty.domain.errors import LedgerError
     from loyalty.domain.errors import LoyaltyError
@@ -51,20 +52,35 @@ if TYPE_CHECKING:
     from loyalty.domain.events import SaleRefunded
     from loyalty.domain.events import TierRaised
     from loyalty.domain.money import Currency
+    from loyalty.domain.pos import PosAdapter
+    from loyalty.domain.records import Coupon
     from loyalty.domain.records import Customer
     from loyalty.domain.records import CustomerSummary
+    from loyalty.domain.records import DrawRecord
     from loyalty.domain.records import Entry
+    from loyalty.domain.records import JobRun
     from loyalty.domain.records import PointsSummary
     from loyalty.domain.records import RebuildReport
     from loyalty.domain.rules.redemption import PointsPayment
     from loyalty.domain.settings import Settings
     from loyalty.domain.shop import Shop
     from loyalty.engine import Engine
+    from loyalty.ledger.outbox import OutboxMessage
+    from loyalty.notifications.dispatcher import Dispatcher
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.services.accounts import AccountView
+    from loyalty.services.awards import AwardOutcome
+    from loyalty.services.draws import DrawCheck
+    from loyalty.services.draws import DrawOutcome
     from loyalty.services.expiry import ExpiryReport
+    from loyalty.services.jobs import JobStatus
+    from loyalty.services.memberships import Membership
     from loyalty.services.redemption import Payment
+    from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
+    from loyalty.services.self_service import Answer
+    from loyalty.services.self_service import Standing
+    from loyalty.services.sync import SyncReport
 
 
 _ERRORS = "loyalty.domain.errors"
@@ -87,6 +103,21 @@ _PUBLIC: dict[str, str] = {
     "RebuildReport": _RECORDS,
     "Currency": "loyalty.domain.money",
     "Settings": "loyalty.domain.settings",
+    "PosAdapter": "loyalty.domain.pos",
+    "Coupon": "loyalty.domain.records",
+    "DrawRecord": "loyalty.domain.records",
+    "JobRun": "loyalty.domain.records",
+    "OutboxMessage": "loyalty.ledger.outbox",
+    "Dispatcher": "loyalty.notifications.dispatcher",
+    "AwardOutcome": "loyalty.services.awards",
+    "DrawCheck": "loyalty.services.draws",
+    "DrawOutcome": "loyalty.services.draws",
+    "JobStatus": "loyalty.services.jobs",
+    "Membership": "loyalty.services.memberships",
+    "Report": "loyalty.services.reports",
+    "Answer": "loyalty.services.self_service",
+    "Standing": "loyalty.services.self_service",
+    "SyncReport": "loyalty.services.sync",
     # events: what a sale is, and what the engine publishes
     "Event": _EVENTS,
     "SaleLine": _EVENTS,
@@ -115,6 +146,7 @@ _PUBLIC: dict[str, str] = {
     "InsufficientPoints": _ERRORS,
     "RedemptionRefused": _ERRORS,
     "UnknownPlugin": _ERRORS,
+    "OutOfBounds": "loyalty.domain.bounds",
     # extending and listening
     "hookimpl": "loyalty.plugins.hookspecs",
     "signals": "loyalty.signals",
@@ -122,14 +154,16 @@ _PUBLIC: dict[str, str] = {
 """Each public name and the module that defines it."""
 
 __all__ = [
-    "AccountView", "CouponIssued", "CouponUsed", "Currency", "Customer", "CustomerSummary",
-    "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "InsufficientPoints",
-    "LedgerError", "LoyaltyError", "MembershipGranted", "Outcome", "Payment", "PointsAdjusted",
+    "AccountView", "Answer", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed", "Currency",
+    "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome", "DrawRecord",
+    "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "hookimpl",
+    "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError", "Membership",
+    "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
-    "PointsPayment", "PointsRedeemed", "PointsSummary", "RebuildReport", "RedemptionRefused",
-    "RedemptionReversed", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
-    "SettingsError", "Shop", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
-    "hookimpl", "signals",
+    "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
+    "RedemptionRefused", "RedemptionReversed", "Report", "SaleLine", "SaleRecorded",
+    "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing", "SyncReport",
+    "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 
 
