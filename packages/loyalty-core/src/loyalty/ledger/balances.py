@@ -92,3 +92,16 @@ def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...]) -> RebuildRep
             last_activity_at=want[3] if want[3] is not None else row.last_activity_at,
         ))
     return RebuildReport(customers=len(rows), corrected=corrected, problems=problems)
+
+
+def three_ways(conn: sa.Connection) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Each customer's points summed from their entries, left in their lots, and cached: three
+    answers that must agree (``loyalty.testing.plugin.assert_ledger_consistent``)."""
+    e, lots = schema.ledger_entries, schema.point_lots
+    by_entries = dict(conn.execute(
+        sa.select(e.c.customer_id, sa.func.sum(e.c.points)).group_by(e.c.customer_id)).all())
+    by_lots = dict(conn.execute(
+        sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
+        .group_by(lots.c.customer_id)).all())
+    cached = dict(conn.execute(sa.select(b.c.customer_id, b.c.points)).all())
+    return by_entries, by_lots, cached

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -253,3 +254,23 @@ def _explain(engine: sa.Engine, exc: sa.exc.DBAPIError) -> tuple[str, str]:
             "Check that PostgreSQL is running and the URL's host, port and database are right.",
         )
     return (f"The ledger {where} failed: {text.strip()}.", "")
+
+
+@contextmanager
+def fresh_postgres_schema(server_url: str) -> Iterator[str]:
+    """A new empty schema on a PostgreSQL server, as a ledger URL whose search_path is that
+    schema; dropped afterwards. Everything (Alembic's version table too) lands in the schema,
+    so tests (or a trial run) never see each other's rows."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+        url = sa.make_url(server_url).update_query_dict({"options": f"-csearch_path={name}"})
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
+    finally:
+        admin.dispose()

@@ -12,25 +12,23 @@ marked ``postgres`` are skipped, with the reason, when no server is given.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from typing import Any
-from contextlib import contextmanager
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
-import sqlalchemy as sa
 
-from loyalty.engine import Engine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
-from loyalty.ledger import schema
-from loyalty.plugins.manager import Plugins
 from loyalty.domain.settings import Settings
+from loyalty.engine import Engine
+from loyalty.ledger import balances
+from loyalty.ledger.database import fresh_postgres_schema
+from loyalty.plugins.manager import Plugins
 
 
 @attrs.define
@@ -64,14 +62,7 @@ def assert_ledger_consistent(engine: Engine) -> dict[int, int]:
 
     What must hold after any number of tills wrote at once.
     """
-    e, lots, b = schema.ledger_entries, schema.point_lots, schema.balances
-    with engine.db.connect() as conn:
-        by_entries = dict(conn.execute(
-            sa.select(e.c.customer_id, sa.func.sum(e.c.points)).group_by(e.c.customer_id)).all())
-        by_lots = dict(conn.execute(
-            sa.select(lots.c.customer_id, sa.func.sum(lots.c.remaining))
-            .group_by(lots.c.customer_id)).all())
-        cached = dict(conn.execute(sa.select(b.c.customer_id, b.c.points)).all())
+    by_entries, by_lots, cached = engine.read(balances.three_ways)
     assert all(points >= 0 for points in cached.values())
     for customer_id, points in cached.items():
         assert by_entries.get(customer_id, 0) == points, customer_id
@@ -109,28 +100,6 @@ def postgres_server_url(config: pytest.Config) -> str | None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and postgres_server_url(item.config) is None:
         pytest.skip(NO_SERVER)
-
-
-@contextmanager
-def fresh_postgres_schema(server_url: str) -> Iterator[str]:
-    """A new empty schema on the server, as a ledger URL whose search_path is that schema.
-
-    Everything (Alembic's version table too) lands in the schema, so tests never see each
-    other's rows; the schema is dropped afterwards.
-    """
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-        url = sa.make_url(server_url).update_query_dict({"options": f"-csearch_path={name}"})
-        try:
-            yield url.render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {name} CASCADE")
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture
