@@ -127,7 +127,6 @@ def test_points_beyond_the_bound_are_refused(shop, engine, args) -> None:
     pytest.param(["balance", BIG], BIG, id="balance"),
     pytest.param(["history", BIG], BIG, id="history"),
     pytest.param(["customer", "show", BIG], BIG, id="customer-show"),
-    pytest.param(["ask", BIG, "points"], BIG, id="ask"),
     pytest.param(["sale", BIG, "10"], BIG, id="sale"),
     pytest.param(["customer", "set", BIG, "--name", "Bob"], BIG, id="customer-set"),
     pytest.param(["balance", "0"], "0", id="balance-zero"),

@@ -680,10 +680,12 @@ class Engine:
         check_customer_id(customer_id)
         return self.read(lambda conn: self_service.standing(self.shop, conn, customer_id))
 
-    def answer(self, customer_id: int, question: str = "") -> Answer:
-        """Answer a customer's question (points, rewards, expiry or rating) in one sentence."""
-        check_customer_id(customer_id)
-        return self.read(lambda conn: self_service.answer(self.shop, conn, customer_id, question))
+    def answer(self, sender: str, question: str = "") -> Answer | None:
+        """Answer a question (points, rewards, expiry or rating) in one sentence, for the
+        customer it came from: ``sender`` is the phone number or messaging key it was sent
+        from. None for a sender who is not exactly one customer in the programme."""
+        return self.read(
+            lambda conn: self_service.answer_sender(self.shop, conn, sender, question))
 
     # ---- POS sync -----------------------------------------------------------------------------
 

@@ -136,6 +136,26 @@ def find_external_ids(
     return dict(rows_matching(conn, query, c.c.external_id, external_ids))
 
 
+def customers_reached_by(conn: sa.Connection, sender: str) -> list[int]:
+    """Customers in the programme whose messaging key is ``sender``, or whose phone is the
+    same number (``+94 77 123 4567``, ``0771234567`` and ``94771234567`` are one number: the
+    last nine digits decide when both have that many)."""
+    sender = sender.strip()
+    if not sender:
+        return []
+    found = set(conn.execute(sa.select(c.c.id).where(
+        c.c.messaging_key == sender, c.c.removed_at.is_(None))).scalars())
+    digits = "".join(ch for ch in sender if ch.isdigit())
+    if len(digits) >= 6:
+        for customer_id, phone in conn.execute(sa.select(c.c.id, c.c.phone).where(
+                c.c.phone.is_not(None), c.c.removed_at.is_(None))):
+            theirs = "".join(ch for ch in phone if ch.isdigit())
+            if theirs == digits or (min(len(theirs), len(digits)) >= 9
+                                    and theirs[-9:] == digits[-9:]):
+                found.add(customer_id)
+    return sorted(found)
+
+
 def removed_among(conn: sa.Connection, customer_ids: Iterable[int]) -> set[int]:
     """Which of these customers were removed (and so earn nothing more)."""
     query = sa.select(c.c.id).where(c.c.removed_at.is_not(None))

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from loyalty.domain.rules import expiry
 from loyalty.domain.rules import rewards
 from loyalty.domain.shop import Shop
+from loyalty.ledger import customers
 from loyalty.ledger import lots as lot_rows
 from loyalty.services.accounts import account
 from loyalty.services.memberships import membership_of
@@ -108,6 +109,18 @@ def intent_of(question: str) -> str:
         if any(word in text for word in words):
             return intent
     return "summary"
+
+
+def answer_sender(
+    shop: Shop, conn: sa.Connection, sender: str, question: str = ""
+) -> Answer | None:
+    """The answer for whoever asked from ``sender`` (the phone number or messaging key the
+    question came from); None when that is nobody's, or more than one customer's, or a
+    removed customer's: an answer tells a name, points and dates, so it goes only to them."""
+    found = customers.customers_reached_by(conn, sender)
+    if len(found) != 1:
+        return None
+    return answer(shop, conn, found[0], question)
 
 
 def answer(shop: Shop, conn: sa.Connection, customer_id: int, question: str = "") -> Answer:
