@@ -68,18 +68,20 @@ def to_major(minor: int, currency: Currency) -> Decimal:
     )
 
 
-@functools.lru_cache(maxsize=8192)
 def format_money(minor: int, currency: Currency, locale: str = "en_US") -> str:
     """``$12.50``, ``Rs 1,23,456.00`` (en_IN groups in lakhs): the locale groups, we add the symbol.
 
     babel does the digit grouping for the shop's locale; the symbol is the shop's own choice
-    (``Rs``, not the ``PKR`` babel would print), so it is added here. Remembered: babel takes
-    a tenth of a millisecond, and a page of 200 customers repeats few amounts.
+    (``Rs``, not the ``PKR`` babel would print), so it is added here.
     """
-    amount = to_major(abs(minor), currency)
-    digits = currency.minor_units
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    number = format_decimal(amount, format=pattern, locale=locale, decimal_quantization=True)
+    number = _grouped_digits(to_major(abs(minor), currency), currency.minor_units, locale)
     sign = "-" if minor < 0 else ""
     gap = " " if len(currency.symbol) > 1 and currency.symbol.isalpha() else ""
     return f"{sign}{currency.symbol}{gap}{number}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _grouped_digits(amount: Decimal, digits: int, locale: str) -> str:
+    """Remembered: babel takes a tenth of a millisecond, and a page of customers repeats few."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=locale, decimal_quantization=True)
