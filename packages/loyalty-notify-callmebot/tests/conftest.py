@@ -4,7 +4,8 @@ The first path segment picks the behaviour, so a test chooses it through the ``b
 setting: ``http://127.0.0.1:PORT/ok`` succeeds, ``/bad-key`` answers 200 with CallMeBot's
 error text, ``/busy`` says too many requests, ``/slow`` answers after ``SLOW_SECONDS``,
 ``/broken`` fails with HTTP 500, ``/odd`` answers a page nobody expects, ``/quoting``
-answers an error page that quotes the success text, ``/limited`` answers HTTP 429 to the key
+answers an error page that quotes the success text, ``/echo`` an error page that echoes the
+request's URL and parameters, ``/limited`` answers HTTP 429 to the key
 ``LIMITED_KEY`` only. Every request is
 recorded with its raw query string and the decoded parameters.
 """
@@ -62,6 +63,8 @@ class CallMeBotLike(BaseHTTPRequestHandler):
         if behaviour == "slow":
             time.sleep(SLOW_SECONDS)
             return self._answer(200, SUCCESS_PAGES[endpoint])
+        if behaviour == "echo":
+            return self._answer(400, f"<p>Bad request: {self.path} ({params})</p>")
         if behaviour == "quoting":
             return self._answer(200, "<p><b>Error:</b> the apikey is not valid. Once it is, "
                                 "you will see <i>Message queued</i> here.</p>")

@@ -122,3 +122,14 @@ def test_a_rate_limited_recipient_waits_while_the_channel_serves_everyone_else(
     assert len(ayesha_messages) == 2
     assert len({m.next_attempt_at for m in ayesha_messages}) == 1  # both wait the same pause
 
+
+def test_a_server_that_echoes_the_url_leaves_no_phone_key_or_text_in_the_error(
+        engine, till, nimal, callmebot):
+    engine.update_settings(configured(callmebot.url("echo")))
+    engine.record_sale(till.sale(nimal, 7_550))
+    engine.dispatcher().run_once()
+    [message] = rows(engine)
+    assert message.status == "failed" and "Bad request" in message.last_error
+    for private in (KEY, "94715550123", "Nimal", "earned"):
+        assert private not in message.last_error
+

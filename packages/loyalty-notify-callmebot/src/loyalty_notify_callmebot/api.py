@@ -108,7 +108,7 @@ def call(
     throttle_pause: float = THROTTLE_PAUSE,
 ) -> Answer:
     """One GET to CallMeBot; ``params`` are percent-encoded as UTF-8 by requests."""
-    secrets = [params.get("apikey")]
+    secrets = [params.get("apikey"), params.get("phone"), params.get("text")]
     try:
         response = session.get(url, params=dict(params), timeout=timeout)
     except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
@@ -122,8 +122,11 @@ def call(
                       "message may have been sent, so it is not retried automatically")
     except requests.RequestException as exc:
         return Answer("transient", redact(f"request to CallMeBot failed: {_reason(exc)}", secrets))
+    # Mask what the request carried before anything of the page is kept: a server that echoes
+    # the URL must not put the key, the phone or the message into the error shown or logged.
     answer = classify(
-        channel, response.status_code, response.text, success_text=success_text,
+        channel, response.status_code, redact(response.text, secrets, personal=True),
+        success_text=success_text,
         retry_after_header=response.headers.get("Retry-After"), throttle_pause=throttle_pause,
     )
     return attrs.evolve(answer, detail=redact(answer.detail, secrets))

@@ -257,7 +257,8 @@ def mark_failed(
     connection: sa.Connection, claimed: Claimed, error: str, *, retry_at: datetime | None
 ) -> None:
     """Record a failed attempt: due again at ``retry_at``, or ``failed`` for good when None."""
-    values: dict[str, object] = {"last_error": redact(error, [claimed.recipient_key])}
+    values: dict[str, object] = {
+        "last_error": redact(error, [claimed.recipient_key, claimed.phone], personal=True)}
     if retry_at is None:
         values["status"] = "failed"
     else:

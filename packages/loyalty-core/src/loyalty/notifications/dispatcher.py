@@ -170,7 +170,7 @@ class Dispatcher:
             retry_at = now + self.policy.delay_after(claimed.attempts)
             if retry_after is not None:
                 retry_at = max(retry_at, now + timedelta(seconds=retry_after))
-        safe = redact(error, [claimed.recipient_key])
+        safe = redact(error, [claimed.recipient_key, claimed.phone], personal=True)
         with self.transaction() as conn:
             outbox.mark_failed(conn, claimed, safe, retry_at=retry_at)
             if retry_after is not None:
