@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from loyalty.domain.events import PointsExpiring
     from loyalty.domain.events import PointsRedeemed
     from loyalty.domain.events import RedemptionReversed
+    from loyalty.domain.events import SaleDeleted
     from loyalty.domain.events import SaleLine
     from loyalty.domain.events import SaleRecorded
     from loyalty.domain.events import SaleRefunded
@@ -91,6 +92,7 @@ _PUBLIC: dict[str, str] = {
     "Event": _EVENTS,
     "SaleLine": _EVENTS,
     "SaleRecorded": _EVENTS,
+    "SaleDeleted": _EVENTS,
     "SaleRefunded": _EVENTS,
     "PointsEvent": _EVENTS,
     "PointsEarned": _EVENTS,
@@ -127,7 +129,7 @@ __all__ = [
     "LedgerError", "LoyaltyError", "MembershipGranted", "Outcome", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
     "PointsPayment", "PointsRedeemed", "PointsSummary", "RebuildReport", "RedemptionRefused",
-    "RedemptionReversed", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
+    "RedemptionReversed", "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
     "SettingsError", "Shop", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
     "hookimpl", "signals",
 ]
