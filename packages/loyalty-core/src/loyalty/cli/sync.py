@@ -40,6 +40,8 @@ def summary(report: SyncReport) -> str:
     text = (f"Read {report.documents_read} documents: {report.sales_recorded} sales and "
             f"{report.refunds_recorded} refunds recorded, {report.sales_revised} revised, "
             f"{report.points_awarded} points awarded, {report.points_reversed} taken back")
+    if report.sales_deleted:
+        text += f"; {report.sales_deleted} sales deleted in the POS taken back"
     if report.customers_imported:
         text += f"; {report.customers_imported} customers imported or updated"
     return text + "."
