@@ -245,3 +245,33 @@ def test_an_item_added_later_to_a_document_already_read_is_passed_over(aronium, 
 def test_minor_units_cannot_be_negative(aronium):
     with pytest.raises(ValueError, match="minor_units"):
         AroniumAdapter(aronium.path, minor_units=-1)
+
+
+def test_a_batch_never_holds_more_rows_than_its_limit(aronium):
+    customers = [aronium.customer(name) for name in ("Nimal", "Sunil", "Kamala")]
+    for customer in customers:
+        aronium.sale(customer)
+        aronium.sale(customer)
+    adapter = AroniumAdapter(aronium.path, read_ahead=False)
+
+    batches = read_all(adapter, limit=4)
+
+    sizes = [len(b.customers) + b.documents_read for b in batches]
+    assert sizes == [4, 4, 1, 0]  # 3 customers and 1 sale, then sales
+    assert [len(b.customers) for b in batches[:2]] == [3, 0]
+    assert len(facts(batches)) == 6
+    adapter.close()
+
+
+def test_the_cursor_remembers_a_bounded_number_of_recent_sales(aronium):
+    from loyalty_pos_aronium.cursor import RECENT_KEPT
+    from loyalty_pos_aronium.cursor import Seen
+
+    cursor = Cursor().seen([Seen(i, f"26-200-{i:06d}", f"26-200-{i:06d}")
+                            for i in range(RECENT_KEPT + 5)])
+
+    assert len(cursor.recent) == RECENT_KEPT
+    assert cursor.recent[0].id == 5
+    assert Cursor.load(cursor.dump()) == cursor
+    keyed = Cursor().seen([Seen(1, "200-000001", "200-000001@2025")])
+    assert Cursor.load(keyed.dump()) == keyed

@@ -15,6 +15,7 @@ import attrs
 import pytest
 
 from loyalty.domain.channels import Recipient
+from loyalty.domain.errors import SettingsError
 from loyalty.domain.pos import PosAdapterType
 from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
@@ -50,6 +51,12 @@ class ShopPlugin:
     """Installs two channels and a POS whose keyboard emulation records what it typed."""
 
     typed: list[str] = attrs.Factory(list)
+    found: str | None = None
+    """What the POS's ``find_database`` finds on this computer."""
+
+    def check_database(self, path: str) -> None:
+        if "not-a-pos" in path:
+            raise SettingsError("pos.database", f"{path}: not a Fake POS database")
 
     @hookimpl
     def loyalty_channels(self) -> list[RecordingChannel]:
@@ -62,7 +69,9 @@ class ShopPlugin:
             raise NotImplementedError
 
         return [PosAdapterType("fakepos", "Fake POS", open_pos,
-                               pay=lambda settings, amount: self.typed.append(amount))]
+                               pay=lambda settings, amount: self.typed.append(amount),
+                               check_database=self.check_database,
+                               find_database=lambda: self.found)]
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from loyalty.engine import Engine
 from loyalty.domain.settings import load_settings
+from loyalty.engine import Engine
 
 
 def entry_text(app, path: str) -> str:
@@ -171,3 +171,37 @@ def test_settings_changed_elsewhere_show_in_the_form_and_are_not_overwritten(app
     assert app.settings.update_settings()
     assert demo.settings.pos.adapter == "fakepos"
     assert demo.settings.shop.name == "Renamed"
+
+
+def test_a_first_run_offers_the_pos_database_found_on_this_computer(demo, make_app, shop_plugin,
+                                                                     tmp_path):
+    from loyalty.domain.settings import with_setting
+
+    found = tmp_path / "Aronium" / "Data" / "pos.db"
+    shop_plugin.found = str(found)
+    demo.update_settings(with_setting(with_setting(demo.settings, "pos.database", None),
+                                      "pos.adapter", None))
+
+    app = make_app(demo)
+
+    assert app.settings.found_database == str(found)
+    assert app.settings.database_var.get() == str(found)
+    assert app.settings.adapter_var.get() == "Fake POS"
+    assert "Found the Fake POS database" in app.settings.status.cget("text")
+    assert demo.settings.pos.database is None  # offered, saved only with Update Settings
+    assert app.settings.update_settings()
+    assert demo.settings.pos.database == str(found)
+
+
+def test_a_database_path_the_pos_refuses_is_refused_next_to_the_field(app, demo, tmp_path):
+    before = demo.settings.pos.database
+    app.settings.adapter_var.set("Fake POS")
+    app.settings.database_var.set(str(tmp_path / "not-a-pos.db"))
+
+    assert not app.settings.update_settings()
+
+    assert app.settings.errors == {
+        "pos.database": f"{tmp_path / 'not-a-pos.db'}: not a Fake POS database"}
+    assert app.settings.bindings["pos.database"].error.cget("text").endswith(
+        "not a Fake POS database")
+    assert demo.settings.pos.database == before

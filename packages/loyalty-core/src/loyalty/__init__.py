@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from loyalty.domain.events import PointsExpiring
     from loyalty.domain.events import PointsRedeemed
     from loyalty.domain.events import RedemptionReversed
+    from loyalty.domain.events import SaleDeleted
     from loyalty.domain.events import SaleLine
     from loyalty.domain.events import SaleRecorded
     from loyalty.domain.events import SaleRefunded
@@ -122,6 +123,7 @@ _PUBLIC: dict[str, str] = {
     "Event": _EVENTS,
     "SaleLine": _EVENTS,
     "SaleRecorded": _EVENTS,
+    "SaleDeleted": _EVENTS,
     "SaleRefunded": _EVENTS,
     "PointsEvent": _EVENTS,
     "PointsEarned": _EVENTS,
@@ -161,9 +163,9 @@ __all__ = [
     "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
     "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
-    "RedemptionRefused", "RedemptionReversed", "Report", "SaleLine", "SaleRecorded",
-    "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing", "SyncReport",
-    "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
+    "RedemptionRefused", "RedemptionReversed", "Report", "SaleDeleted", "SaleLine",
+    "SaleRecorded", "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing",
+    "SyncReport", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 
 

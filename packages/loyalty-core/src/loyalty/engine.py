@@ -41,6 +41,7 @@ from loyalty.domain.events import Event
 from loyalty.domain.events import MembershipGranted
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.events import PointsRedeemed
+from loyalty.domain.events import PosFact
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
@@ -378,7 +379,7 @@ class Engine:
 
     def record(
         self,
-        facts: Iterable[SaleRecorded | SaleRefunded],
+        facts: Iterable[PosFact],
         *,
         customers: Sequence[PosCustomer] = (),
         origin: str | PosOrigin | None = None,

@@ -33,14 +33,17 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from loyalty.domain.events import PosFact
+from loyalty.domain.events import SaleDeleted
 from loyalty.domain.events import SaleLine
 from loyalty.domain.events import SaleRecorded
-from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosBatch
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.pos import SkippedDocument
@@ -52,6 +55,7 @@ from loyalty_pos_aronium.conversions import reference_names_year
 from loyalty_pos_aronium.conversions import sale_line
 from loyalty_pos_aronium.cursor import Cursor
 from loyalty_pos_aronium.cursor import Mark
+from loyalty_pos_aronium.cursor import Seen
 from loyalty_pos_aronium.facts import NAME
 from loyalty_pos_aronium.facts import FactMaker
 from loyalty_pos_aronium.facts import label
@@ -117,6 +121,10 @@ class AroniumAdapter:
                 self.path, "schema", f"its DocumentType table has no Sales type (Code {SALE_CODE})",
                 "Check that this is the pos.db Aronium uses for selling.",
             )
+        self.file_identity = self._identity()
+        """What tells this file apart from another till's (``sync.claim_file``): the first
+        customer's Id and DateCreated. Aronium seeds customer 1 'Unknown' when it creates the
+        file, stamped to the second, so a copy has it and another till's file does not."""
         self.warnings: tuple[str, ...] = tuple(w for w in (types.warning,) if w)
         """What every sync from this file must say (no refund type); logged at the first read."""
         self._warned = False
@@ -136,6 +144,12 @@ class AroniumAdapter:
                 with_lines=with_lines, walk_in_customer=walk_in_customer, read_ahead=False,
             )
             self.read_ahead = ReadAhead(open_reader, source=str(absolute))
+
+    def _identity(self) -> str | None:
+        with self._snapshot() as conn:
+            first = conn.execute("SELECT Id, DateCreated FROM Customer ORDER BY Id LIMIT 1"
+                                 ).fetchone()
+        return None if first is None or text(first[1]) is None else f"{first[0]}@{first[1]}"
 
     def close(self) -> None:
         if self.read_ahead is not None:
@@ -238,19 +252,30 @@ class AroniumAdapter:
             return PosBatch(cursor=state.dump(), documents_read=0,
                             customers=tuple(customers.values())), True
 
+        # Customers, edited and new documents all count toward ``limit``: one batch never
+        # holds more than the caller asked for.
+        room = limit - len(new_customers)
         edited: list[tuple] = []
+        deleted: list[SaleDeleted] = []
         if self._scan_due():
-            state, edited, complete = self._edit_scan(conn, state, limit, customers)
+            state, deleted = self._deletions(conn, state)
+            state, edited, scanned, complete = self._edit_scan(conn, state, room, customers)
+            room -= scanned
             self._scan_pending = not complete
             if complete:
                 self._scanned_at = self._monotonic()
         fresh: list[tuple] = []
         if not self._scan_pending:
-            state = self._check_last(conn, state)
+            checked = self._check_last(conn, state)
+            if checked is not state:  # the newest document read is gone, its Id perhaps reused
+                checked, gone = self._deletions(conn, checked)
+                deleted += gone
+            state = checked
             fresh = conn.execute(
                 f"{self._DOCUMENTS} WHERE d.Id > ? ORDER BY d.Id LIMIT ?",
-                (state.document, limit - len(edited)),
+                (state.document, room),
             ).fetchall()
+            room -= len(fresh)
         rows = edited + fresh
         facts = self.facts
         skip_reason = facts.skip_reason
@@ -272,8 +297,9 @@ class AroniumAdapter:
             state = attrs.evolve(state, document=last[0], last=(str(last[1]), str(last[5])))
         originals = self._originals(conn, [row for row, reason in zip(rows, reasons)
                                            if reason is None and row[2] == facts.refund_type])
-        events: list[SaleRecorded | SaleRefunded] = []
+        events: list[PosFact] = list(deleted)
         skipped: list[SkippedDocument] = []
+        seen: list[Seen] = []
         for row, reason in zip(rows, reasons):
             if reason is not None:
                 skipped.append(SkippedDocument(label(row), reason))
@@ -283,9 +309,12 @@ class AroniumAdapter:
                 skipped.append(fact)
             else:
                 events.append(fact)
+                if isinstance(fact, SaleRecorded):
+                    seen.append(Seen(row[0], str(row[1]), fact.document_id))
+        state = state.seen(seen)
         batch = PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
                          customers=tuple(customers.values()), skipped=tuple(skipped))
-        return batch, len(rows) == limit
+        return batch, room == 0
 
     _DOCUMENT_COLUMNS = (
         "d.Id, d.Number, d.DocumentTypeId, d.CustomerId, d.Total, d.DateCreated, "
@@ -295,6 +324,27 @@ class AroniumAdapter:
     ``c.IsCustomer`` is NULL for an unknown customer."""
     _DOCUMENTS_FROM = "FROM Document d LEFT JOIN Customer c ON c.Id = d.CustomerId"
     _DOCUMENTS = f"SELECT {_DOCUMENT_COLUMNS} {_DOCUMENTS_FROM}"
+
+    def _deletions(self, conn: sqlite3.Connection, state: Cursor) -> tuple[Cursor, list[SaleDeleted]]:
+        """The recent sales (``Cursor.recent``) that are no longer in the file: Aronium
+        deletes a document outright, and a later sale may take its Id. One primary-key look-up
+        per remembered sale; a document another transaction is still writing was never read,
+        so it is never among them."""
+        if not state.recent:
+            return state, []
+        present = dict(conn.execute(
+            f"SELECT Id, Number FROM Document WHERE Id IN ({_ids(s.id for s in state.recent)})"
+        ).fetchall())
+        gone = [s for s in state.recent if str(present.get(s.id)) != s.number]
+        if not gone:
+            return state, []
+        now = datetime.now(timezone.utc)
+        facts = self.facts
+        deleted = [SaleDeleted(occurred_at=now, source=NAME, shop_id=facts.shop_id,
+                               till_id=facts.till_id, document_id=s.key) for s in gone]
+        log.info("Aronium sales deleted since they were read: %s",
+                 ", ".join(s.number for s in gone))
+        return attrs.evolve(state, recent=tuple(s for s in state.recent if s not in gone)), deleted
 
     def _check_last(self, conn: sqlite3.Connection, state: Cursor) -> Cursor:
         """``state``, moved back when the document it ends at was deleted (and its Id perhaps
@@ -363,9 +413,10 @@ class AroniumAdapter:
     def _edit_scan(
         self, conn: sqlite3.Connection, state: Cursor, limit: int,
         customers: dict[str, PosCustomer],
-    ) -> tuple[Cursor, list[tuple], bool]:
-        """Customers and sale/refund documents changed since the marks; ``complete`` when all
-        were read (the marks then cover everything up to the cursor)."""
+    ) -> tuple[Cursor, list[tuple], int, bool]:
+        """Customers and sale/refund documents changed since the marks, up to ``limit`` rows
+        in all; the documents, how many rows were read, and ``complete`` when all were read
+        (the marks then cover everything up to the cursor)."""
         cmark, dmark = state.customer_mark, state.document_mark
         assert cmark is not None and dmark is not None  # ``_read`` sets both before scanning
         after = ("({a}.DateUpdated > ? OR ({a}.DateUpdated = ? AND {a}.Id NOT IN ({ids}))) "
@@ -381,7 +432,7 @@ class AroniumAdapter:
             state, customer_mark=cmark.advance([(r[0], str(r[5])) for r in changed])
         )
         if len(changed) == limit:
-            return state, [], False
+            return state, [], len(changed), False
         types = tuple(t for t in (self.facts.sale_type, self.facts.refund_type) if t is not None)
         room = limit - len(changed)
         documents = conn.execute(
@@ -394,7 +445,8 @@ class AroniumAdapter:
         state = attrs.evolve(
             state, document_mark=dmark.advance([(r[0], str(r[-1])) for r in documents])
         )
-        return state, [r[:-1] for r in documents], len(documents) < room
+        return (state, [r[:-1] for r in documents], len(changed) + len(documents),
+                len(documents) < room)
 
     # ---- lines -----------------------------------------------------------------------------
 

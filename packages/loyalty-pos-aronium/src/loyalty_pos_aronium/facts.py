@@ -92,7 +92,10 @@ class FactMaker:
                 return "the sale's customer is not in Aronium's customer list"
             return None
         if type_id == self.refund_type:
-            return None if reference else "the refund names no original sale"
+            if text(reference) or (customer_id not in (None, self.walk_in_customer)
+                                   and is_customer):
+                return None
+            return "the refund names no original sale"
         kind = self.type_names.get(type_id, f"type {type_id}")
         return f"{kind} documents earn no points"
 
@@ -122,7 +125,9 @@ class FactMaker:
             return SaleRefunded(
                 occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
                 document_id=key, currency=self.currency,
-                original_document_id=original or str(reference), amount_minor=abs(amount),
+                original_document_id=original or text(reference) or "", amount_minor=abs(amount),
+                # Named only when the refund names no sale: it then takes back what it earns.
+                external_customer_id=None if text(reference) else str(customer_id),
             )
         if amount < 0:
             return SkippedDocument(number, "the sale's total is negative")
@@ -130,4 +135,5 @@ class FactMaker:
             occurred_at=occurred_at, source=NAME, shop_id=self.shop_id, till_id=self.till_id,
             document_id=key, currency=self.currency,
             total_minor=amount, external_customer_id=str(customer_id), lines=tuple(lines),
+            former_document_id=None if key == number else number,
         )

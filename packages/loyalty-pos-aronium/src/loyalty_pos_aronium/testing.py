@@ -184,9 +184,13 @@ def create_schema(connection: sqlite3.Connection, *, drop: Sequence[str] = ()) -
             (3, 'Inventory', NULL), (4, 'Other', NULL);
         INSERT INTO PaymentType (Id, Name, Code, IsCustomerRequired, IsSlipRequired, Ordinal)
             VALUES (1, 'Cash', 'CASH', 0, 0, 1), (2, 'Card', 'CARD', 0, 1, 2);
-        INSERT INTO Customer (Id, Code, Name, DateCreated, DateUpdated, IsSupplier)
-            VALUES (1, NULL, 'Unknown', '2016-01-01 00:00:00', '2016-01-01 00:00:00', 0);
     """)
+    # Aronium seeds 'Unknown' when it creates the file: its stamp tells one file from another
+    # (the adapter's ``file_identity``), so each fixture's differs, as real files' do.
+    created = f"2016-01-01 00:00:00.{random.SystemRandom().randrange(10**6):06d}"
+    connection.execute(
+        "INSERT INTO Customer (Id, Code, Name, DateCreated, DateUpdated, IsSupplier) "
+        "VALUES (1, NULL, 'Unknown', ?, ?, 0)", (created, created))
     connection.executemany(
         "INSERT INTO DocumentType (Id, Name, Code, DocumentCategoryId, WarehouseId, "
         "StockDirection, EditorType, PriceType) VALUES (?, ?, ?, ?, 1, ?, 0, 0)",

@@ -18,16 +18,16 @@ from typing import Any
 
 import attrs
 
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import SettingsError
-from loyalty.domain.templates import DESCRIPTIONS
-from loyalty.domain.templates import PLACEHOLDERS
 from loyalty.domain.settings import THEMES
 from loyalty.domain.settings import WEEKDAYS
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import get_setting
 from loyalty.domain.settings import with_setting
+from loyalty.domain.templates import DESCRIPTIONS
+from loyalty.domain.templates import PLACEHOLDERS
+from loyalty.engine import Engine
 from loyalty_ui_tk.scrolling import ScrollingFrame
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.themes import palette
@@ -110,6 +110,9 @@ class SettingsTab(ttk.Frame):
         self.status = ttk.Label(bar, text="", style="Muted.TLabel")
         self.status.pack(side="left")
         self.load(engine.settings)
+        self.found_database: str | None = None
+        """The POS database found on this computer and offered on a first run, if any."""
+        self.offer_found_database()
 
     # ---- building blocks --------------------------------------------------------------------
 
@@ -236,6 +239,40 @@ class SettingsTab(ttk.Frame):
     def _write_adapter(self, name: str | None) -> None:
         adapter = self.adapters.get(name) if name else None
         self.adapter_var.set(adapter.title if adapter else (name or NO_POS))
+
+    def offer_found_database(self) -> None:
+        """On a first run (no database set), fill in the POS database found where the POS
+        keeps it (``PosAdapterType.find_database``); saved only with 'Update Settings'."""
+        pos = self.engine.settings.pos
+        if pos.database:
+            return
+        chosen = [self.adapters[pos.adapter]] if pos.adapter in self.adapters else \
+            list(self.adapters.values())
+        for adapter in chosen:
+            found = adapter.find_database() if adapter.find_database else None
+            if found:
+                self.found_database = str(found)
+                self.adapter_var.set(adapter.title)
+                self.database_var.set(self.found_database)
+                self._say(f"Found the {adapter.title} database at {found}: 'Update Settings' "
+                          "to sync from it.", "Muted.TLabel")
+                return
+
+    def _check_database(self, old: Settings, new: Settings) -> dict[str, str]:
+        """The POS's own check of a new database path (``PosAdapterType.check_database``),
+        as ``loyalty settings set pos.database`` makes it: a problem by setting path."""
+        pos = new.pos
+        if not (pos.adapter and pos.database) or (pos.adapter, pos.database) == (
+                old.pos.adapter, old.pos.database):
+            return {}
+        adapter = self.adapters.get(pos.adapter)
+        if adapter is None or adapter.check_database is None:
+            return {}
+        try:
+            adapter.check_database(pos.database)
+        except SettingsError as error:
+            return {error.field: error.problem}
+        return {}
 
     def browse_database(self) -> None:
         chosen = filedialog.askopenfilename(
@@ -493,6 +530,8 @@ class SettingsTab(ttk.Frame):
                 new = with_setting(new, path, binding.read())
             except SettingsError as error:
                 errors[error.field] = error.problem
+        if not errors:
+            errors = self._check_database(old, new)
         if not errors:
             try:
                 self.engine.update_settings(new)

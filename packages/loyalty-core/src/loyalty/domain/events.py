@@ -8,10 +8,9 @@ idempotency key), so the same fact read twice has the same id and replays can be
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import hashlib
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -134,6 +133,10 @@ class SaleRecorded(Event):
     external_customer_id: str | None = None
     """The POS's own customer id, resolved against customers imported from ``source``."""
     lines: tuple[SaleLine, ...] = attrs.field(default=(), converter=_sale_lines)
+    former_document_id: str | None = None
+    """The number this document was recorded under before its adapter changed how it keys
+    documents (Aronium added ``@YEAR``): a sale recorded under it at the same ``occurred_at``
+    is this one, so an edit never earns twice."""
 
     def identity(self) -> str:
         return self.sale_key
@@ -155,10 +158,13 @@ class SaleRefunded(Event):
     document_id: str
     """The refund document's own number."""
     original_document_id: str
-    """The sale it refunds, as the POS numbers it."""
+    """The sale it refunds, as the POS numbers it; empty when the POS names no sale."""
     amount_minor: int = attrs.field(validator=[_positive, _money(1)])
     """How much money went back to the customer, as a positive number."""
     currency: str
+    external_customer_id: str | None = None
+    """The POS's customer, for a refund that names no sale: it takes back what its amount
+    earns (``SaleRecorder``)."""
 
     def identity(self) -> str:
         return self.refund_key
@@ -170,6 +176,35 @@ class SaleRefunded(Event):
     @property
     def sale_key(self) -> str:
         return f"sale/{self.source}/{self.shop_id}/{self.till_id}/{self.original_document_id}"
+
+
+@attrs.frozen(kw_only=True)
+class SaleDeleted(Event):
+    """A POS deleted a sale outright (Aronium keeps no trace of it): it is taken back as a
+    refund of what was not refunded yet."""
+
+    kind: ClassVar[str] = "sale_deleted"
+    source: str
+    shop_id: str
+    till_id: str
+    document_id: str
+    """The deleted sale, as ``SaleRecorded.document_id`` named it."""
+
+    def identity(self) -> str:
+        return self.refund_key
+
+    @property
+    def refund_key(self) -> str:
+        """The deletion is recorded as a refund under this key: once per document."""
+        return f"refund/{self.source}/{self.shop_id}/{self.till_id}/{self.document_id}#deleted"
+
+    @property
+    def sale_key(self) -> str:
+        return f"sale/{self.source}/{self.shop_id}/{self.till_id}/{self.document_id}"
+
+
+PosFact = SaleRecorded | SaleRefunded | SaleDeleted
+"""What a POS adapter reports."""
 
 
 # ---- Facts the engine derives ---------------------------------------------------------------
@@ -280,6 +315,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         SaleRecorded,
         SaleRefunded,
+        SaleDeleted,
         PointsEarned,
         PointsRedeemed,
         PointsAdjusted,

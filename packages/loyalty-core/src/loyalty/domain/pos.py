@@ -14,8 +14,7 @@ from typing import Protocol
 
 import attrs
 
-from loyalty.domain.events import SaleRecorded
-from loyalty.domain.events import SaleRefunded
+from loyalty.domain.events import PosFact
 
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class PosBatch:
 
     cursor: str
     documents_read: int
-    events: tuple[SaleRecorded | SaleRefunded, ...] = ()
+    events: tuple[PosFact, ...] = ()
     customers: tuple[PosCustomer, ...] = ()
     skipped: tuple[SkippedDocument, ...] = ()
 

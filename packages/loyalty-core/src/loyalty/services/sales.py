@@ -16,7 +16,9 @@ from loyalty.domain.bounds import fact_problem
 from loyalty.domain.events import EarnReversed
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PosFact
 from loyalty.domain.events import RedemptionReversed
+from loyalty.domain.events import SaleDeleted
 from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.records import PosOrigin
@@ -25,6 +27,7 @@ from loyalty.domain.rules import earning
 from loyalty.domain.rules.lots import expiry_date
 from loyalty.domain.shop import Shop
 from loyalty.ledger import customers as customer_rows
+from loyalty.ledger import entries as entry_rows
 from loyalty.ledger import sales as sale_rows
 from loyalty.ledger.posting import Account
 from loyalty.ledger.unit_of_work import UnitOfWork
@@ -37,7 +40,7 @@ from loyalty.services.points import follow_stars
 class Outcome:
     """What the engine did with one fact from a POS."""
 
-    fact: SaleRecorded | SaleRefunded
+    fact: PosFact
     status: str
     """``recorded``, ``revised`` (an edited document), ``duplicate`` or ``skipped``."""
     events: tuple[Event, ...] = ()
@@ -74,24 +77,32 @@ class SaleRecorder:
         """Customers of the batch who were removed: their sales earn nothing."""
         self.campaigns = SaleCampaigns(shop, self.conn)
 
-    def apply(self, facts: list[SaleRecorded | SaleRefunded]) -> list[Outcome]:
+    def apply(self, facts: list[PosFact]) -> list[Outcome]:
         problems = [fact_problem(fact) for fact in facts]
         skipped = {i: Outcome(fact, "skipped", reason=f"out of bounds: {problem}")
                    for i, (fact, problem) in enumerate(zip(facts, problems)) if problem}
         facts = [fact for fact, problem in zip(facts, problems) if not problem]
         customers = self._preload(facts)
-        outcomes = iter([self._sale(fact, customer) if isinstance(fact, SaleRecorded)
-                         else self._refund(fact) for fact, customer in zip(facts, customers)])
+        outcomes = iter([self._apply(fact, customer) for fact, customer in zip(facts, customers)])
         return [skipped[i] if i in skipped else next(outcomes) for i in range(len(problems))]
 
-    def _preload(self, facts: list[SaleRecorded | SaleRefunded]) -> list[int | None]:
+    def _apply(self, fact: PosFact, customer: int | None) -> Outcome:
+        if isinstance(fact, SaleRecorded):
+            return self._sale(fact, customer)
+        if isinstance(fact, SaleDeleted):
+            return self._deleted(fact)
+        if not fact.original_document_id:
+            return self._unreferenced_refund(fact, customer)
+        return self._refund(fact)
+
+    def _preload(self, facts: list[PosFact]) -> list[int | None]:
         """Read what the batch needs in a few queries, not one per fact; returns each fact's
-        customer (None for a refund, or a customer not in the ledger)."""
+        customer (None for a refund of a sale, or a customer not in the ledger)."""
         wanted: dict[PosOrigin, set[str]] = {}
         for fact in facts:
-            if isinstance(fact, SaleRecorded) and fact.customer_id is None and \
-                    fact.external_customer_id is not None:
-                key = (_origin_of(fact), fact.external_customer_id)
+            external = _external_customer(fact)
+            if external is not None:
+                key = (_origin_of(fact), external)
                 if key not in self.external and key not in self.known:
                     wanted.setdefault(key[0], set()).add(key[1])
         for origin, ids in wanted.items():
@@ -100,8 +111,9 @@ class SaleRecorder:
         customers = [self._customer_of(fact) for fact in facts]
         self.removed = customer_rows.removed_among(
             self.conn, {c for c in customers if c is not None})
-        refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded)]
+        refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded | SaleDeleted)]
         refunded_keys = {f.sale_key for f in refunds_in_batch}
+        self._preload_former_keys(facts)
         refunded_sales = sale_rows.sales_by_key(self.conn, refunded_keys)
         self.posting.load_accounts(
             {c for c in customers if c is not None}
@@ -121,6 +133,12 @@ class SaleRecorder:
         if refunds_in_batch:
             self.refunded.update(sale_rows.refunded_keys(
                 self.conn, [f.refund_key for f in refunds_in_batch]))
+            unreferenced = [f for f in refunds_in_batch
+                            if isinstance(f, SaleRefunded) and not f.original_document_id]
+            self.refunded.update(k.removesuffix(_TAKE_BACK) for k in entry_rows.existing_entry_keys(
+                self.conn, [f.refund_key + _TAKE_BACK for f in unreferenced]))
+            refunders |= {c for f, c in zip(facts, customers)
+                          if c is not None and isinstance(f, SaleRefunded)}
         if refunders:
             self.posting.load_open_lots(refunders)
             self._preload_redemptions(refunders)
@@ -132,15 +150,30 @@ class SaleRecorder:
         self.redeemed.update(redeemed)
         self.restored.update(restored)
 
-    def _customer_of(self, fact: SaleRecorded | SaleRefunded) -> int | None:
-        if isinstance(fact, SaleRefunded):
-            return None
-        if fact.customer_id is not None:
+    def _preload_former_keys(self, facts: list[PosFact]) -> None:
+        """Sales recorded under a document's former key (before its adapter added a year),
+        taken as the same sale when they happened at the same moment: an edit of a document
+        synced before the change is a revision, not a second sale."""
+        former = {f.former_document_id: f for f in facts
+                  if isinstance(f, SaleRecorded) and f.former_document_id}
+        if not former:
+            return
+        keys = {f"sale/{f.source}/{f.shop_id}/{f.till_id}/{old}": f for old, f in former.items()}
+        for key, sale in sale_rows.sales_by_key(self.conn, keys).items():
+            fact = keys[key]
+            if sale.occurred_at == fact.occurred_at:
+                self.sales.setdefault(fact.sale_key, sale)
+
+    def _customer_of(self, fact: PosFact) -> int | None:
+        if isinstance(fact, SaleRecorded) and fact.customer_id is not None:
             return fact.customer_id
-        key = (_origin_of(fact), fact.external_customer_id or "")
+        external = _external_customer(fact)
+        if external is None:
+            return None
+        key = (_origin_of(fact), external)
         return self.external.get(key) or self.known.get(key)
 
-    def _common(self, fact: SaleRecorded | SaleRefunded, key: str, event_id: str) -> dict:
+    def _common(self, fact: PosFact, key: str, event_id: str) -> dict:
         """Entry columns that come from the POS fact itself."""
         return {"occurred_at": fact.occurred_at, "idempotency_key": key,
                 "actor": "pos:" + fact.source, "shop_id": fact.shop_id, "till_id": fact.till_id,
@@ -275,8 +308,8 @@ class SaleRecorder:
                        reason=f"total changed to {sale.total_minor}")
 
     def _take_back(
-        self, fact: SaleRecorded | SaleRefunded, account: Account, points: int, key: str,
-        business_date: date, sale_id: int, *, reason: str,
+        self, fact: PosFact, account: Account, points: int, key: str,
+        business_date: date, sale_id: int | None, *, reason: str,
     ) -> EarnReversed:
         """Reverse earned points, from the sale's own lots first; never below a zero balance."""
         take = min(points, account.points)
@@ -298,7 +331,60 @@ class SaleRecorder:
 
     # ---- refunds ----------------------------------------------------------------------------
 
-    def _refund(self, refund: SaleRefunded) -> Outcome:
+    def _deleted(self, deleted: SaleDeleted) -> Outcome:
+        """A deleted sale is refunded in full: what was not refunded yet goes back, with the
+        points it earned and those that paid for it, as a refund's would."""
+        if deleted.refund_key in self.refunded:
+            return Outcome(deleted, "duplicate", reason="already taken back")
+        sale = self.sales.get(deleted.sale_key)
+        if sale is None:
+            return Outcome(deleted, "skipped", reason=(
+                f"deleted document {deleted.document_id} earned no points here"))
+        remaining = sale.total_minor - sale.refunded_minor
+        if remaining <= 0:
+            return Outcome(deleted, "skipped", reason=(
+                f"deleted document {deleted.document_id} was refunded in full already"))
+        refund = SaleRefunded(
+            occurred_at=deleted.occurred_at, source=deleted.source, shop_id=deleted.shop_id,
+            till_id=deleted.till_id, document_id=f"{deleted.document_id}#deleted",
+            original_document_id=deleted.document_id, amount_minor=remaining,
+            currency=self.shop.currency.code, event_id=deleted.event_id,
+        )
+        outcome = self._refund(refund, because=f"Sale {deleted.document_id} deleted in the POS")
+        return attrs.evolve(outcome, fact=deleted)
+
+    def _unreferenced_refund(self, refund: SaleRefunded, customer_id: int | None) -> Outcome:
+        """A refund that names no sale but a customer takes back what its amount earns now
+        (base rate and the customer's tier bonus: ``earning.awards_for_sale`` of a sale of
+        that amount without lines), never below a zero balance."""
+        if refund.refund_key in self.refunded:
+            return Outcome(refund, "duplicate", reason="already recorded")
+        if customer_id is None:
+            return Outcome(refund, "skipped", reason="the refund names no sale and no customer "
+                           "in the ledger")
+        if refund.currency != self.shop.currency.code:
+            return Outcome(refund, "skipped", reason=f"refund in {refund.currency}, shop keeps "
+                           f"{self.shop.currency.code}")
+        account = self.posting.account(customer_id)
+        as_sale = SaleRecorded(
+            occurred_at=refund.occurred_at, source=refund.source, shop_id=refund.shop_id,
+            till_id=refund.till_id, document_id=refund.document_id,
+            total_minor=refund.amount_minor, currency=refund.currency, customer_id=customer_id)
+        points = sum(a.points for a in earning.awards_for_sale(
+            as_sale, self.settings.earning, self.settings.tiers, account.stars,
+            self.shop.currency))
+        self.refunded.add(refund.refund_key)
+        if not points:
+            return Outcome(refund, "recorded", reason="its amount earns no points")
+        event = self._take_back(
+            refund, account, points, refund.refund_key + _TAKE_BACK,
+            self.shop.business_date(refund.occurred_at), None,
+            reason=f"Refund {refund.document_id} names no sale: takes back what "
+                   f"{self.shop.format_money(refund.amount_minor)} earns")
+        return Outcome(refund, "recorded", events=(event,), points=event.points)
+
+    def _refund(self, refund: SaleRefunded, *, because: str = "") -> Outcome:
+        """``because``: the reason the entries give, instead of naming the refund."""
         if refund.refund_key in self.refunded:
             return Outcome(refund, "duplicate", reason="already recorded")
         sale = self.sales.get(refund.sale_key)
@@ -316,18 +402,19 @@ class SaleRecorder:
         # later still knows how much of it went back.
         refunded = attrs.evolve(sale, refunded_minor=sale.refunded_minor + refund.amount_minor,
                                 points_reversed=sale.points_reversed + reversal)
-        reason = f"Refund {refund.document_id} of sale {sale.document_id}"
+        reason = because or f"Refund {refund.document_id} of sale {sale.document_id}"
         # Give back before taking back: the points that paid for the sale are the customer's
         # again before the points the sale earned are taken from the balance.
         events = self._restore_paid_points(
             refund, refunded, account, f"{refund.refund_key}#reverse_redeem", business_date,
-            reason=f"Refund {refund.document_id} returns points paid for sale "
-                   f"{sale.document_id}", credits=True)
+            reason=(f"{because}: points paid for it returned" if because else
+                    f"Refund {refund.document_id} returns points paid for sale "
+                    f"{sale.document_id}"), credits=True)
         restored = sum(e.points for e in events if isinstance(e, RedemptionReversed))
         taken = 0
         if reversal:
             event = self._take_back(
-                refund, account, reversal, f"{refund.refund_key}#reverse_earn", business_date,
+                refund, account, reversal, refund.refund_key + _TAKE_BACK, business_date,
                 sale.id, reason=reason,
             )
             taken = -event.points
@@ -350,7 +437,7 @@ class SaleRecorder:
     # ---- points that paid for a sale --------------------------------------------------------
 
     def _restore_paid_points(
-        self, fact: SaleRecorded | SaleRefunded, sale: Sale, account: Account, key: str,
+        self, fact: PosFact, sale: Sale, account: Account, key: str,
         business_date: date, *, reason: str, credits: bool,
     ) -> list[Event]:
         """Bring the points given back for the points that paid for ``sale`` to its refunded
@@ -379,7 +466,7 @@ class SaleRecorder:
         return []
 
     def _give_back(
-        self, fact: SaleRecorded | SaleRefunded, sale: Sale, account: Account, points: int,
+        self, fact: PosFact, sale: Sale, account: Account, points: int,
         key: str, business_date: date, reason: str,
     ) -> list[Event]:
         expiries = sale_rows.expiries_of_points_paid(self.conn, sale.customer_id,
@@ -404,7 +491,7 @@ class SaleRecorder:
         return events
 
     def _restored(
-        self, fact: SaleRecorded | SaleRefunded, account: Account, points: int, key: str,
+        self, fact: PosFact, account: Account, points: int, key: str,
         business_date: date, reason: str, sale: Sale,
     ) -> RedemptionReversed:
         paid_for = (sale.customer_id, sale.document_id)
@@ -423,9 +510,22 @@ def _net(events: list[Event]) -> int:
     return sum(getattr(e, "points", 0) for e in events)
 
 
-def _origin_of(sale: SaleRecorded) -> PosOrigin:
-    """The POS database a sale's ``external_customer_id`` is numbered in."""
-    return _origin(sale.source, sale.shop_id, sale.till_id)
+_TAKE_BACK = "#reverse_earn"
+"""The suffix of a refund's key that names its entry taking back earned points."""
+
+
+def _external_customer(fact: PosFact) -> str | None:
+    """The POS customer a fact names, when the ledger has to find them."""
+    if isinstance(fact, SaleRecorded) and fact.customer_id is None:
+        return fact.external_customer_id
+    if isinstance(fact, SaleRefunded) and not fact.original_document_id:
+        return fact.external_customer_id
+    return None
+
+
+def _origin_of(fact: PosFact) -> PosOrigin:
+    """The POS database a fact's ``external_customer_id`` is numbered in."""
+    return _origin(fact.source, fact.shop_id, fact.till_id)
 
 
 _origin = functools.lru_cache(maxsize=256)(PosOrigin)

@@ -22,8 +22,9 @@ import attrs
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PosFact
+from loyalty.domain.events import SaleDeleted
 from loyalty.domain.events import SaleRecorded
-from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosAdapter
 from loyalty.domain.pos import PosBatch
 from loyalty.domain.pos import PosCustomer
@@ -50,7 +51,7 @@ class Recorder(Protocol):
     """What the sync needs of the engine (``Engine.record``, ``Engine.cursor``): record a
     batch and the cursor after it in one transaction, and read where a cursor stands."""
 
-    def record(self, facts: tuple[SaleRecorded | SaleRefunded, ...], *,
+    def record(self, facts: tuple[PosFact, ...], *,
                customers: tuple[PosCustomer, ...], origin: PosOrigin,
                cursor: tuple[str, str]) -> list[Outcome]: ...
 
@@ -67,6 +68,8 @@ class SyncReport:
     sales_recorded: int = 0
     sales_revised: int = 0
     refunds_recorded: int = 0
+    sales_deleted: int = 0
+    """Sales deleted in the POS whose points were taken back."""
     duplicates: int = 0
     points_awarded: int = 0
     points_reversed: int = 0
@@ -80,6 +83,8 @@ class SyncReport:
         text = (f"Read {self.documents_read} documents: {self.sales_recorded} sales and "
                 f"{self.refunds_recorded} refunds recorded, {self.sales_revised} revised, "
                 f"{self.points_awarded} points awarded, {self.points_reversed} taken back")
+        if self.sales_deleted:
+            text += f"; {self.sales_deleted} sales deleted in the POS taken back"
         if self.customers_imported:
             text += f"; {self.customers_imported} customers imported or updated"
         return text + "."
@@ -99,6 +104,8 @@ class SyncReport:
                 self.sales_revised += 1
             elif isinstance(outcome.fact, SaleRecorded):
                 self.sales_recorded += 1
+            elif isinstance(outcome.fact, SaleDeleted):
+                self.sales_deleted += 1
             else:
                 self.refunds_recorded += 1
             for event in outcome.events:
@@ -116,7 +123,7 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.sales_recorded or self.sales_revised or self.refunds_recorded
-                    or self.customers_imported)
+                    or self.sales_deleted or self.customers_imported)
 
 
 def origin_of(adapter: PosAdapter) -> PosOrigin:
@@ -155,6 +162,7 @@ def _sync(
     batch_size: int,
     progress: Callable[[SyncReport, PosBatch], None] | None,
 ) -> SyncReport:
+    claim_file(shop, recorder, adapter)
     name = cursor_name(shop, adapter)
     cursor = recorder.cursor(name)
     report = SyncReport(adapter.name)
@@ -169,6 +177,39 @@ def _sync(
                 progress(report, batch)
         if not batch.documents_read and not batch.customers:
             return report
+
+
+def claim_file(shop: Shop, recorder: Recorder, adapter: PosAdapter) -> None:
+    """Refuse to sync a POS database another till of this ledger syncs: two tills reading one
+    file under different till ids would award every sale twice.
+
+    An adapter that can tell its file apart (``file_identity``, e.g. a fingerprint of rows the
+    POS wrote when it created the file) has the ledger remember which till synced it first.
+    """
+    identity = getattr(adapter, "file_identity", None)
+    if not identity:
+        return
+    name = f"pos-file/{adapter.name}/{identity}"
+    mine = f"{shop.id}/{shop.till}"
+    owner = recorder.cursor(name)
+    if owner is None:
+        try:
+            recorder.record((), customers=(), origin=origin_of(adapter), cursor=(name, mine))
+            return
+        except LoyaltyError:  # another process claimed it at the same moment
+            owner = recorder.cursor(name)
+            if owner is None:
+                raise
+    if owner != mine:
+        other_shop, _, other_till = owner.partition("/")
+        raise LoyaltyError(
+            f"This {adapter.name} database is already synced by till {other_till!r} "
+            f"(shop {other_shop!r}); this is till {shop.till!r} of shop {shop.id!r}, and "
+            "syncing it here too would award every sale twice.",
+            hint=f"If this computer replaced that till, give it the same id (loyalty settings "
+                 f"set shop.till {other_till}); otherwise point this till at its own database "
+                 "(loyalty settings set pos.database PATH).",
+        )
 
 
 @contextmanager
