@@ -10,7 +10,6 @@ from pathlib import Path
 import attrs
 import pytest
 
-from loyalty.cli.sync import summary
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.settings import with_setting
 from loyalty.engine import Engine
@@ -52,7 +51,7 @@ def test_a_sale_deleted_in_aronium_takes_its_points_back_with_the_reason(
     report = engine.sync(adapter)
 
     assert (report.sales_deleted, report.points_reversed) == (1, 24)
-    assert "1 sales deleted in the POS taken back" in summary(report)
+    assert "1 sales deleted in the POS taken back" in report.summary()
     assert engine.balance(customer) == 12
     assert ("reverse_earn", -24, f"Sale {deleted} deleted in the POS") in reasons(engine, customer)
     again = engine.sync(adapter)
