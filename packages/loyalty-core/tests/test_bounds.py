@@ -330,3 +330,15 @@ def test_hostile_settings_files_are_one_line_and_change_nothing(shop, engine, tm
         assert_refused(result)
     assert path.read_bytes() == content
     assert dump(engine) == before
+
+
+def test_a_pos_customer_beyond_the_columns_is_kept_in_bounds_and_the_sync_goes_on(engine):
+    from loyalty.domain.pos import PosCustomer
+
+    long_name = "Nimal " * 60
+    outcomes = engine.record([], customers=[
+        PosCustomer("7", long_name, phone="9" * 80, messaging_key="k" * 300)], origin="aronium")
+    assert outcomes == []
+    [summary] = engine.customers(search="Nimal")
+    assert len(summary.customer.name) == 200 and summary.customer.name.endswith("…")
+    assert (summary.customer.phone, summary.customer.messaging_key) == (None, None)

@@ -37,6 +37,7 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownPlugin
 from loyalty.domain.events import CouponIssued
 from loyalty.domain.events import CouponUsed
+from loyalty.domain.bounds import pos_customer_values
 from loyalty.domain.events import Event
 from loyalty.domain.events import MembershipGranted
 from loyalty.domain.events import PointsAdjusted
@@ -405,7 +406,7 @@ class Engine:
                     origin, self.shop.id, self.shop.till)
                 found.update({
                     (source, ext): cid for ext, cid in customer_rows.upsert_external_customers(
-                        uow.connection, source, [attrs.asdict(c) for c in customers],
+                        uow.connection, source, [pos_customer_values(c) for c in customers],
                         created_at=self.clock(),
                     ).items()
                 })

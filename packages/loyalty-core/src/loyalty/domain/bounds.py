@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownCustomer
 
@@ -28,6 +30,10 @@ MAX_NAME_LENGTH = 200
 """Characters of a customer's name (the ``customers.name`` column)."""
 MAX_DOCUMENT_LENGTH = 128
 """Characters of a POS document number (the ``sales.document_id`` column)."""
+MAX_PHONE_LENGTH = 64
+"""Characters of a phone number as stored (the ``customers.phone`` column)."""
+MAX_KEY_LENGTH = 200
+"""Characters of a messaging key (the ``customers.messaging_key`` column)."""
 MAX_EARNING_RATE = Decimal(10_000)
 """Most points one unit of currency earns (``earning.points_per_unit``)."""
 MIN_REDEMPTION_RATE = Decimal("0.01")
@@ -122,3 +128,19 @@ def fact_problem(fact: object) -> str | None:
     if customer is not None and not is_customer_id(customer):
         return f"its customer id {customer!r} is not 1 to {MAX_ID}"
     return None
+
+
+
+def pos_customer_values(customer: object) -> dict[str, object]:
+    """What the ledger keeps of a customer a POS sends: a name cut to ``MAX_NAME_LENGTH``
+    (ending in ``…``), and a phone or key too long to be one left out. A cashier's slip in
+    the POS never stops a sync, and both databases store the same."""
+    values = dict(attrs.asdict(customer))  # type: ignore[arg-type]
+    name = str(values.get("name") or "").strip() or f"#{values.get('external_id')}"
+    if len(name) > MAX_NAME_LENGTH:
+        name = name[:MAX_NAME_LENGTH - 1] + "…"
+    values["name"] = name
+    for field, limit in (("phone", MAX_PHONE_LENGTH), ("messaging_key", MAX_KEY_LENGTH)):
+        if values.get(field) is not None and len(str(values[field])) > limit:
+            values[field] = None
+    return values

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from loyalty.domain.bounds import MAX_KEY_LENGTH
 from loyalty.domain.bounds import MAX_NAME_LENGTH
+from loyalty.domain.bounds import MAX_PHONE_LENGTH
 from loyalty.domain.bounds import check_text
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
@@ -26,7 +28,8 @@ def add(
     )
 
 
-TEXT_LIMITS = {"phone": ("The phone number", 64), "messaging_key": ("The messaging key", 200),
+TEXT_LIMITS = {"phone": ("The phone number", MAX_PHONE_LENGTH),
+               "messaging_key": ("The messaging key", MAX_KEY_LENGTH),
                "platform": ("The platform", 32)}
 """Lengths of a customer's optional texts (their columns), so every backend agrees."""
 
