@@ -88,6 +88,12 @@ class CallMeBotLike(BaseHTTPRequestHandler):
         """Quiet: the test reads ``received`` instead."""
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (a test's read timeout) is expected: no traceback on stderr,
+        where it would land in a later test's captured output."""
+
+
 @attrs.define
 class FakeCallMeBot:
     server: ThreadingHTTPServer
@@ -107,7 +113,7 @@ class FakeCallMeBot:
 
 @pytest.fixture
 def callmebot() -> Iterator[FakeCallMeBot]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CallMeBotLike)
+    server = QuietServer(("127.0.0.1", 0), CallMeBotLike)
     server.daemon_threads = True
     server.received = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},

@@ -159,7 +159,9 @@ class EarningSettings:
     def __attrs_post_init__(self) -> None:
         for table in ("product_points", "category_points"):
             for key, points in getattr(self, table).items():
-                if not 0 <= points <= MAX_POINTS:
+                if points < 0:
+                    raise FieldProblem(f"{table}.{key}", f"must not be negative (got {points})")
+                if points > MAX_POINTS:
                     raise FieldProblem(f"{table}.{key}",
                                        f"must be from 0 to {MAX_POINTS} (got {points})")
 

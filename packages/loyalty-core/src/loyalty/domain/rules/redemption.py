@@ -79,9 +79,9 @@ def plan_payment(
 
     Never uses more points than the balance or than the bill needs.
     """
-    check_money(bill_minor, "The bill", minimum=1)
+    check_money(bill_minor, "The bill")  # a bill of 0 is paid by nothing
     if points is not None:
-        check_points(points, "The points offered")
+        check_points(points, "The points offered", minimum=0)  # 0 offered pays nothing
     offered = balance if points is None else min(points, balance)
     needed_for_bill = points_for_amount(bill_minor, rules, currency)
     if offered >= needed_for_bill:
