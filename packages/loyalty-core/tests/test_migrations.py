@@ -69,16 +69,8 @@ def test_a_ledger_built_from_the_metadata_is_what_the_migrations_build(tmp_path)
 
 
 @pytest.mark.postgres
-def test_upgrading_a_postgresql_ledger_builds_exactly_the_schema():
-    url = os.environ.get("LOYALTY_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("set LOYALTY_TEST_POSTGRES_URL to run against PostgreSQL")
-    engine = create_database_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS loyalty_migration_test CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA loyalty_migration_test")
-    scoped = sa.create_engine(engine.url, connect_args={
-        "options": "-csearch_path=loyalty_migration_test"})
+def test_upgrading_a_postgresql_ledger_builds_exactly_the_schema(postgres_ledger_url):
+    scoped = create_database_engine(postgres_ledger_url)  # a fresh schema of its own
     try:
         migrate(scoped)
         assert differences(scoped) == []
@@ -86,9 +78,6 @@ def test_upgrading_a_postgresql_ledger_builds_exactly_the_schema():
         assert current_revision(scoped) == head_revision()
     finally:
         scoped.dispose()
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA loyalty_migration_test CASCADE")
-        engine.dispose()
 
 
 def test_customers_imported_before_0004_take_the_till_of_their_first_sale(ledger_url):

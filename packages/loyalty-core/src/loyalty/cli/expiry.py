@@ -1,4 +1,4 @@
-"""``loyalty expire``: expire due points and send the reminders that are due."""
+"""``loyalty expire``: expire due points and queue the reminders that are due."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def expire_command(app: App, as_json: bool) -> None:
     def human() -> None:
         click.echo(f"{report.business_date}: {report.expired_points} points expired in "
                    f"{report.expired_lots} lots of {len(report.customers)} customers; "
-                   f"{len(report.reminders)} reminders sent.")
+                   f"{len(report.reminders)} reminders due, queued for the customers who "
+                   "take messages.")
 
     emit(as_json, report, human)
