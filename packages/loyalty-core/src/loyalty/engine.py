@@ -29,6 +29,8 @@ import sqlalchemy as sa
 
 from loyalty import signals
 from loyalty.domain.bounds import check_customer_id
+from loyalty.domain.bounds import check_document
+from loyalty.domain.bounds import pos_customer_values
 from loyalty.domain.demo import DEMO_NAMES
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
@@ -37,7 +39,6 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import UnknownPlugin
 from loyalty.domain.events import CouponIssued
 from loyalty.domain.events import CouponUsed
-from loyalty.domain.bounds import pos_customer_values
 from loyalty.domain.events import Event
 from loyalty.domain.events import MembershipGranted
 from loyalty.domain.events import PointsAdjusted
@@ -352,15 +353,18 @@ class Engine:
     def sale(
         self, customer_id: int, total: Decimal | str | int, *, document: str | None = None,
         lines: Sequence[SaleLine] = (), occurred_at: datetime | None = None,
+        source: str = "api",
     ) -> Outcome:
         """Record a sale by a customer of the ledger: for a program that is not a POS adapter.
 
         ``total`` is in the shop's currency (``Decimal("1250.00")``); ``document`` is the
-        receipt number that a refund or a points payment refers to (a new one when omitted).
+        receipt number that a refund or a points payment refers to (a new one when omitted);
+        ``source`` names who recorded it (``loyalty sale`` says ``manual``).
         """
         check_customer_id(customer_id)
+        document = check_document(document)
         return self.record_sale(SaleRecorded(
-            source="api", document_id=document or f"api-{uuid.uuid4()}",
+            source=source, document_id=document or f"{source}-{uuid.uuid4()}",
             occurred_at=occurred_at or self.clock(), total_minor=to_minor(total, self.currency),
             currency=self.currency.code, customer_id=customer_id, lines=tuple(lines),
             shop_id=self.settings.shop.id, till_id=self.settings.shop.till,

@@ -12,9 +12,7 @@ from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
 from loyalty.cli.output import printable
-from loyalty.domain.bounds import check_customer_id
 from loyalty.domain.bounds import check_document
-from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.money import to_minor
 
@@ -48,16 +46,9 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
 def sale_command(app: App, customer_id: int, total: str, document: str | None,
                  as_json: bool) -> None:
     """Record a sale of TOTAL for a customer and award points; TOTAL like 12.50."""
-    engine = app.engine
-    shop = engine.settings.shop
-    check_customer_id(customer_id)
-    sale = SaleRecorded(
-        occurred_at=engine.clock(), source="manual", shop_id=shop.id, till_id=shop.till,
-        document_id=check_document(document) or f"M-{uuid.uuid4().hex[:10]}",
-        total_minor=to_minor(total, engine.currency), currency=engine.currency.code,
-        customer_id=customer_id,
-    )
-    outcome = engine.record_sale(sale)
+    new = f"M-{uuid.uuid4().hex[:10]}"
+    outcome = app.engine.sale(customer_id, total, source="manual",
+                              document=document if document is not None else new)
     emit(as_json, outcome, lambda: click.echo(_outcome_line(app, outcome)))
 
 
