@@ -125,3 +125,16 @@ def test_the_discount_never_exceeds_the_percentage_of_the_lines(totals, percent)
     discount = memberships.discount_minor(lines, level)
     assert 0 <= discount <= sum(totals) * percent / 100
     assert sum(totals) * percent / 100 - discount < max(1, len(totals))  # < 1 lost per line
+
+
+@given(bill=st.integers(0, 10**12), percent=st.decimals(0, 100, places=2))
+def test_a_whole_bill_discount_is_the_percentage_rounded_down(bill, percent):
+    level = MembershipLevel("gold", "Gold", 1, discount_percent=percent)
+    discount = memberships.bill_discount_minor(bill, level)
+    assert 0 <= discount <= bill
+    assert discount == int(bill * percent // 100)
+
+
+def test_a_level_for_some_products_takes_nothing_off_a_bill_known_only_by_its_total():
+    assert memberships.bill_discount_minor(10_000, SILVER) == 0
+    assert memberships.bill_discount_minor(10_000, GOLD) == 1_000

@@ -104,6 +104,7 @@ def main(out: Path) -> None:
                        (app.settings.appearance, "appearance")):
         app.settings.pages.select(page)
         shoot(f"settings-{name}")
+    show_rule_forms(app, engine, shoot)
     app.settings.pages.select(app.settings.rules)
     entry = app.settings.bindings["earning.points_per_unit"].widget
     entry.delete(0, "end")
@@ -129,6 +130,57 @@ def main(out: Path) -> None:
         shoot(f"theme-{theme.lower()}")
     app.close()
     engine.close()
+
+
+def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects of main()
+    """Each rule form filled in as a shop would, then one with a mistake in red."""
+    from loyalty.domain.settings import settings_from_dict
+    from loyalty.domain.settings import settings_to_dict
+
+    data = settings_to_dict(engine.settings)
+    data["expiry"] = {"mode": "days", "days": 365, "remind_days_before": 14}
+    data["campaigns"] = {
+        "multipliers": [
+            {"id": "happy-hour", "factor": "2", "days": ["monday", "tuesday", "wednesday",
+                                                         "thursday"],
+             "start": "15:00", "end": "17:00"},
+            {"id": "avurudu", "factor": "3", "from_date": "2027-04-10",
+             "to_date": "2027-04-16"},
+            {"id": "weekend", "factor": "1.5", "days": ["saturday", "sunday"]},
+        ],
+        "comeback": {"points": 200, "inactive_days": 60},
+        "actions": {"register": 100, "referral_referrer": 250, "referral_referred": 100,
+                    "birthday": 300},
+    }
+    data["earning"]["product_points"] = {"101": 5, "205": 20}
+    data["earning"]["category_points"] = {"3": 2}
+    data["coupons"] = {"enabled": True, "points_per_unit": "10", "minimum_points": 500,
+                       "valid_days": 90}
+    data["rewards"] = {"catalogue": [
+        {"id": "tea", "name": "Cup of tea", "points": 150, "description": "At the counter"},
+        {"id": "bag", "name": "Shopping bag", "points": 400, "description": "Reusable, jute"},
+        {"id": "voucher", "name": "Rs 1,000 voucher", "points": 2500, "description": ""},
+    ]}
+    data["memberships"] = {"window_days": 365, "levels": [
+        {"id": "silver", "name": "Silver", "threshold": 1000, "discount_percent": "2",
+         "valid_days": 365},
+        {"id": "gold", "name": "Gold", "threshold": 2500, "discount_percent": "5",
+         "valid_days": 365},
+        {"id": "premium", "name": "Premium", "threshold": 5000, "discount_percent": "10",
+         "valid_days": 180},
+    ]}
+    engine.update_settings(settings_from_dict(data))
+    app.settings.load(engine.settings)
+    for title, name in (("Bonuses", "bonuses"), ("Campaigns", "campaigns"),
+                        ("Products", "product-points"),
+                        ("Rewards", "rewards"), ("Memberships", "memberships")):
+        app.settings.pages.select(app.settings.rule_pages[title])
+        shoot(f"settings-{name}")
+    campaigns = app.settings.tables["campaigns.multipliers"]
+    campaigns.rows[0].variables["end"].set("14:00")
+    app.settings.update_settings()
+    shoot("settings-campaigns-invalid")
+    app.settings.load(engine.settings)
 
 
 if __name__ == "__main__":

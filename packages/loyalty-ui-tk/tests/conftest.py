@@ -17,6 +17,8 @@ import pytest
 from loyalty.domain.channels import Recipient
 from loyalty.domain.errors import SettingsError
 from loyalty.domain.pos import PosAdapterType
+from loyalty.domain.pos import PosCatalogue
+from loyalty.domain.pos import PosItem
 from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
 from loyalty.plugins.hookspecs import hookimpl
@@ -46,6 +48,14 @@ class RecordingChannel:
         self.sent.append((recipient, text))
 
 
+CATALOGUE = PosCatalogue(
+    products=(PosItem("101", "Ceylon tea 100g"), PosItem("205", "Coconut oil 1l"),
+              PosItem("7", "Sugar 1kg")),
+    groups=(PosItem("1", "Drinks"), PosItem("2", "Groceries")),
+)
+"""What the Fake POS lists by name for the product-points form."""
+
+
 @attrs.define
 class ShopPlugin:
     """Installs two channels and a POS whose keyboard emulation records what it typed."""
@@ -71,7 +81,8 @@ class ShopPlugin:
         return [PosAdapterType("fakepos", "Fake POS", open_pos,
                                pay=lambda settings, amount: self.typed.append(amount),
                                check_database=self.check_database,
-                               find_database=lambda: self.found)]
+                               find_database=lambda: self.found,
+                               catalogue=lambda settings: CATALOGUE)]
 
 
 @pytest.fixture

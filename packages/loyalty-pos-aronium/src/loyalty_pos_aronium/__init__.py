@@ -5,7 +5,8 @@ Installed, it offers the POS adapter ``aronium`` (``pos.adapter = "aronium"``, `
 run). Options in ``[plugins.aronium]`` (``options.AroniumOptions``): ``busy_timeout`` (seconds
 to wait while Aronium writes, default 10), ``edit_scan_interval`` (seconds between looks for
 documents edited in Aronium, default 30) and ``walk_in_customer`` (the customer whose sales are
-anonymous: Aronium's seeded 'Unknown', 1, unless set; 0 for none).
+anonymous: Aronium's seeded 'Unknown', 1, unless set; 0 for none). Its ``catalogue`` lists the
+products and product groups by name for the window's product-points form.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from loyalty.domain.pos import PosAdapterType
 from loyalty.plugins.hookspecs import hookimpl
 from loyalty.plugins.options import plugin_options
 from loyalty_pos_aronium.adapter import AroniumAdapter
+from loyalty_pos_aronium.catalogue import read_catalogue
 from loyalty_pos_aronium.connection import AroniumDatabaseError
 from loyalty_pos_aronium.facts import NAME
 from loyalty_pos_aronium.location import check_database
@@ -67,7 +69,8 @@ def pay(settings: Settings, amount_text: str) -> None:
 @hookimpl
 def loyalty_pos_adapters() -> tuple[PosAdapterType, ...]:
     return (PosAdapterType(name=NAME, title="Aronium POS", open=open_adapter, pay=pay,
-                           check_database=check_database, find_database=_found),)
+                           check_database=check_database, find_database=_found,
+                           catalogue=read_catalogue),)
 
 
 def _found() -> str | None:

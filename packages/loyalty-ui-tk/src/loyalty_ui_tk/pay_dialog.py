@@ -5,6 +5,10 @@ and cash, and whether a redemption is allowed. The dialog shows the plan as the 
 types and records the payment on Confirm. It makes one idempotency key when it opens, so a
 double click on Confirm (or a retry after an error) redeems once.
 
+A member's discount (``memberships.levels``' ``discount_percent``) is shown on the card and
+taken off the bill before the points pay it, by the domain's rule for a bill known only by its
+total (``rules.memberships.bill_discount_minor``).
+
 With keyboard emulation on, the confirmed amount is typed into the POS by the POS adapter:
 the window steps aside first so the POS's payment field has the keyboard again.
 """
@@ -23,6 +27,7 @@ from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.money import to_major
 from loyalty.domain.money import to_minor
+from loyalty.domain.rules.memberships import bill_discount_minor
 
 
 EMULATION_DELAY_MS = 400
@@ -47,6 +52,8 @@ class PayDialog(tk.Toplevel):
         self.paid = False
         self.typed: str | None = None
         self.view: AccountView = engine.account(customer_id)
+        self.membership = engine.membership(customer_id)
+        """The customer's running membership, whose discount comes off the bill."""
         self.title(f"Pay with points: {self.view.customer.name}")
         self.transient(master.winfo_toplevel())
         self.resizable(False, False)
@@ -79,6 +86,10 @@ class PayDialog(tk.Toplevel):
         self.balance_label.grid(row=2, column=0, sticky="w")
         self.value_label = ttk.Label(card, text=self.view.value_text, style="Big.TLabel")
         self.value_label.grid(row=2, column=1, sticky="e")
+        self.member_label = ttk.Label(card, text=self._member_text(), style="CardMuted.TLabel",
+                                      wraplength=380, justify="left")
+        if self.membership is not None:
+            self.member_label.grid(row=3, column=0, columnspan=2, sticky="w", pady=(8, 0))
 
         form = ttk.Frame(outer, padding=(0, 14, 0, 0))
         form.pack(fill="x")
@@ -136,6 +147,23 @@ class PayDialog(tk.Toplevel):
         self._mode_changed()
         self.points_var.set(text)
 
+    def _member_text(self) -> str:
+        if self.membership is None:
+            return ""
+        level = self.membership.level
+        until = self.membership.held.expires_on.isoformat()
+        if level.categories or level.products:
+            return (f"{level.name} member until {until}: {level.discount_percent}% off some "
+                    "products only, so none is taken off here; give it at the till.")
+        return f"{level.name} member until {until}: {level.discount_percent}% off the bill."
+
+    def bill(self) -> tuple[int, int]:
+        """The bill typed and the member's discount on it, in minor units."""
+        bill = to_minor(self.amount_var.get().strip(), self.engine.currency)
+        if self.membership is None or bill <= 0:
+            return bill, 0
+        return bill, bill_discount_minor(bill, self.membership.level)
+
     def _points_asked(self) -> int:
         text = self.points_var.get().strip().replace(",", "")
         if not text.isdigit():
@@ -158,10 +186,15 @@ class PayDialog(tk.Toplevel):
         if self.mode.get() == "amount":
             if not self.amount_var.get().strip():
                 return "Enter the bill amount to see what the points pay."
-            bill = to_minor(self.amount_var.get().strip(), self.engine.currency)
-            plan = self.engine.plan_payment(self.customer_id, bill)
-            text = (f"{format_decimal(plan.points, locale=locale)} points pay "
-                    f"{self.engine.format_money(plan.covered_minor)}.")
+            bill, discount = self.bill()
+            plan = self.engine.plan_payment(self.customer_id, bill - discount)
+            text = ""
+            if discount and self.membership is not None:
+                text = (f"{self.membership.level.name} discount "
+                        f"{self.engine.format_money(discount)}: the bill is "
+                        f"{self.engine.format_money(bill - discount)}. ")
+            text += (f"{format_decimal(plan.points, locale=locale)} points pay "
+                     f"{self.engine.format_money(plan.covered_minor)}.")
             if plan.cash_minor:
                 text += f" Take {self.engine.format_money(plan.cash_minor)} in cash."
             return text
@@ -184,9 +217,9 @@ class PayDialog(tk.Toplevel):
             return False
         try:
             if by_amount:
-                bill = to_minor(self.amount_var.get().strip(), self.engine.currency)
-                covered = self.engine.pay(self.customer_id, bill, actor="ui", key=self.key
-                                          ).plan.covered_minor
+                bill, discount = self.bill()
+                covered = self.engine.pay(self.customer_id, bill - discount, actor="ui",
+                                          key=self.key).plan.covered_minor
             else:
                 event = self.engine.redeem(self.customer_id, self._points_asked(), actor="ui",
                                            key=self.key)

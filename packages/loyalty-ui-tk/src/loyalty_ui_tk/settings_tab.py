@@ -1,9 +1,13 @@
-"""The 'Settings' tab: General, Rules, Notifications, Lucky Draw and Appearance.
+"""The 'Settings' tab: General, Rules, the rule forms, Notifications, Lucky Draw, Appearance.
 
 Every input is bound to a dotted setting path (``earning.points_per_unit``). 'Update
 Settings' hands each value to the core's ``with_setting``, which validates it; a problem
 comes back as a ``SettingsError`` naming the path, and the message is shown next to that
 input. Only when every value is valid does the engine save them, all at once.
+
+The pages for the other rules (expiry and bonuses, campaigns, product points, coupons and
+rewards, memberships) are built by ``loyalty_ui_tk.rule_forms`` with the same building blocks,
+so they validate and save the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from loyalty.domain.settings import with_setting
 from loyalty.domain.templates import DESCRIPTIONS
 from loyalty.domain.templates import PLACEHOLDERS
 from loyalty.engine import Engine
+from loyalty_ui_tk.rule_forms import RULE_FORMS
+from loyalty_ui_tk.rule_forms.rows import RowTable
 from loyalty_ui_tk.scrolling import ScrollingFrame
 from loyalty_ui_tk.themes import Palette
 from loyalty_ui_tk.themes import palette
@@ -66,6 +72,10 @@ class Binding:
     widget: tk.Widget
     error: ttk.Label
     page: ttk.Frame
+    locate: Callable[[str], tuple[tk.Widget, ttk.Label] | None] | None = None
+    """For a list of rows: the input and error label of the rest of a path (``2.factor``)."""
+    clear: Callable[[], None] | None = None
+    """For a list of rows: take every row's error away."""
 
 
 class SettingsTab(ttk.Frame):
@@ -84,6 +94,8 @@ class SettingsTab(ttk.Frame):
         self.bindings: dict[str, Binding] = {}
         self.errors: dict[str, str] = {}
         """The problems shown now, by setting path."""
+        self.tables: dict[str, RowTable] = {}
+        """The list settings edited as rows (``campaigns.multipliers``), by path."""
         self._confirm_after: str | None = None
         self.palette = palette(engine.settings.appearance.theme)
         self.currencies = engine.plugins.currencies()
@@ -93,13 +105,20 @@ class SettingsTab(ttk.Frame):
         bar.pack(fill="x", side="bottom")
         self.pages = ttk.Notebook(self, style="Sub.TNotebook")
         self.pages.pack(fill="both", expand=True)
-        self.general = self._page("General")
-        self.rules = self._page("Rules")
-        self.notifications = self._page("Notifications")
-        self.draw = self._page("Lucky Draw")
-        self.appearance = self._page("Appearance")
+        self.general = self.add_page("General")
+        self.rules = self.add_page("Rules")
+        self.rule_pages: dict[str, ttk.Frame] = {
+            title: self.add_page(title) for title, _ in RULE_FORMS}
+        """The pages of ``rule_forms``, by title."""
+        self.notifications = self.add_page("Notifications")
+        self.draw = self.add_page("Lucky Draw")
+        self.appearance = self.add_page("Appearance")
         self._build_general()
         self._build_rules()
+        for title, build in RULE_FORMS:
+            content = self.scrolled(self.rule_pages[title])
+            content.columnconfigure(2, weight=1)
+            build(self, content)
         self._build_notifications()
         self._build_draw()
         self._build_appearance()
@@ -116,13 +135,20 @@ class SettingsTab(ttk.Frame):
 
     # ---- building blocks --------------------------------------------------------------------
 
-    def _page(self, title: str) -> ttk.Frame:
+    def add_page(self, title: str) -> ttk.Frame:
         page = ttk.Frame(self.pages, padding=(18, 16))
         self.pages.add(page, text=title)
         page.columnconfigure(2, weight=1)
         return page
 
-    def _error_label(self, parent: tk.Misc) -> ttk.Label:
+    def scrolled(self, page: ttk.Frame) -> ttk.Frame:
+        """The inside of a page that scrolls when it is taller than the window."""
+        scrolling = ScrollingFrame(page)
+        scrolling.pack(fill="both", expand=True)
+        page.configure(padding=(18, 16, 4, 4))
+        return scrolling.content
+
+    def error_label(self, parent: tk.Misc) -> ttk.Label:
         return ttk.Label(parent, text="", style="Error.TLabel", wraplength=300, justify="left")
 
     def _page_of(self, widget: tk.Misc) -> ttk.Frame:
@@ -134,19 +160,24 @@ class SettingsTab(ttk.Frame):
             raise LookupError(f"{widget} is on no page of the settings")
         return page
 
-    def _bind(self, path: str, widget: tk.Widget, page: ttk.Frame, error: ttk.Label,
-              read: Callable[[], Any], write: Callable[[Any], None]) -> Binding:
-        binding = Binding(path, read, write, widget, error, self._page_of(page))
+    def bind_setting(
+        self, path: str, widget: tk.Widget, page: ttk.Frame, error: ttk.Label,
+        read: Callable[[], Any], write: Callable[[Any], None], *,
+        locate: Callable[[str], tuple[tk.Widget, ttk.Label] | None] | None = None,
+        clear: Callable[[], None] | None = None,
+    ) -> Binding:
+        """Tie an input to a setting path; ``read`` may raise ``SettingsError`` itself."""
+        binding = Binding(path, read, write, widget, error, self._page_of(page), locate, clear)
         self.bindings[path] = binding
         return binding
 
-    def _row(self, page: ttk.Frame, row: int, label: str | tk.StringVar, widget: tk.Widget,
+    def row(self, page: ttk.Frame, row: int, label: str | tk.StringVar, widget: tk.Widget,
              hint: str = "") -> ttk.Label:
         """Label, input and (in the third column) its error or hint."""
         text = {"textvariable": label} if isinstance(label, tk.StringVar) else {"text": label}
         ttk.Label(page, **text).grid(row=row, column=0, sticky="w", padx=(0, 12), pady=5)
         widget.grid(row=row, column=1, sticky="w", pady=5)
-        error = self._error_label(page)
+        error = self.error_label(page)
         error.grid(row=row, column=2, sticky="w", padx=(12, 0))
         if hint:
             ttk.Label(page, text=hint, style="Muted.TLabel", wraplength=340,
@@ -154,31 +185,31 @@ class SettingsTab(ttk.Frame):
                 row=row + 1, column=1, columnspan=2, sticky="w", pady=(0, 6))
         return error
 
-    def _entry(self, page: ttk.Frame, row: int, path: str, label: str | tk.StringVar,
+    def entry(self, page: ttk.Frame, row: int, path: str, label: str | tk.StringVar,
                width: int = 14, hint: str = "", optional: bool = False) -> ttk.Entry:
         """A text input for a setting; ``optional`` ones store None when left empty."""
         var = tk.StringVar()
         entry = ttk.Entry(page, textvariable=var, width=width)
-        error = self._row(page, row, label, entry, hint)
+        error = self.row(page, row, label, entry, hint)
 
         def read() -> Any:
             text = var.get().strip()
             return None if optional and not text else text
 
-        self._bind(path, entry, page, error, read,
+        self.bind_setting(path, entry, page, error, read,
                    lambda value: var.set("" if value is None else str(value)))
         return entry
 
-    def _check(self, page: ttk.Frame, row: int, path: str, text: str) -> ttk.Checkbutton:
+    def check(self, page: ttk.Frame, row: int, path: str, text: str) -> ttk.Checkbutton:
         var = tk.BooleanVar()
         check = ttk.Checkbutton(page, text=text, variable=var)
         check.grid(row=row, column=0, columnspan=2, sticky="w", pady=5)
-        error = self._error_label(page)
+        error = self.error_label(page)
         error.grid(row=row, column=2, sticky="w")
-        self._bind(path, check, page, error, var.get, lambda value: var.set(bool(value)))
+        self.bind_setting(path, check, page, error, var.get, lambda value: var.set(bool(value)))
         return check
 
-    def _section(self, page: ttk.Frame, row: int, title: str) -> None:
+    def section(self, page: ttk.Frame, row: int, title: str) -> None:
         ttk.Label(page, text=title, style="Section.TLabel").grid(
             row=row, column=0, columnspan=3, sticky="w", pady=(12 if row else 0, 4))
 
@@ -186,13 +217,13 @@ class SettingsTab(ttk.Frame):
 
     def _build_general(self) -> None:
         page = self.general
-        self._section(page, 0, "Point of sale")
+        self.section(page, 0, "Point of sale")
         adapter_titles = [NO_POS] + [a.title for a in self.adapters.values()]
         self.adapter_var = tk.StringVar()
         adapter = ttk.Combobox(page, textvariable=self.adapter_var, values=adapter_titles,
                                state="readonly", width=30)
-        error = self._row(page, 1, "POS system", adapter)
-        self._bind("pos.adapter", adapter, page, error, self._read_adapter, self._write_adapter)
+        error = self.row(page, 1, "POS system", adapter)
+        self.bind_setting("pos.adapter", adapter, page, error, self._read_adapter, self._write_adapter)
 
         path_frame = ttk.Frame(page)
         self.database_var = tk.StringVar()
@@ -200,27 +231,27 @@ class SettingsTab(ttk.Frame):
         self.database_entry.pack(side="left")
         ttk.Button(path_frame, text="Browse...", command=self.browse_database).pack(
             side="left", padx=(6, 0))
-        error = self._row(page, 2, "Database path", path_frame,
+        error = self.row(page, 2, "Database path", path_frame,
                           hint="The POS's database file, e.g. Aronium's pos.db. "
                                "Customers and sales are read from it; it is never changed.")
-        self._bind("pos.database", self.database_entry, page, error,
+        self.bind_setting("pos.database", self.database_entry, page, error,
                    lambda: self.database_var.get().strip() or None,
                    lambda value: self.database_var.set(value or ""))
 
-        self._section(page, 4, "Shop")
-        self._entry(page, 5, "shop.name", "Shop name", width=32,
+        self.section(page, 4, "Shop")
+        self.entry(page, 5, "shop.name", "Shop name", width=32,
                     hint="Used in messages as {shop_name}.")
         self.currency_var = tk.StringVar()
         labels = [self._currency_label(code) for code in sorted(self.currencies)]
         currency = ttk.Combobox(page, textvariable=self.currency_var, values=labels,
                                 state="readonly", width=30)
-        error = self._row(page, 7, "Currency", currency)
-        self._bind("shop.currency", currency, page, error,
+        error = self.row(page, 7, "Currency", currency)
+        self.bind_setting("shop.currency", currency, page, error,
                    lambda: self.currency_var.get().split()[0],
                    lambda code: self.currency_var.set(self._currency_label(code)))
         self.currency_var.trace_add("write", lambda *_: self._currency_changed())
 
-        self._section(page, 9, "Points ledger")
+        self.section(page, 9, "Points ledger")
         ledger = self.engine.db.url.render_as_string(hide_password=True)
         ttk.Label(page, text=ledger.removeprefix("sqlite:///"), style="Muted.TLabel").grid(
             row=10, column=0, columnspan=3, sticky="w")
@@ -306,19 +337,19 @@ class SettingsTab(ttk.Frame):
         self.earn_label = tk.StringVar(value="Points per 1")
         self.threshold_label = tk.StringVar(value="Payment threshold")
         self.worth_label = tk.StringVar(value="Points worth 1")
-        self._section(page, 0, "Earning points")
-        self._entry(page, 1, "earning.points_per_unit", self.earn_label,
+        self.section(page, 0, "Earning points")
+        self.entry(page, 1, "earning.points_per_unit", self.earn_label,
                     hint="Points a customer earns for each unit of currency spent.")
-        self._entry(page, 3, "earning.payment_threshold", self.threshold_label,
+        self.entry(page, 3, "earning.payment_threshold", self.threshold_label,
                     hint="Sales below this amount earn no points.")
-        self._section(page, 5, "Paying with points")
-        self._entry(page, 6, "redemption.points_per_unit", self.worth_label,
+        self.section(page, 5, "Paying with points")
+        self.entry(page, 6, "redemption.points_per_unit", self.worth_label,
                     hint="What points are worth: the 'Value' column and the Pay dialog use it.")
-        self._entry(page, 8, "redemption.minimum_balance", "Minimum balance to pay",
+        self.entry(page, 8, "redemption.minimum_balance", "Minimum balance to pay",
                     hint="A customer needs at least this many points before paying with them.")
 
         page = rating
-        self._section(page, 0, "Customer rating (stars)")
+        self.section(page, 0, "Customer rating (stars)")
         ttk.Label(page, text="Lifetime points earned give a customer stars; each level can "
                   "add bonus points to every sale.", style="Muted.TLabel", wraplength=420,
                   justify="left").grid(row=1, column=0, columnspan=3, sticky="w", pady=(0, 8))
@@ -329,12 +360,13 @@ class SettingsTab(ttk.Frame):
         ttk.Button(buttons, text="Add a level", command=self.add_tier).pack(side="left")
         ttk.Button(buttons, text="Remove the top level", command=self.remove_tier).pack(
             side="left", padx=(6, 0))
-        self.tiers_error = self._error_label(page)
+        self.tiers_error = self.error_label(page)
         self.tiers_error.grid(row=13, column=0, columnspan=3, sticky="w")
         self.tier_rows: list[tuple[int, tk.StringVar, tk.StringVar, ttk.Entry, ttk.Entry,
                                    ttk.Label]] = []
-        self._bind("tiers", self.tiers_frame, page, self.tiers_error, self._read_tiers,
-                   self._write_tiers)
+        self.bind_setting("tiers", self.tiers_frame, page, self.tiers_error, self._read_tiers,
+                          self._write_tiers, locate=self._tier_error_target,
+                          clear=self._clear_tier_errors)
 
     def _write_tiers(self, tiers: list[dict[str, Any]]) -> None:
         for child in self.tiers_frame.winfo_children():
@@ -358,7 +390,7 @@ class SettingsTab(ttk.Frame):
         threshold_entry.grid(row=row, column=1, sticky="w", padx=(0, 14), pady=2)
         add_entry = ttk.Entry(self.tiers_frame, textvariable=add_var, width=12)
         add_entry.grid(row=row, column=2, sticky="w", padx=(0, 14), pady=2)
-        error = self._error_label(self.tiers_frame)
+        error = self.error_label(self.tiers_frame)
         error.grid(row=row, column=3, sticky="w")
         self.tier_rows.append((stars, threshold_var, add_var, threshold_entry, add_entry, error))
 
@@ -375,29 +407,32 @@ class SettingsTab(ttk.Frame):
     def remove_tier(self) -> None:
         self._write_tiers(self._read_tiers()[:-1])
 
-    def _tier_error_target(self, path: str) -> tuple[tk.Widget, ttk.Label] | None:
-        """``tiers.2.threshold`` is the threshold input of the third level."""
-        parts = path.split(".")
-        if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(self.tier_rows):
-            _, _, _, threshold, add, error = self.tier_rows[int(parts[1])]
+    def _tier_error_target(self, rest: str) -> tuple[tk.Widget, ttk.Label] | None:
+        """``2.threshold`` (of ``tiers.2.threshold``) is the threshold input of the third level."""
+        parts = rest.split(".")
+        if parts[0].isdigit() and int(parts[0]) < len(self.tier_rows):
+            _, _, _, threshold, add, error = self.tier_rows[int(parts[0])]
             return (add if parts[-1] == "points_to_add" else threshold), error
         return None
+
+    def _clear_tier_errors(self) -> None:
+        for _, _, _, threshold, add, error in self.tier_rows:
+            error.configure(text="")
+            self.mark(threshold, invalid=False)
+            self.mark(add, invalid=False)
 
     # ---- Notifications ----------------------------------------------------------------------
 
     def _build_notifications(self) -> None:
-        scrolling = ScrollingFrame(self.notifications)
-        scrolling.pack(fill="both", expand=True)
-        self.notifications.configure(padding=(18, 16, 4, 4))
-        page = scrolling.content
+        page = self.scrolled(self.notifications)
         page.columnconfigure(0, weight=1, uniform="template")
         page.columnconfigure(1, weight=1, uniform="template")
         var = tk.BooleanVar()
         check = ttk.Checkbutton(page, text="Send messages to customers (by the platform chosen "
                                 "for each customer in 'All Customers')", variable=var)
         check.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 8))
-        error = self._error_label(page)
-        self._bind("notifications.enabled", check, page, error, var.get,
+        error = self.error_label(page)
+        self.bind_setting("notifications.enabled", check, page, error, var.get,
                    lambda value: var.set(bool(value)))
         self.template_texts: dict[str, tk.Text] = {}
         for index, name in enumerate(PLACEHOLDERS):
@@ -417,11 +452,11 @@ class SettingsTab(ttk.Frame):
                     command=functools.partial(self.insert_placeholder, text, placeholder))
             menu_button["menu"] = menu
             menu_button.grid(row=2, column=0, sticky="nw")
-            error = self._error_label(cell)
+            error = self.error_label(cell)
             error.configure(wraplength=300)
             error.grid(row=2, column=1, sticky="w", padx=(10, 0))
             self.template_texts[name] = text
-            self._bind(f"notifications.templates.{name}", text, page, error,
+            self.bind_setting(f"notifications.templates.{name}", text, page, error,
                        functools.partial(_text_of, text), functools.partial(_set_text, text))
 
     @staticmethod
@@ -434,7 +469,7 @@ class SettingsTab(ttk.Frame):
 
     def _build_draw(self) -> None:
         page = self.draw
-        self._check(page, 0, "draw.enabled", "Run the lucky draw")
+        self.check(page, 0, "draw.enabled", "Run the lucky draw")
         ttk.Label(page, text="On a chosen day, one customer who bought recently wins the "
                   "prize points and gets a 'You won!' message.", style="Muted.TLabel").grid(
             row=1, column=0, columnspan=3, sticky="w", pady=(0, 8))
@@ -443,18 +478,18 @@ class SettingsTab(ttk.Frame):
         for day, var in day_vars.items():
             ttk.Checkbutton(days, text=day[:3].capitalize(), variable=var).pack(
                 side="left", padx=(0, 8))
-        error = self._row(page, 2, "Days", days)
+        error = self.row(page, 2, "Days", days)
 
         def tick(chosen: Collection[str]) -> None:
             for day, var in day_vars.items():
                 var.set(day in chosen)
 
-        self._bind("draw.days", days, page, error,
+        self.bind_setting("draw.days", days, page, error,
                    lambda: [d for d, v in day_vars.items() if v.get()], tick)
-        self._entry(page, 3, "draw.time", "Time of the draw", width=8,
+        self.entry(page, 3, "draw.time", "Time of the draw", width=8,
                     hint="Shop time, like 18:00.")
-        self._entry(page, 5, "draw.prize_points", "Prize (points)")
-        self._entry(page, 6, "draw.eligible_days", "Bought within (days)",
+        self.entry(page, 5, "draw.prize_points", "Prize (points)")
+        self.entry(page, 6, "draw.eligible_days", "Bought within (days)",
                     hint="Only customers who bought in the last this many days can win.")
 
     # ---- Appearance -------------------------------------------------------------------------
@@ -464,17 +499,17 @@ class SettingsTab(ttk.Frame):
         self.theme_var = tk.StringVar()
         theme = ttk.Combobox(page, textvariable=self.theme_var, values=list(THEMES),
                              state="readonly", width=16)
-        error = self._row(page, 0, "Theme", theme, hint="Changes the colours at once; "
+        error = self.row(page, 0, "Theme", theme, hint="Changes the colours at once; "
                           "'Update Settings' keeps them for next time.")
-        self._bind("appearance.theme", theme, page, error, self.theme_var.get,
+        self.bind_setting("appearance.theme", theme, page, error, self.theme_var.get,
                    self.theme_var.set)
         theme.bind("<<ComboboxSelected>>", lambda e: self.on_theme(self.theme_var.get()))
         swatches = ttk.Frame(page)
         swatches.grid(row=2, column=0, columnspan=3, sticky="w", pady=(10, 0))
         for column, name in enumerate(THEMES):
             self._swatch(swatches, name).grid(row=0, column=column, padx=(0, 12))
-        self._section(page, 3, "Payments")
-        self._check(page, 4, "pos.keyboard_emulation",
+        self.section(page, 3, "Payments")
+        self.check(page, 4, "pos.keyboard_emulation",
                     "Enable keyboard emulation for payments")
         ttk.Label(page, text="After a points payment is confirmed, the amount is typed into "
                   "the POS. Make sure the POS payment field is active before confirming.",
@@ -497,7 +532,7 @@ class SettingsTab(ttk.Frame):
     def apply_palette(self, p: Palette) -> None:
         self.palette = p
 
-    def _mark(self, widget: tk.Widget, *, invalid: bool) -> None:
+    def mark(self, widget: tk.Widget, *, invalid: bool) -> None:
         """Give an input a red border (``Invalid.TEntry``, a red frame on text), or take it away."""
         if isinstance(widget, ttk.Entry):  # a Combobox is an Entry too
             kind = widget.winfo_class()
@@ -556,31 +591,29 @@ class SettingsTab(ttk.Frame):
         self.errors = dict(errors)
         for binding in self.bindings.values():
             binding.error.configure(text="")
-            self._mark(binding.widget, invalid=False)
-        for _, _, _, threshold, add, error in self.tier_rows:
-            error.configure(text="")
-            self._mark(threshold, invalid=False)
-            self._mark(add, invalid=False)
+            self.mark(binding.widget, invalid=False)
+            if binding.clear is not None:
+                binding.clear()
         first_page = None
         for path, problem in errors.items():
             widget, label, page = self.error_target(path)
             label.configure(text=problem)
-            self._mark(widget, invalid=True)
+            self.mark(widget, invalid=True)
             first_page = first_page or page
         if first_page is not None:
             self.pages.select(first_page)
 
     def error_target(self, path: str) -> tuple[tk.Widget, ttk.Label, ttk.Frame]:
         """The input a problem with ``path`` belongs to, its error label and its page."""
-        if path.startswith("tiers."):
-            found = self._tier_error_target(path)
-            if found:
-                return found[0], found[1], self.rules
         owner = max((p for p in self.bindings if path == p or path.startswith(p + ".")),
                     key=len, default=None)
         if owner is None:
             return self.save_button, self.status, self.general
         binding = self.bindings[owner]
+        if path != owner and binding.locate is not None:
+            found = binding.locate(path.removeprefix(owner + "."))
+            if found is not None:
+                return found[0], found[1], binding.page
         return binding.widget, binding.error, binding.page
 
     def _say(self, text: str, style: str) -> None:

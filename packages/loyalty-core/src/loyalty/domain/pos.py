@@ -39,6 +39,23 @@ class SkippedDocument:
 
 
 @attrs.frozen
+class PosItem:
+    """A product or a product group as the POS names it, for choosing it by name."""
+
+    id: str
+    """What ``earning.product_points`` and ``earning.category_points`` are keyed by."""
+    name: str
+
+
+@attrs.frozen
+class PosCatalogue:
+    """The POS's products and product groups (categories), each sorted by name."""
+
+    products: tuple[PosItem, ...] = ()
+    groups: tuple[PosItem, ...] = ()
+
+
+@attrs.frozen
 class PosBatch:
     """What one read returned; ``cursor`` is where the next read starts."""
 
@@ -90,3 +107,6 @@ class PosAdapterType:
     one line that says why; called before the setting is saved (CLI and window)."""
     find_database: Callable[[], str | None] | None = None
     """Where this POS keeps its database on this computer (for a first run), or None."""
+    catalogue: Callable[[Settings], PosCatalogue] | None = None
+    """The products and groups of the POS named by the settings, read-only, so a window can
+    offer them by name; None if this POS cannot list them (then their codes are typed)."""

@@ -56,6 +56,15 @@ def _structure_bool(value: Any, _: type) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def _structure_date(value: Any, _: type) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected a date like 2026-12-24, got {value!r}") from None
+
+
 @functools.cache
 def get_converter() -> cattrs.Converter:
     """The converter every module uses; built once."""
@@ -69,9 +78,7 @@ def get_converter() -> cattrs.Converter:
         datetime, lambda v, _: v if isinstance(v, datetime) else datetime.fromisoformat(v)
     )
     converter.register_unstructure_hook(date, lambda v: v.isoformat())
-    converter.register_structure_hook(
-        date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
-    )
+    converter.register_structure_hook(date, _structure_date)
     return converter
 
 

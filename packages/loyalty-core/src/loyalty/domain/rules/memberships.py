@@ -74,3 +74,11 @@ def discount_minor(lines: Sequence[SaleLine], level: MembershipLevel) -> int:
         math.floor(line.total_minor * level.discount_percent / 100)
         for line in lines if line.total_minor > 0 and applies_to(line, level)
     )
+
+
+def bill_discount_minor(bill_minor: int, level: MembershipLevel) -> int:
+    """The discount on a bill known only by its total (the Pay dialog): the whole bill is one
+    line, so a level limited to some products or categories takes nothing off it."""
+    if level.categories or level.products:
+        return 0
+    return discount_minor([SaleLine(product_id="", quantity=1, total_minor=bill_minor)], level)

@@ -1,0 +1,352 @@
+"""Every rule as a form: typed in, saved with 'Update Settings', refused in red beside its input.
+
+The tests use the window as a person does: they type into the inputs, tick boxes, press the
+buttons by their text and read what the window shows; then they read the settings file.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from datetime import date
+from decimal import Decimal
+from tkinter import ttk
+
+from loyalty.domain.settings import load_settings
+from loyalty.domain.settings import settings_from_dict
+from loyalty.domain.settings import settings_to_dict
+from loyalty.domain.settings import with_setting
+
+
+SAVED = "✓ Settings saved."
+
+
+def type_into(widget: tk.Widget, text: str) -> None:
+    """Select what the input holds and type over it."""
+    widget.focus_set()
+    widget.delete(0, "end")
+    widget.insert(0, text)
+
+
+def press(root: tk.Misc, text: str) -> None:
+    """Click the button that reads ``text`` (the first one found under ``root``)."""
+    found = _find(root, lambda w: isinstance(w, ttk.Button) and w.cget("text") == text)
+    assert found is not None, f"no button {text!r}"
+    found.invoke()
+
+
+def _find(root: tk.Misc, wanted) -> tk.Misc | None:  # noqa: ANN001
+    for child in root.winfo_children():
+        if wanted(child):
+            return child
+        deeper = _find(child, wanted)
+        if deeper is not None:
+            return deeper
+    return None
+
+
+def entry(app, path: str) -> ttk.Entry:  # noqa: ANN001
+    return app.settings.bindings[path].widget
+
+
+def save(app) -> bool:  # noqa: ANN001
+    app.settings.save_button.invoke()
+    return app.settings.status.cget("text") == SAVED
+
+
+def refused(app, page: ttk.Frame, settings_path) -> None:  # noqa: ANN001
+    """Nothing saved, said so, never 'Settings saved', and the page with the error shown."""
+    status = app.settings.status.cget("text")
+    assert status.startswith("Nothing was saved") and "saved." not in status.replace(
+        "Nothing was saved", "")
+    assert app.settings.pages.select() == str(page)
+    assert not settings_path.exists()
+
+
+def is_red(widget: tk.Widget) -> bool:
+    return str(widget.cget("style")).startswith("Invalid.")
+
+
+# ---- expiry and bonuses ---------------------------------------------------------------------
+
+
+def test_expiry_and_the_bonuses_are_typed_in_and_saved(app, demo):
+    mode = entry(app, "expiry.mode")
+    mode.set("A number of days after they are earned")
+    mode.event_generate("<<ComboboxSelected>>")
+    for path, text in (("expiry.days", "180"), ("expiry.remind_days_before", "10"),
+                       ("campaigns.actions.register", "100"),
+                       ("campaigns.actions.referral_referrer", "250"),
+                       ("campaigns.actions.referral_referred", "75"),
+                       ("campaigns.actions.birthday", "300"),
+                       ("campaigns.comeback.points", "50"),
+                       ("campaigns.comeback.inactive_days", "45")):
+        type_into(entry(app, path), text)
+    assert save(app)
+
+    saved = load_settings(demo.settings_path)
+    assert (saved.expiry.mode, saved.expiry.days, saved.expiry.remind_days_before) == \
+        ("days", 180, 10)
+    actions = saved.campaigns.actions
+    assert (actions.register, actions.referral_referrer, actions.referral_referred,
+            actions.birthday) == (100, 250, 75, 300)
+    assert (saved.campaigns.comeback.points, saved.campaigns.comeback.inactive_days) == (50, 45)
+    assert demo.settings == saved
+
+
+def test_a_negative_referral_is_refused_beside_its_input_and_nothing_is_saved(app, demo):
+    type_into(entry(app, "campaigns.actions.birthday"), "300")
+    type_into(entry(app, "campaigns.actions.referral_referrer"), "-5")
+    assert not save(app)
+    binding = app.settings.bindings["campaigns.actions.referral_referrer"]
+    assert binding.error.cget("text") == "must not be negative (got -5)"
+    assert is_red(binding.widget)
+    refused(app, app.settings.rule_pages["Bonuses"], demo.settings_path)
+    assert demo.settings.campaigns.actions.birthday == 0
+
+    type_into(binding.widget, "5")
+    assert save(app)
+    assert binding.error.cget("text") == "" and not is_red(binding.widget)
+    assert demo.settings.campaigns.actions.referral_referrer == 5
+
+
+# ---- campaigns ------------------------------------------------------------------------------
+
+
+def test_a_happy_hour_is_added_as_a_row_and_saved(app, demo):
+    press(app.settings.rule_pages["Campaigns"], "Add a campaign")
+    row = app.settings.tables["campaigns.multipliers"].rows[-1]
+    for key, text in (("id", "friday-happy"), ("factor", "2.5"), ("start", "17:00"),
+                      ("end", "19:00"), ("from_date", "2026-12-01"),
+                      ("to_date", "2026-12-31")):
+        type_into(row.inputs[key], text)
+    row.variables["days"]["friday"].set(True)
+    assert save(app)
+
+    (happy,) = load_settings(demo.settings_path).campaigns.multipliers
+    assert (happy.id, happy.factor, happy.days, happy.start, happy.end) == \
+        ("friday-happy", Decimal("2.5"), ("friday",), "17:00", "19:00")
+    assert (happy.from_date, happy.to_date) == (date(2026, 12, 1), date(2026, 12, 31))
+
+
+def test_a_campaign_row_is_edited_and_removed(app, demo):
+    settings = settings_from_dict({**settings_to_dict(demo.settings), "campaigns": {
+        "multipliers": [{"id": "a", "factor": "2"}, {"id": "b", "factor": "3"}]}})
+    demo.update_settings(settings)
+    app.settings.load(demo.settings)
+    table = app.settings.tables["campaigns.multipliers"]
+    assert [r.variables["id"].get() for r in table.rows] == ["a", "b"]
+    type_into(table.rows[1].inputs["factor"], "4")
+    table.remove_row(table.rows[0])
+    assert save(app)
+    (left,) = demo.settings.campaigns.multipliers
+    assert (left.id, left.factor, left.days) == ("b", Decimal(4), ())
+
+
+def test_a_campaign_ending_before_it_starts_is_red_on_its_row(app, demo):
+    press(app.settings.rule_pages["Campaigns"], "Add a campaign")
+    press(app.settings.rule_pages["Campaigns"], "Add a campaign")
+    table = app.settings.tables["campaigns.multipliers"]
+    type_into(table.rows[0].inputs["id"], "ok")
+    type_into(table.rows[1].inputs["id"], "evening")
+    type_into(table.rows[1].inputs["start"], "18:00")
+    type_into(table.rows[1].inputs["end"], "17:00")
+    assert not save(app)
+    assert table.rows[1].error.cget("text") == "must be after start 18:00 (got 17:00)"
+    assert table.rows[1].error.winfo_manager() == "grid"
+    assert is_red(table.rows[1].inputs["end"])
+    assert table.rows[0].error.cget("text") == "" and not is_red(table.rows[0].inputs["end"])
+    refused(app, app.settings.rule_pages["Campaigns"], demo.settings_path)
+    assert demo.settings.campaigns.multipliers == ()
+
+
+def test_a_mistyped_date_and_a_twice_used_name_are_explained(app, demo):
+    page = app.settings.rule_pages["Campaigns"]
+    table = app.settings.tables["campaigns.multipliers"]
+    press(page, "Add a campaign")
+    type_into(table.rows[0].inputs["id"], "xmas")
+    type_into(table.rows[0].inputs["to_date"], "2026-02-30")
+    assert not save(app)
+    assert table.rows[0].error.cget("text") == \
+        "expected a date like 2026-12-24, got '2026-02-30'"
+    assert is_red(table.rows[0].inputs["to_date"])
+
+    type_into(table.rows[0].inputs["to_date"], "")
+    press(page, "Add a campaign")
+    type_into(table.rows[1].inputs["id"], "xmas")
+    assert not save(app)
+    assert table.error.cget("text") == "the id 'xmas' is used twice"
+    assert table.rows[0].error.cget("text") == ""
+    assert not demo.settings_path.exists()
+
+
+# ---- product and category points ------------------------------------------------------------
+
+
+def test_products_and_groups_are_chosen_from_the_pos_by_name(app, demo):
+    demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
+    page = app.settings.rule_pages["Products"]
+    press(page, "Reload from the POS")
+    products = app.settings.tables["earning.product_points"]
+    groups = app.settings.tables["earning.category_points"]
+    press(page, "Add a product")
+    names = list(products.rows[0].inputs["code"].cget("values"))
+    assert names == ["Ceylon tea 100g  [101]", "Coconut oil 1l  [205]", "Sugar 1kg  [7]"]
+    products.rows[0].inputs["code"].set("Coconut oil 1l  [205]")
+    type_into(products.rows[0].inputs["points"], "20")
+    press(page, "Add a product")
+    type_into(products.rows[1].inputs["code"], "999")  # not in the list: its code is typed
+    type_into(products.rows[1].inputs["points"], "3")
+    press(page, "Add a product group")
+    groups.rows[0].inputs["code"].set("Drinks  [1]")
+    type_into(groups.rows[0].inputs["points"], "2")
+    assert save(app)
+
+    earning = load_settings(demo.settings_path).earning
+    assert earning.product_points == {"205": 20, "999": 3}
+    assert earning.category_points == {"1": 2}
+    assert products.rows[0].variables["code"].get() == "Coconut oil 1l  [205]"
+
+
+def test_without_a_pos_list_the_codes_are_typed(app, demo):
+    page = app.settings.rule_pages["Products"]
+    assert "type the product and group codes" in _find(
+        page, lambda w: isinstance(w, ttk.Label) and "codes" in str(w.cget("text"))
+    ).cget("text")
+    press(page, "Add a product")
+    table = app.settings.tables["earning.product_points"]
+    type_into(table.rows[0].inputs["code"], "101")
+    type_into(table.rows[0].inputs["points"], "5")
+    assert save(app)
+    assert demo.settings.earning.product_points == {"101": 5}
+
+
+def test_negative_product_points_and_a_product_listed_twice_are_refused(app, demo):
+    page = app.settings.rule_pages["Products"]
+    table = app.settings.tables["earning.product_points"]
+    press(page, "Add a product")
+    type_into(table.rows[0].inputs["code"], "101")
+    type_into(table.rows[0].inputs["points"], "-1")
+    assert not save(app)
+    assert table.rows[0].error.cget("text") == "must not be negative (got -1)"
+    assert is_red(table.rows[0].inputs["points"])
+    refused(app, page, demo.settings_path)
+
+    type_into(table.rows[0].inputs["points"], "1")
+    press(page, "Add a product")
+    type_into(table.rows[1].inputs["code"], "101")
+    type_into(table.rows[1].inputs["points"], "2")
+    assert not save(app)
+    assert table.rows[1].error.cget("text") == "is listed twice"
+    assert not demo.settings_path.exists()
+
+
+# ---- coupons and rewards --------------------------------------------------------------------
+
+
+def test_coupons_and_a_reward_are_set_in_the_form(app, demo):
+    page = app.settings.rule_pages["Rewards"]
+    app.settings.bindings["coupons.enabled"].widget.invoke()
+    type_into(entry(app, "coupons.points_per_unit"), "50")
+    type_into(entry(app, "coupons.minimum_points"), "500")
+    type_into(entry(app, "coupons.valid_days"), "0")
+    press(page, "Add a reward")
+    row = app.settings.tables["rewards.catalogue"].rows[0]
+    for key, text in (("id", "tea"), ("name", "Cup of tea"), ("points", "150"),
+                      ("description", "At the counter")):
+        type_into(row.inputs[key], text)
+    assert save(app)
+
+    saved = load_settings(demo.settings_path)
+    assert (saved.coupons.enabled, saved.coupons.points_per_unit, saved.coupons.minimum_points,
+            saved.coupons.valid_days) == (True, Decimal(50), 500, 0)
+    (tea,) = saved.rewards.catalogue
+    assert (tea.id, tea.name, tea.points, tea.description) == \
+        ("tea", "Cup of tea", 150, "At the counter")
+
+
+def test_a_free_reward_is_refused_on_its_row(app, demo):
+    press(app.settings.rule_pages["Rewards"], "Add a reward")
+    row = app.settings.tables["rewards.catalogue"].rows[0]
+    type_into(row.inputs["id"], "tea")
+    type_into(row.inputs["name"], "Tea")
+    type_into(row.inputs["points"], "0")
+    assert not save(app)
+    assert row.error.cget("text") == "must be greater than zero (got 0)"
+    assert is_red(row.inputs["points"])
+    refused(app, app.settings.rule_pages["Rewards"], demo.settings_path)
+
+
+# ---- memberships ----------------------------------------------------------------------------
+
+
+def add_level(app, *values: str) -> None:  # noqa: ANN001
+    press(app.settings.rule_pages["Memberships"], "Add a level")
+    row = app.settings.tables["memberships.levels"].rows[-1]
+    for key, text in zip(("id", "name", "threshold", "discount_percent", "valid_days"), values):
+        type_into(row.inputs[key], text)
+
+
+def test_membership_levels_are_set_in_the_form(app, demo):
+    add_level(app, "silver", "Silver", "1000", "2", "365")
+    add_level(app, "gold", "Gold", "2500", "7.5", "180")
+    type_into(entry(app, "memberships.window_days"), "90")
+    assert save(app)
+    saved = load_settings(demo.settings_path).memberships
+    assert [(lv.id, lv.name, lv.threshold, lv.discount_percent, lv.valid_days)
+            for lv in saved.levels] == [("silver", "Silver", 1000, Decimal(2), 365),
+                                        ("gold", "Gold", 2500, Decimal("7.5"), 180)]
+    assert saved.window_days == 90
+
+
+def test_levels_out_of_order_and_a_discount_over_100_are_refused(app, demo):
+    add_level(app, "gold", "Gold", "2500", "5", "365")
+    add_level(app, "silver", "Silver", "1000", "2", "365")
+    assert not save(app)
+    table = app.settings.tables["memberships.levels"]
+    assert "thresholds must increase" in table.error.cget("text")
+    refused(app, app.settings.rule_pages["Memberships"], demo.settings_path)
+
+    table.remove_row(table.rows[1])
+    type_into(table.rows[0].inputs["discount_percent"], "120")
+    assert not save(app)
+    assert table.rows[0].error.cget("text") == \
+        "must be a percentage from 0 to 100 (got 120)"
+    assert is_red(table.rows[0].inputs["discount_percent"])
+    assert not demo.settings_path.exists()
+
+
+def test_saving_the_form_keeps_a_levels_categories_set_on_the_command_line(app, demo):
+    data = settings_to_dict(demo.settings)
+    data["memberships"]["levels"] = [{"id": "bakers", "name": "Bakers", "threshold": 100,
+                                      "discount_percent": "5", "categories": ["2"]}]
+    demo.update_settings(settings_from_dict(data))
+    app.settings.load(demo.settings)
+    type_into(app.settings.tables["memberships.levels"].rows[0].inputs["name"], "Bakers Club")
+    assert save(app)
+    (level,) = demo.settings.memberships.levels
+    assert (level.name, level.categories) == ("Bakers Club", ("2",))
+
+
+# ---- the membership discount in the Pay dialog ----------------------------------------------
+
+
+def test_a_members_discount_is_shown_and_taken_off_the_bill(app, demo):
+    add_level(app, "gold", "Gold", "100", "10", "365")
+    assert save(app)
+    demo.refresh_memberships()
+    before = demo.balance(12)  # 1,349 points, worth $13.49
+    dialog = app.open_pay(12)
+    assert dialog.member_label.cget("text").startswith("Gold member until ")
+    assert dialog.member_label.cget("text").endswith(": 10% off the bill.")
+    dialog.set_amount("5.00")
+    assert dialog.plan_label.cget("text") == \
+        "Gold discount $0.50: the bill is $4.50. 450 points pay $4.50."
+    assert dialog.confirm()
+    assert demo.balance(12) == before - 450
+
+
+def test_a_customer_without_a_membership_pays_the_whole_bill(app, demo):
+    dialog = app.open_pay(12)
+    assert not dialog.member_label.winfo_ismapped()
+    dialog.set_amount("5.00")
+    assert dialog.plan_label.cget("text") == "500 points pay $5.00."
