@@ -22,12 +22,12 @@ from tkinter import ttk
 
 from babel.numbers import format_decimal
 
-from loyalty.engine import AccountView
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.money import to_major
 from loyalty.domain.money import to_minor
 from loyalty.domain.rules.memberships import bill_discount_minor
+from loyalty.engine import AccountView
+from loyalty.engine import Engine
 
 
 EMULATION_DELAY_MS = 400

@@ -197,7 +197,7 @@ class SettingsTab(ttk.Frame):
             return None if optional and not text else text
 
         self.bind_setting(path, entry, page, error, read,
-                   lambda value: var.set("" if value is None else str(value)))
+                          lambda value: var.set("" if value is None else str(value)))
         return entry
 
     def check(self, page: ttk.Frame, row: int, path: str, text: str) -> ttk.Checkbutton:
@@ -223,7 +223,8 @@ class SettingsTab(ttk.Frame):
         adapter = ttk.Combobox(page, textvariable=self.adapter_var, values=adapter_titles,
                                state="readonly", width=30)
         error = self.row(page, 1, "POS system", adapter)
-        self.bind_setting("pos.adapter", adapter, page, error, self._read_adapter, self._write_adapter)
+        self.bind_setting("pos.adapter", adapter, page, error, self._read_adapter,
+                          self._write_adapter)
 
         path_frame = ttk.Frame(page)
         self.database_var = tk.StringVar()
@@ -235,7 +236,7 @@ class SettingsTab(ttk.Frame):
                           hint="The POS's database file, e.g. Aronium's pos.db. "
                                "Customers and sales are read from it; it is never changed.")
         self.bind_setting("pos.database", self.database_entry, page, error,
-                   lambda: self.database_var.get().strip() or None,
+                          lambda: self.database_var.get().strip() or None,
                    lambda value: self.database_var.set(value or ""))
 
         self.section(page, 4, "Shop")
@@ -247,7 +248,7 @@ class SettingsTab(ttk.Frame):
                                 state="readonly", width=30)
         error = self.row(page, 7, "Currency", currency)
         self.bind_setting("shop.currency", currency, page, error,
-                   lambda: self.currency_var.get().split()[0],
+                          lambda: self.currency_var.get().split()[0],
                    lambda code: self.currency_var.set(self._currency_label(code)))
         self.currency_var.trace_add("write", lambda *_: self._currency_changed())
 
@@ -433,7 +434,7 @@ class SettingsTab(ttk.Frame):
         check.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 8))
         error = self.error_label(page)
         self.bind_setting("notifications.enabled", check, page, error, var.get,
-                   lambda value: var.set(bool(value)))
+                          lambda value: var.set(bool(value)))
         self.template_texts: dict[str, tk.Text] = {}
         for index, name in enumerate(PLACEHOLDERS):
             cell = ttk.Frame(page, padding=(0, 0, 14 if index % 2 == 0 else 0, 8))
@@ -457,7 +458,8 @@ class SettingsTab(ttk.Frame):
             error.grid(row=2, column=1, sticky="w", padx=(10, 0))
             self.template_texts[name] = text
             self.bind_setting(f"notifications.templates.{name}", text, page, error,
-                       functools.partial(_text_of, text), functools.partial(_set_text, text))
+                              functools.partial(_text_of, text),
+                              functools.partial(_set_text, text))
 
     @staticmethod
     def insert_placeholder(text: tk.Text, placeholder: str) -> None:
@@ -485,7 +487,7 @@ class SettingsTab(ttk.Frame):
                 var.set(day in chosen)
 
         self.bind_setting("draw.days", days, page, error,
-                   lambda: [d for d, v in day_vars.items() if v.get()], tick)
+                          lambda: [d for d, v in day_vars.items() if v.get()], tick)
         self.entry(page, 3, "draw.time", "Time of the draw", width=8,
                     hint="Shop time, like 18:00.")
         self.entry(page, 5, "draw.prize_points", "Prize (points)")
@@ -502,7 +504,7 @@ class SettingsTab(ttk.Frame):
         error = self.row(page, 0, "Theme", theme, hint="Changes the colours at once; "
                           "'Update Settings' keeps them for next time.")
         self.bind_setting("appearance.theme", theme, page, error, self.theme_var.get,
-                   self.theme_var.set)
+                          self.theme_var.set)
         theme.bind("<<ComboboxSelected>>", lambda e: self.on_theme(self.theme_var.get()))
         swatches = ttk.Frame(page)
         swatches.grid(row=2, column=0, columnspan=3, sticky="w", pady=(10, 0))

@@ -27,7 +27,7 @@ COLUMNS = (
     Column("from_date", "First day", 11, "optional"),
     Column("to_date", "Last day", 11, "optional"),
 )
-BLANK = {"id": "", "factor": "2", "days": [], "start": "00:00", "end": "24:00",
+BLANK: dict[str, object] = {"id": "", "factor": "2", "days": [], "start": "00:00", "end": "24:00",
          "from_date": None, "to_date": None}
 
 

@@ -119,8 +119,8 @@ class RowTable(ttk.Frame):
             frame = ttk.Frame(self.body)
             chosen = set(value or ())
             days = {day: tk.BooleanVar(value=day in chosen) for day in WEEKDAYS}
-            for day, var in days.items():
-                ttk.Checkbutton(frame, text=day[:2].capitalize(), variable=var).pack(
+            for day, ticked in days.items():
+                ttk.Checkbutton(frame, text=day[:2].capitalize(), variable=ticked).pack(
                     side="left", padx=(0, 2))
             return frame, days
         var = tk.StringVar(value="" if value is None else str(value))
