@@ -1,4 +1,5 @@
-"""Take the README's screenshots of the desktop window: every tab, the Pay dialog, the logs.
+"""Take the README's screenshots of the desktop window: every tab and rule form, the Pay
+dialog (with a member's discount too), the logs.
 
     uv run python packages/loyalty-ui-tk/scripts/screenshots.py [OUTPUT_DIR]
 
@@ -105,6 +106,13 @@ def main(out: Path) -> None:
         app.settings.pages.select(page)
         shoot(f"settings-{name}")
     show_rule_forms(app, engine, shoot)
+    engine.refresh_memberships()
+    app.notebook.select(app.customers)
+    dialog = app.open_pay(12)
+    dialog.set_amount("2500")
+    shoot("pay-dialog-member")
+    dialog.destroy()
+    app.notebook.select(app.settings)
     app.settings.pages.select(app.settings.rules)
     entry = app.settings.bindings["earning.points_per_unit"].widget
     entry.delete(0, "end")
@@ -132,6 +140,26 @@ def main(out: Path) -> None:
     engine.close()
 
 
+def sample_pos_db(folder: Path) -> Path | None:
+    """An Aronium ``pos.db`` with the test products, if the Aronium package is installed."""
+    try:
+        from loyalty_pos_aronium.testing import AroniumFixture
+    except ImportError:
+        return None
+    fixture = AroniumFixture(folder / "pos.db")
+    fixture.close()
+    return fixture.path
+
+
+def press(root, text: str) -> None:  # noqa: ANN001 - a Tk widget
+    """Click the button reading ``text`` under ``root``."""
+    for child in root.winfo_children():
+        if child.winfo_class() == "TButton" and child.cget("text") == text:
+            child.invoke()
+            return
+        press(child, text)
+
+
 def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects of main()
     """Each rule form filled in as a shop would, then one with a mistake in red."""
     from loyalty.domain.settings import settings_from_dict
@@ -152,7 +180,7 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
         "actions": {"register": 100, "referral_referrer": 250, "referral_referred": 100,
                     "birthday": 300},
     }
-    data["earning"]["product_points"] = {"101": 5, "205": 20}
+    data["earning"]["product_points"] = {"1": 5, "3": 20}
     data["earning"]["category_points"] = {"3": 2}
     data["coupons"] = {"enabled": True, "points_per_unit": "10", "minimum_points": 500,
                        "valid_days": 90}
@@ -170,12 +198,20 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
          "valid_days": 180},
     ]}
     engine.update_settings(settings_from_dict(data))
+    plain = engine.settings
+    pos_db = sample_pos_db(Path(tempfile.mkdtemp(prefix="loyalty-shots-pos-")))
+    if pos_db is not None:  # products by name, as Aronium lists them
+        engine.update_settings(settings_from_dict(
+            {**data, "pos": {"adapter": "aronium", "database": str(pos_db)}}))
     app.settings.load(engine.settings)
+    press(app.settings.rule_pages["Products"], "Reload from the POS")
     for title, name in (("Bonuses", "bonuses"), ("Campaigns", "campaigns"),
                         ("Products", "product-points"),
                         ("Rewards", "rewards"), ("Memberships", "memberships")):
         app.settings.pages.select(app.settings.rule_pages[title])
         shoot(f"settings-{name}")
+    engine.update_settings(plain)
+    app.settings.load(engine.settings)
     campaigns = app.settings.tables["campaigns.multipliers"]
     campaigns.rows[0].variables["end"].set("14:00")
     app.settings.update_settings()
