@@ -350,3 +350,20 @@ def test_a_customer_without_a_membership_pays_the_whole_bill(app, demo):
     assert not dialog.member_label.winfo_ismapped()
     dialog.set_amount("5.00")
     assert dialog.plan_label.cget("text") == "500 points pay $5.00."
+
+
+def test_every_bad_row_is_red_at_once(app, demo):
+    page = app.settings.rule_pages["Campaigns"]
+    table = app.settings.tables["campaigns.multipliers"]
+    for name in ("fine", "late", "small"):
+        press(page, "Add a campaign")
+        type_into(table.rows[-1].inputs["id"], name)
+    type_into(table.rows[1].inputs["start"], "25:00")
+    type_into(table.rows[2].inputs["factor"], "1")
+    assert not save(app)
+    assert table.rows[0].error.cget("text") == ""
+    assert table.rows[1].error.cget("text") == "must be a time like 18:00 (got '25:00')"
+    assert table.rows[2].error.cget("text") == "must be more than 1 and at most 100 (got 1)"
+    assert is_red(table.rows[1].inputs["start"]) and is_red(table.rows[2].inputs["factor"])
+    assert "fix the 2 values" in app.settings.status.cget("text")
+    assert not demo.settings_path.exists()

@@ -563,10 +563,13 @@ class SettingsTab(ttk.Frame):
         new = old
         errors: dict[str, str] = {}
         for path, binding in self.bindings.items():
+            value = None
             try:
-                new = with_setting(new, path, binding.read())
+                value = binding.read()
+                new = with_setting(new, path, value)
             except SettingsError as error:
-                errors[error.field] = error.problem
+                errors.update(self._each_problem(new, path, value)
+                              or {error.field: error.problem})
         if not errors:
             errors = self._check_database(old, new)
         if not errors:
@@ -587,6 +590,26 @@ class SettingsTab(ttk.Frame):
         self.load(new)
         self.on_saved(old, new)
         return True
+
+    @staticmethod
+    def _each_problem(settings: Settings, path: str, value: Any) -> dict[str, str]:
+        """The problem of every row of a list or table setting, each row checked on its own,
+        so all the bad rows are red at once (the settings name only the first); empty when each
+        row is fine alone and the problem is between rows (an id used twice)."""
+        if isinstance(value, list):  # row i alone is row 0 of a list of one
+            rows = [(f"{path}.{index}", f"{path}.0", [item]) for index, item in enumerate(value)]
+        elif isinstance(value, dict):
+            rows = [(f"{path}.{key}", f"{path}.{key}", {key: item}) for key, item in value.items()]
+        else:
+            return {}
+        problems: dict[str, str] = {}
+        for where, alone, single in rows:
+            try:
+                with_setting(settings, path, single)
+            except SettingsError as error:
+                if error.field == alone or error.field.startswith(alone + "."):
+                    problems[where + error.field.removeprefix(alone)] = error.problem
+        return problems
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each problem next to its input; select the page of the first one."""
