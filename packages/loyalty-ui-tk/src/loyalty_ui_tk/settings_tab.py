@@ -596,6 +596,7 @@ class SettingsTab(ttk.Frame):
         """The problem of every row of a list or table setting, each row checked on its own,
         so all the bad rows are red at once (the settings name only the first); empty when each
         row is fine alone and the problem is between rows (an id used twice)."""
+        rows: list[tuple[str, str, list[Any] | dict[str, Any]]]
         if isinstance(value, list):  # row i alone is row 0 of a list of one
             rows = [(f"{path}.{index}", f"{path}.0", [item]) for index, item in enumerate(value)]
         elif isinstance(value, dict):
