@@ -6,6 +6,7 @@ buttons by their text and read what the window shows; then they read the setting
 
 from __future__ import annotations
 
+import subprocess
 import tkinter as tk
 from datetime import date
 from decimal import Decimal
@@ -60,6 +61,24 @@ def refused(app, page: ttk.Frame, settings_path) -> None:  # noqa: ANN001
         "Nothing was saved", "")
     assert app.settings.pages.select() == str(page)
     assert not settings_path.exists()
+
+
+def click(app, widget: tk.Widget, until) -> None:  # noqa: ANN001
+    """A real mouse click (xdotool) in the middle of ``widget``."""
+    app.root.update()
+    until(app, widget.winfo_viewable)
+    subprocess.run(["xdotool", "mousemove", str(widget.winfo_rootx() + widget.winfo_width() // 2),
+                    str(widget.winfo_rooty() + widget.winfo_height() // 2), "click", "1"],
+                   check=True)
+
+
+def keys(app, widget: tk.Widget, text: str, until) -> None:  # noqa: ANN001
+    """Click into ``widget`` and type ``text`` on the keyboard (xdotool)."""
+    click(app, widget, until)
+    until(app, lambda: app.root.focus_get() is widget)
+    subprocess.run(["xdotool", "key", "End", "shift+Home", "BackSpace"], check=True)
+    subprocess.run(["xdotool", "type", "--delay", "20", text], check=True)
+    until(app, lambda: widget.get() == text)
 
 
 def is_red(widget: tk.Widget) -> bool:
@@ -367,3 +386,30 @@ def test_every_bad_row_is_red_at_once(app, demo):
     assert is_red(table.rows[1].inputs["start"]) and is_red(table.rows[2].inputs["factor"])
     assert "fix the 2 values" in app.settings.status.cget("text")
     assert not demo.settings_path.exists()
+
+
+def test_a_person_types_a_happy_hour_and_clicks_update_settings(app, demo, until):
+    app.root.focus_force()
+    app.notebook.select(app.settings)
+    app.settings.pages.select(app.settings.rule_pages["Campaigns"])
+    add = _find(app.settings.rule_pages["Campaigns"],
+                lambda w: isinstance(w, ttk.Button) and w.cget("text") == "Add a campaign")
+    click(app, add, until)
+    table = app.settings.tables["campaigns.multipliers"]
+    until(app, lambda: len(table.rows) == 1)
+    row = table.rows[0]
+    keys(app, row.inputs["id"], "tea-time", until)
+    keys(app, row.inputs["factor"], "1", until)
+    keys(app, row.inputs["start"], "15:00", until)
+    keys(app, row.inputs["end"], "17:00", until)
+    click(app, app.settings.save_button, until)
+    until(app, lambda: row.error.cget("text") != "")
+    assert row.error.cget("text") == "must be more than 1 and at most 100 (got 1)"
+    assert is_red(row.inputs["factor"])
+    assert not demo.settings_path.exists()
+
+    keys(app, row.inputs["factor"], "2", until)
+    click(app, app.settings.save_button, until)
+    until(app, lambda: app.settings.status.cget("text") == SAVED)
+    (tea,) = load_settings(demo.settings_path).campaigns.multipliers
+    assert (tea.id, tea.factor, tea.start, tea.end) == ("tea-time", Decimal(2), "15:00", "17:00")
