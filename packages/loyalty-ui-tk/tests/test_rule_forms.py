@@ -201,10 +201,32 @@ def test_a_mistyped_date_and_a_twice_used_name_are_explained(app, demo):
 # ---- product and category points ------------------------------------------------------------
 
 
-def test_products_and_groups_are_chosen_from_the_pos_by_name(app, demo):
+def show(app, title: str, until) -> ttk.Frame:  # noqa: ANN001
+    """Open Settings › ``title`` as a person would, and wait until it is on the screen."""
+    app.notebook.select(app.settings)
+    page = app.settings.rule_pages[title]
+    app.settings.pages.select(page)
+    until(app, page.winfo_viewable)
+    return page
+
+
+def show_products(app, until) -> ttk.Frame:  # noqa: ANN001
+    """Open Settings › Products and wait until it has said what it read from the POS."""
+    page = show(app, "Products", until)
+    until(app, lambda: pos_note(page) != "")
+    return page
+
+
+def pos_note(page: ttk.Frame) -> str:
+    """What the Products page says about the POS's list (its first muted line after the
+    heading's explanation)."""
+    found = _find(page, lambda w: isinstance(w, ttk.Label) and str(w.cget("textvariable")))
+    return str(found.cget("text")) if found is not None else ""
+
+
+def test_products_and_groups_are_chosen_from_the_pos_by_name(app, demo, until):
     demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
-    page = app.settings.rule_pages["Products"]
-    press(page, "Reload from the POS")
+    page = show_products(app, until)
     products = app.settings.tables["earning.product_points"]
     groups = app.settings.tables["earning.category_points"]
     press(page, "Add a product")
@@ -226,11 +248,26 @@ def test_products_and_groups_are_chosen_from_the_pos_by_name(app, demo):
     assert products.rows[0].variables["code"].get() == "Coconut oil 1l  [205]"
 
 
-def test_without_a_pos_list_the_codes_are_typed(app, demo):
-    page = app.settings.rule_pages["Products"]
-    assert "type the product and group codes" in _find(
-        page, lambda w: isinstance(w, ttk.Label) and "codes" in str(w.cget("text"))
-    ).cget("text")
+def test_the_pos_list_is_read_when_the_page_is_shown_and_again_after_the_pos_changed(
+        app, demo, until):
+    table = app.settings.tables["earning.product_points"]
+    press(app.settings.rule_pages["Products"], "Add a product")
+    assert list(table.rows[0].inputs["code"].cget("values")) == []
+    page = show_products(app, until)
+    assert pos_note(page).startswith("No POS is chosen")
+    assert list(table.rows[0].inputs["code"].cget("values")) == []
+    app.settings.pages.select(app.settings.general)
+    app.settings.adapter_var.set("Fake POS")
+    assert save(app)
+    show(app, "Products", until)
+    until(app, lambda: pos_note(page).startswith("3 products and 2 groups from Fake POS"))
+    press(page, "Add a product")  # the empty row was not saved
+    assert len(table.rows[0].inputs["code"].cget("values")) == 3
+
+
+def test_without_a_pos_list_the_codes_are_typed(app, demo, until):
+    page = show_products(app, until)
+    assert "type the product and group codes" in pos_note(page)
     press(page, "Add a product")
     table = app.settings.tables["earning.product_points"]
     type_into(table.rows[0].inputs["code"], "101")

@@ -151,7 +151,7 @@ class SettingsTab(ttk.Frame):
     def error_label(self, parent: tk.Misc) -> ttk.Label:
         return ttk.Label(parent, text="", style="Error.TLabel", wraplength=300, justify="left")
 
-    def _page_of(self, widget: tk.Misc) -> ttk.Frame:
+    def page_of(self, widget: tk.Misc) -> ttk.Frame:
         tabs = set(self.pages.tabs())
         page: tk.Misc | None = widget
         while page is not None and str(page) not in tabs:
@@ -167,7 +167,7 @@ class SettingsTab(ttk.Frame):
         clear: Callable[[], None] | None = None,
     ) -> Binding:
         """Tie an input to a setting path; ``read`` may raise ``SettingsError`` itself."""
-        binding = Binding(path, read, write, widget, error, self._page_of(page), locate, clear)
+        binding = Binding(path, read, write, widget, error, self.page_of(page), locate, clear)
         self.bindings[path] = binding
         return binding
 

@@ -2,7 +2,9 @@
 
 ``earning.product_points`` and ``earning.category_points`` are keyed by the POS's ids. Where
 the POS adapter can list its products and groups (``PosAdapterType.catalogue``, read-only),
-they are chosen by name; otherwise, or for one the list lacks, the code is typed.
+they are chosen by name; otherwise, or for one the list lacks, the code is typed. The list is
+read when the page is first shown, and again when it is shown after the POS changed, so
+opening the window never waits on the POS.
 """
 
 from __future__ import annotations
@@ -25,15 +27,22 @@ if TYPE_CHECKING:
 
 
 class CatalogueChoices:
-    """The POS's products and groups by name, read when the page is built and on 'Reload'."""
+    """The POS's products and groups by name, read when the page is shown and on 'Reload'."""
 
     def __init__(self, tab: SettingsTab) -> None:
         self.tab = tab
         self.catalogue = PosCatalogue()
         self.note = tk.StringVar()
+        self.read_from: tuple[str | None, str | None] | None = None
+        """The POS (adapter, database) the list was read from; None before the first read."""
+
+    def stale(self) -> bool:
+        pos = self.tab.engine.settings.pos
+        return self.read_from != (pos.adapter, pos.database)
 
     def load(self) -> None:
         settings = self.tab.engine.settings
+        self.read_from = (settings.pos.adapter, settings.pos.database)
         adapter = self.tab.adapters.get(settings.pos.adapter or "")
         self.catalogue = PosCatalogue()
         if adapter is None:
@@ -66,7 +75,6 @@ def _by_label(items: tuple[PosItem, ...]) -> dict[str, str]:
 
 def build_product_points(tab: SettingsTab, page: ttk.Frame) -> None:
     choices = CatalogueChoices(tab)
-    choices.load()
     tab.section(page, 0, "Points for products and groups")
     ttk.Label(page, text="Extra points for each unit sold, on top of the points for the amount "
               "spent.", style="Muted.TLabel").grid(row=1, column=0, columnspan=3, sticky="w")
@@ -93,6 +101,13 @@ def build_product_points(tab: SettingsTab, page: ttk.Frame) -> None:
             table.write(table.read())
 
     ttk.Button(bar, text="Reload from the POS", command=reload).pack(side="left", padx=(10, 0))
+    own_page = str(tab.page_of(page))
+
+    def shown(event: object) -> None:
+        if tab.pages.select() == own_page and choices.stale():
+            reload()
+
+    tab.pages.bind("<<NotebookTabChanged>>", shown, add="+")
 
 
 def _bind_points(tab: SettingsTab, table: RowTable, path: str, page: ttk.Frame) -> None:
