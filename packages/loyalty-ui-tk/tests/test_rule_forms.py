@@ -155,7 +155,9 @@ def test_a_campaign_row_is_edited_and_removed(app, demo):
     table = app.settings.tables["campaigns.multipliers"]
     assert [r.variables["id"].get() for r in table.rows] == ["a", "b"]
     type_into(table.rows[1].inputs["factor"], "4")
-    table.remove_row(table.rows[0])
+    table.rows[0].remove.invoke()
+    assert [r.variables["id"].get() for r in table.rows] == ["b"]
+    assert table.rows[0].variables["factor"].get() == "4"  # the edit survives the removal
     assert save(app)
     (left,) = demo.settings.campaigns.multipliers
     assert (left.id, left.factor, left.days) == ("b", Decimal(4), ())
@@ -362,7 +364,7 @@ def test_levels_out_of_order_and_a_discount_over_100_are_refused(app, demo):
     assert "thresholds must increase" in table.error.cget("text")
     refused(app, app.settings.rule_pages["Memberships"], demo.settings_path)
 
-    table.remove_row(table.rows[1])
+    table.rows[1].remove.invoke()
     type_into(table.rows[0].inputs["discount_percent"], "120")
     assert not save(app)
     assert table.rows[0].error.cget("text") == \
@@ -450,3 +452,16 @@ def test_a_person_types_a_happy_hour_and_clicks_update_settings(app, demo, until
     until(app, lambda: app.settings.status.cget("text") == SAVED)
     (tea,) = load_settings(demo.settings_path).campaigns.multipliers
     assert (tea.id, tea.factor, tea.start, tea.end) == ("tea-time", Decimal(2), "15:00", "17:00")
+
+
+def test_a_discount_for_some_products_only_is_named_but_not_taken_off_the_total(app, demo):
+    data = settings_to_dict(demo.settings)
+    data["memberships"]["levels"] = [{"id": "bakers", "name": "Bakers", "threshold": 100,
+                                      "discount_percent": "5", "categories": ["2"]}]
+    demo.update_settings(settings_from_dict(data))
+    demo.refresh_memberships()
+    dialog = app.open_pay(12)
+    assert "5% off some products only, so none is taken off here" in \
+        dialog.member_label.cget("text")
+    dialog.set_amount("5.00")
+    assert dialog.plan_label.cget("text") == "500 points pay $5.00."

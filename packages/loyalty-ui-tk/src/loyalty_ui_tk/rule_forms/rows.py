@@ -48,6 +48,8 @@ class Row:
     variables: dict[str, Any]
     inputs: dict[str, tk.Widget]
     error: ttk.Label
+    remove: ttk.Button | None = None
+    """The ✕ that removes the row."""
 
 
 class RowTable(ttk.Frame):
@@ -108,9 +110,9 @@ class RowTable(ttk.Frame):
         error.grid(row=line + 1, column=0, columnspan=len(self.columns) + 1, sticky="w")
         error.grid_remove()  # takes no room until it has something to say (``locate``)
         row = Row(dict(values), variables, inputs, error)
-        ttk.Button(self.body, text="✕", width=3,
-                   command=functools.partial(self.remove_row, row)).grid(
-            row=line, column=len(self.columns), sticky="w")
+        row.remove = ttk.Button(self.body, text="✕", width=3,
+                                command=functools.partial(self.remove_row, row))
+        row.remove.grid(row=line, column=len(self.columns), sticky="w")
         self.rows.append(row)
         return row
 
