@@ -26,21 +26,31 @@ def held(
     return found
 
 
-def tier_points_between(
-    conn: sa.Connection, first: date, last: date, customer_ids: Iterable[int] | None = None,
-) -> list[tuple[int, int]]:
+def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tuple[int, int]]:
     """(customer id, tier points) earned from business day ``first`` to ``last``, for each
-    customer still in the programme (of ``customer_ids`` if given) who has entries then.
-    Memberships and the tier review both count these."""
+    customer still in the programme who has entries then. Memberships and the tier review
+    both count these."""
     e, c = schema.ledger_entries, schema.customers
-    query = (sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
-             .join(c, c.c.id == e.c.customer_id)
-             .where(e.c.business_date >= first, e.c.business_date <= last,
-                    c.c.removed_at.is_(None)))
-    if customer_ids is not None:
-        query = query.where(e.c.customer_id.in_(list(customer_ids)))
-    return [(customer_id, int(points or 0))
-            for customer_id, points in conn.execute(query.group_by(e.c.customer_id))]
+    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(
+        sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
+        .join(c, c.c.id == e.c.customer_id)
+        .where(e.c.business_date >= first, e.c.business_date <= last,
+               c.c.removed_at.is_(None))
+        .group_by(e.c.customer_id)
+    )]
+
+
+_e = schema.ledger_entries
+_TIER_POINTS_OF = sa.select(sa.func.coalesce(sa.func.sum(_e.c.tier_points), 0)).where(
+    _e.c.customer_id == sa.bindparam("customer"), _e.c.business_date >= sa.bindparam("first"),
+    _e.c.business_date <= sa.bindparam("last"))
+
+
+def tier_points_of(conn: sa.Connection, customer_id: int, first: date, last: date) -> int:
+    """One customer's tier points from business day ``first`` to ``last``: what a credit
+    asks while the tier review is on (one statement, built once, by the customer's index)."""
+    return int(conn.execute(_TIER_POINTS_OF, {"customer": customer_id, "first": first,
+                                              "last": last}).scalar_one())
 
 
 def grant(

@@ -45,10 +45,8 @@ def follow_stars(
 
 def _recent_points(shop: Shop, posting: Posting, account: Account, occurred_at: datetime) -> int:
     """Tier points the customer earned in the tier review's months up to ``occurred_at``'s
-    day, this transaction's entries included."""
-    posting.flush()
+    day, this transaction's entries (written or still buffered) included."""
     today = shop.business_date(occurred_at)
     first = tiers.review_window_start(today, shop.settings.tier_review.months)
-    found = dict(membership_rows.tier_points_between(posting.connection, first, today,
-                                                     [account.customer_id]))
-    return found.get(account.customer_id, 0)
+    return (membership_rows.tier_points_of(posting.connection, account.customer_id, first, today)
+            + posting.unwritten_tier_points(account.customer_id, first, today))
