@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
+import attrs
 import pytest
 
 from loyalty.domain.rules import schedule
+from loyalty.domain.settings import ActionPoints
+from loyalty.domain.settings import CampaignSettings
 from loyalty.domain.settings import DrawSettings
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
+from loyalty.domain.settings import TierReview
 from loyalty.engine import Engine
 from loyalty.testing.plugin import FakeClock
 
@@ -140,17 +145,22 @@ def test_a_failed_job_is_recorded_and_tried_again_later(engine, clock, monkeypat
     assert {s.name: s for s in engine.jobs()}["expiry"].last.status == "ok"
 
 
-def test_two_engines_on_one_ledger_run_a_slot_once(ledger_url, settings):
+@pytest.mark.parametrize("job", ["draw", "birthday", "tier_review"])
+def test_two_engines_on_one_ledger_run_a_slot_once(ledger_url, settings, job):
     """Two tills (or the window and 'loyalty watch') on the same ledger, at the same time."""
     from concurrent.futures import ThreadPoolExecutor
 
+    settings = attrs.evolve(settings, tier_review=TierReview(enabled=True),
+                            campaigns=CampaignSettings(actions=ActionPoints(birthday=75)))
     clock = FakeClock(at(9, 18, 1))
     tills = [Engine(ledger_url, settings, clock=clock) for _ in range(4)]
     try:
+        ann = tills[0].add_customer("Ann", birthday=date(1990, 1, 9))
         with ThreadPoolExecutor(len(tills)) as pool:
-            results = list(pool.map(lambda e: e.run_job("draw", by_hand=False), tills))
+            results = list(pool.map(lambda e: e.run_job(job, by_hand=False), tills))
         assert sum(run is not None for run in results) == 1, results
-        assert len(tills[0].draw_history()) == 1
+        assert len(tills[0].draw_history()) == (job == "draw")
+        assert tills[0].balance(ann.id) == (75 if job == "birthday" else 0)
     finally:
         for till in tills:
             till.close()
@@ -159,10 +169,13 @@ def test_two_engines_on_one_ledger_run_a_slot_once(ledger_url, settings):
 RUN_DUE = """
 import json, sys
 from datetime import datetime, timezone
-from loyalty.domain.settings import DrawSettings, ExpirySettings, Settings, ShopSettings
+from loyalty.domain.settings import (ActionPoints, CampaignSettings, DrawSettings,
+                                     ExpirySettings, Settings, ShopSettings, TierReview)
 from loyalty.engine import Engine
 settings = Settings(shop=ShopSettings(timezone="UTC"), expiry=ExpirySettings(mode="days"),
-                    draw=DrawSettings(enabled=True, days=("friday",), time="18:00"))
+                    draw=DrawSettings(enabled=True, days=("friday",), time="18:00"),
+                    campaigns=CampaignSettings(actions=ActionPoints(birthday=75)),
+                    tier_review=TierReview(enabled=True))
 engine = Engine(sys.argv[1], settings, clock=lambda: datetime(2026, 1, 9, 18, 1, tzinfo=timezone.utc))
 sys.stdin.readline()  # start together
 print(json.dumps([run.job for run in engine.run_due_jobs() if run.job != "messages"]))
@@ -176,7 +189,7 @@ def test_two_processes_on_one_sqlite_file_run_a_slot_once(tmp_path):
                                   stdout=subprocess.PIPE, text=True) for _ in range(3)]
     outputs = [p.communicate("go\n", timeout=60)[0] for p in processes]
     ran = [job for output in outputs for job in json.loads(output)]
-    assert sorted(ran) == ["draw", "expiry"]
+    assert sorted(ran) == ["birthday", "draw", "expiry", "tier_review"]
     with Engine(url) as engine:
         assert len(engine.draw_history()) == 1
 

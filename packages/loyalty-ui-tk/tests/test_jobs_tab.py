@@ -7,10 +7,10 @@ import subprocess
 
 def test_the_jobs_tab_lists_every_job_and_run_now_runs_one(app, demo, until):
     app.notebook.select(app.jobs)
-    until(app, lambda: len(app.jobs.rows()) == 5)
+    until(app, lambda: len(app.jobs.rows()) == 7)
     titles = [row[0] for row in app.jobs.rows()]
     assert titles == ["POS sync", "Message delivery", "Expiry and reminders",
-                      "Membership refresh", "Lucky draw"]
+                      "Membership refresh", "Lucky draw", "Birthday points", "Tier review"]
     assert app.jobs.rows()[1][2] == "never"
     button = app.jobs.buttons["messages"]
     until(app, lambda: button.winfo_viewable())
@@ -20,3 +20,4 @@ def test_the_jobs_tab_lists_every_job_and_run_now_runs_one(app, demo, until):
     assert app.jobs.rows()[1][2] != "never"
     assert {s.name: s for s in demo.jobs()}["messages"].last.result.startswith("Sent 0")
     assert app.jobs.buttons["draw"].instate(["disabled"])  # the draw is off
+    assert app.jobs.buttons["tier_review"].instate(["disabled"])  # stars fall only if asked

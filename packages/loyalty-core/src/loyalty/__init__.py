@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from loyalty.domain.events import SaleLine
     from loyalty.domain.events import SaleRecorded
     from loyalty.domain.events import SaleRefunded
+    from loyalty.domain.events import TierLowered
     from loyalty.domain.events import TierRaised
     from loyalty.domain.money import Currency
     from loyalty.domain.pos import PosAdapter
@@ -135,6 +136,7 @@ _PUBLIC: dict[str, str] = {
     "PointsExpiring": _EVENTS,
     "PointsAwarded": _EVENTS,
     "TierRaised": _EVENTS,
+    "TierLowered": _EVENTS,
     "DrawWon": _EVENTS,
     "CouponIssued": _EVENTS,
     "CouponUsed": _EVENTS,
@@ -165,7 +167,7 @@ __all__ = [
     "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
     "RedemptionRefused", "RedemptionReversed", "Report", "SaleDeleted", "SaleLine",
     "SaleRecorded", "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing",
-    "SyncReport", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
+    "SyncReport", "TierLowered", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 
 

@@ -264,12 +264,14 @@ class Engine:
 
     def add_customer(
         self, name: str, *, phone: str | None = None, platform: str = "none",
-        messaging_key: str | None = None,
+        messaging_key: str | None = None, birthday: date | None = None,
     ) -> Customer:
-        """Add a customer; ``platform`` names the channel their messages go through."""
+        """Add a customer; ``platform`` names the channel their messages go through,
+        ``birthday`` the day their birthday points fall on."""
         self._check_platform(platform)
         customer = self.write(lambda uow: customers.add(
-            self.shop, uow, name, phone=phone, platform=platform, messaging_key=messaging_key))
+            self.shop, uow, name, phone=phone, platform=platform, messaging_key=messaging_key,
+            birthday=birthday))
         signals.customers_changed.send(self, customer_ids=[customer.id], engine=self)
         return customer
 
@@ -287,12 +289,12 @@ class Engine:
             conn, search=search, limit=limit, offset=offset))
 
     def update_customer(self, customer_id: int, **values: object) -> Customer:
-        """Change name, phone, platform or messaging key."""
+        """Change name, phone, platform, messaging key or birthday (a date, or None)."""
         check_customer_id(customer_id)
-        customers.check_changes(values)
+        customers.check_changes(values, today=self.business_date(self.clock()))
         if "platform" in values:
             self._check_platform(str(values["platform"]))
-        customer = self.write(lambda uow: customers.update(uow, customer_id, values))
+        customer = self.write(lambda uow: customers.update(self.shop, uow, customer_id, values))
         signals.customers_changed.send(self, customer_ids=[customer_id], engine=self)
         return customer
 
@@ -346,7 +348,9 @@ class Engine:
     def rebuild_balances(self) -> RebuildReport:
         """Recompute every cached balance from the ledger entries."""
         return self.write(
-            lambda uow: balances.rebuild_balances(uow.connection, self.settings.tiers))
+            lambda uow: balances.rebuild_balances(
+                uow.connection, self.settings.tiers,
+                stars_fall=self.settings.tier_review.enabled))
 
     # ---- facts from the POS -------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from loyalty.cli.output import emit
 from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
 from loyalty.cli.output import printable
+from loyalty.domain.errors import LoyaltyError
 from loyalty.engine import AccountView
 
 
@@ -23,7 +25,22 @@ def account_row(view: AccountView) -> dict[str, Any]:
         "points": view.points, "value": view.value_text, "value_minor": view.value_minor,
         "stars": view.stars, "rating": view.rating, "lifetime_earned": view.lifetime_earned,
         "origin": c.origin, "external_id": c.external_id,
+        "birthday": c.birthday.isoformat() if c.birthday else None,
     }
+
+
+def parse_birthday(text: str) -> date | None:
+    """``--birthday``: a date as YYYY-MM-DD, or ``none`` to forget it."""
+    if text.strip().lower() in ("", "none"):
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise LoyaltyError(f"The birthday {printable(text)!r} is not a date.",
+                           hint="Give it as YYYY-MM-DD, e.g. --birthday 1990-05-17.") from None
+
+
+BIRTHDAY_HELP = "YYYY-MM-DD: birthday points fall on its day (Feb 29 on Feb 28 in other years)."
 
 
 def print_accounts(views: list[AccountView], title: str | None = None) -> None:
@@ -59,13 +76,15 @@ def customer_group() -> None:
 @click.option("--platform", default="none", show_default=True,
               help="Channel for messages: none, whatsapp, messenger, ...")
 @click.option("--key", "messaging_key", default=None, help="The customer's key on that channel.")
+@click.option("--birthday", default=None, help=BIRTHDAY_HELP)
 @json_option
 @click.pass_obj
 def customer_add(app: App, name: str, phone: str | None, platform: str,
-                 messaging_key: str | None, as_json: bool) -> None:
+                 messaging_key: str | None, birthday: str | None, as_json: bool) -> None:
     """Add a customer by NAME."""
-    customer = app.engine.add_customer(name, phone=phone, platform=platform,
-                                       messaging_key=messaging_key)
+    customer = app.engine.add_customer(
+        name, phone=phone, platform=platform, messaging_key=messaging_key,
+        birthday=parse_birthday(birthday) if birthday is not None else None)
     emit(as_json, account_row(app.engine.account(customer.id)),
          lambda: click.echo(f"Added customer {customer.id}: {printable(customer.name)}"))
 
@@ -82,6 +101,8 @@ def customer_show(app: App, customer_id: int, as_json: bool) -> None:
 
     def human() -> None:
         print_accounts([view])
+        if view.customer.birthday is not None:
+            click.echo(f"Birthday: {view.customer.birthday.isoformat()}")
         if view.next_stars is not None:
             click.echo(f"{view.points_to_next} more points to reach {view.next_stars} stars.")
 
@@ -94,12 +115,16 @@ def customer_show(app: App, customer_id: int, as_json: bool) -> None:
 @click.option("--phone", default=None)
 @click.option("--platform", default=None)
 @click.option("--key", "messaging_key", default=None)
+@click.option("--birthday", default=None, help=BIRTHDAY_HELP + " 'none' forgets it.")
 @click.pass_obj
 def customer_set(app: App, customer_id: int, **values: str | None) -> None:
-    """Change a customer's name, phone, platform or messaging key."""
-    changes = {k: v for k, v in values.items() if v is not None}
+    """Change a customer's name, phone, platform, messaging key or birthday."""
+    changes: dict[str, object] = {k: v for k, v in values.items() if v is not None}
+    if "birthday" in changes:
+        changes["birthday"] = parse_birthday(str(changes["birthday"]))
     if not changes:
-        raise click.UsageError("Give at least one of --name, --phone, --platform, --key.")
+        raise click.UsageError(
+            "Give at least one of --name, --phone, --platform, --key, --birthday.")
     customer = app.engine.update_customer(customer_id, **changes)
     click.echo(f"Updated customer {customer.id}: {printable(customer.name)}")
 

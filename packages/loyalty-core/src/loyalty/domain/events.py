@@ -412,3 +412,23 @@ class MembershipGranted(Event):
 
     def identity(self) -> str:
         return f"membership/{self.customer_id}/{self.level_id}/{self.since.isoformat()}"
+
+
+@register_event
+@attrs.frozen(kw_only=True)
+class TierLowered(Event):
+    """The tier review lowered a customer's stars: the points they earned in the review's
+    ``months`` (``recent_points``) no longer reach their level."""
+
+    kind: ClassVar[str] = "tier_lowered"
+    customer_id: int
+    old_stars: int
+    new_stars: int
+    max_stars: int
+    recent_points: int
+    months: int
+    review_key: str
+    """``tier-review/<customer>/<day>``: one review a day lowers a customer once."""
+
+    def identity(self) -> str:
+        return self.review_key

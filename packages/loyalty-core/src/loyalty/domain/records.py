@@ -37,6 +37,8 @@ class Customer:
     till_id: str | None = None
     created_at: datetime | None = None
     removed_at: datetime | None = None
+    birthday: date | None = None
+    """Birthday points fall on its day and month (Feb 29 on Feb 28 in other years)."""
 
 
 @attrs.frozen

@@ -259,6 +259,11 @@ class MessageTemplates:
         "Hi {customer_name}, {expiring_points} of your points at {shop_name} expire on "
         "{expiry_date}. Use them before then!"
     )
+    tier_lowered: str = (
+        "Hi {customer_name}, your rating at {shop_name} is now {rating}: you earned "
+        "{recent_points} points in the last {months} months. See you again soon!"
+    )
+    """Sent when the tier review lowers a customer's stars; leave it empty to send nothing."""
 
 
     def __attrs_post_init__(self) -> None:
@@ -467,6 +472,16 @@ class MembershipSettings:
     """Points earned in this many days before today count toward a level."""
 
 
+@attrs.frozen
+class TierReview:
+    """Stars that fall: a daily review lowers a customer's stars to the level the points they
+    earned in the last ``months`` months reach (earning raises them again, as always)."""
+
+    enabled: bool = False
+    months: int = attrs.field(default=12, validator=[_positive, _at_most(1200)])
+    """The review window: points earned (net of refunds) in this many months count."""
+
+
 THEMES = ("Light", "Dark", "Green", "Blue", "Red", "Purple")
 
 
@@ -492,6 +507,7 @@ class Settings:
     rewards: RewardSettings = attrs.Factory(RewardSettings)
     coupons: CouponSettings = attrs.Factory(CouponSettings)
     memberships: MembershipSettings = attrs.Factory(MembershipSettings)
+    tier_review: TierReview = attrs.Factory(TierReview)
     plugins: dict[str, dict[str, Any]] = attrs.Factory(dict)
     """Options of installed plugins, one table per plugin name (``[plugins.callmebot]``)."""
 

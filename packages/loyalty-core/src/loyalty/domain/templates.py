@@ -21,6 +21,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "points_earned_max_level": (*COMMON, "points_earned", "document"),
     "draw_won": (*COMMON, "prize_points"),
     "points_expiring": (*COMMON, "expiring_points", "expiry_date"),
+    "tier_lowered": (*COMMON, "old_rating", "old_stars", "recent_points", "months"),
 }
 """The placeholders each template may use, by template name (the settings field)."""
 
@@ -41,6 +42,8 @@ DESCRIPTIONS: dict[str, str] = {
     "prize_points": "the points won",
     "expiring_points": "points about to expire",
     "expiry_date": "the day they expire",
+    "recent_points": "points earned in the tier review's months",
+    "months": "the tier review's months",
 }
 
 

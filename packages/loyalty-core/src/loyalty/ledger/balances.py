@@ -27,6 +27,14 @@ def get_balance(conn: sa.Connection, customer_id: int) -> Balance:
     return balance_from_row(row)
 
 
+def starred(conn: sa.Connection) -> dict[int, int]:
+    """Stars of every customer in the programme who has some: whom a tier review looks at."""
+    c = schema.customers
+    return dict(conn.execute(
+        sa.select(b.c.customer_id, b.c.stars).join(c, c.c.id == b.c.customer_id)
+        .where(b.c.stars > 0, c.c.removed_at.is_(None))).all())
+
+
 def lapsed_points(conn: sa.Connection, customer_ids: list[int], *, today: date) -> dict[int, int]:
     """Points in lots past their last day that no ``expire`` entry has taken yet, by customer."""
     found: dict[int, int] = {}
@@ -47,11 +55,13 @@ _LAPSED = (
 """Built once: every balance shown asks it."""
 
 
-def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...]) -> RebuildReport:
+def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...], *,
+                     stars_fall: bool = False) -> RebuildReport:
     """Recompute every balance from the entries; report lots that disagree with allocations.
 
     points = Σ entries.points; lifetime = Σ entries.tier_points; stars = the tier those
-    lifetime points reach.
+    lifetime points reach, or with ``stars_fall`` (the tier review on) the stars kept if
+    fewer: the review lowered them, and only earning raises them again.
     """
     e, lots, alloc = schema.ledger_entries, schema.point_lots, schema.lot_allocations
     points = dict(conn.execute(
@@ -83,8 +93,9 @@ def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...]) -> RebuildRep
     for row in rows:
         cid = row.customer_id
         lifetime = max(0, int(lifetimes.get(cid) or 0))
-        want = (int(points.get(cid) or 0), lifetime, stars_for(lifetime, tiers),
-                activity.get(cid))
+        stars = stars_for(lifetime, tiers)
+        want = (int(points.get(cid) or 0), lifetime,
+                min(stars, row.stars) if stars_fall else stars, activity.get(cid))
         if (row.points, row.lifetime_earned, row.stars) != want[:3]:
             corrected.append(cid)
         conn.execute(b.update().where(b.c.customer_id == cid).values(

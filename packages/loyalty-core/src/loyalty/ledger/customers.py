@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ def customer_from_row(row: sa.Row) -> Customer:
         id=row.id, name=row.name, phone=row.phone, platform=row.platform,
         messaging_key=row.messaging_key, origin=row.origin, external_id=row.external_id,
         shop_id=row.shop_id, till_id=row.till_id, created_at=row.created_at, removed_at=row.removed_at,
+        birthday=row.birthday,
     )
 
 
@@ -154,6 +156,15 @@ def customers_reached_by(conn: sa.Connection, sender: str) -> list[int]:
                                     and theirs[-9:] == digits[-9:]):
                 found.add(customer_id)
     return sorted(found)
+
+
+def birthdays_in_months(conn: sa.Connection, months: Iterable[int]) -> list[tuple[int, date]]:
+    """(customer id, birthday) of the customers in the programme born in one of ``months``."""
+    query = (sa.select(c.c.id, c.c.birthday)
+             .where(c.c.birthday.is_not(None), c.c.removed_at.is_(None),
+                    sa.extract("month", c.c.birthday).in_(sorted(set(months))))
+             .order_by(c.c.id))
+    return [(customer_id, birthday) for customer_id, birthday in conn.execute(query)]
 
 
 def removed_among(conn: sa.Connection, customer_ids: Iterable[int]) -> set[int]:

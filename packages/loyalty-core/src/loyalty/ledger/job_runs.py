@@ -78,6 +78,13 @@ def find(conn: sa.Connection, job: str, slot: str) -> JobRun | None:
     return _record(row) if row is not None else None
 
 
+def latest_done_slot(conn: sa.Connection, job: str) -> str | None:
+    """The latest scheduled slot of ``job`` that ran to the end (runs by hand left out)."""
+    return conn.execute(sa.select(sa.func.max(_runs.c.slot)).where(
+        _runs.c.job == job, _runs.c.status == "ok", ~_runs.c.slot.startswith("by-hand/"))
+    ).scalar_one_or_none()
+
+
 def last_run(conn: sa.Connection, job: str) -> JobRun | None:
     """The run of ``job`` that finished last, if any."""
     row = conn.execute(sa.select(_runs).where(_runs.c.job == job)

@@ -28,7 +28,8 @@ def held(
 
 def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tuple[int, int]]:
     """(customer id, tier points) earned from business day ``first`` to ``last``, for each
-    customer still in the programme who has entries then."""
+    customer still in the programme who has entries then. Memberships and the tier review
+    both count these."""
     e, c = schema.ledger_entries, schema.customers
     return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(
         sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
@@ -37,6 +38,19 @@ def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tu
                c.c.removed_at.is_(None))
         .group_by(e.c.customer_id)
     )]
+
+
+_e = schema.ledger_entries
+_TIER_POINTS_OF = sa.select(sa.func.coalesce(sa.func.sum(_e.c.tier_points), 0)).where(
+    _e.c.customer_id == sa.bindparam("customer"), _e.c.business_date >= sa.bindparam("first"),
+    _e.c.business_date <= sa.bindparam("last"))
+
+
+def tier_points_of(conn: sa.Connection, customer_id: int, first: date, last: date) -> int:
+    """One customer's tier points from business day ``first`` to ``last``: what a credit
+    asks while the tier review is on (one statement, built once, by the customer's index)."""
+    return int(conn.execute(_TIER_POINTS_OF, {"customer": customer_id, "first": first,
+                                              "last": last}).scalar_one())
 
 
 def grant(

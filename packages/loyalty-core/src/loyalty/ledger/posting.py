@@ -332,6 +332,12 @@ class Posting:
         self._rows[schema.ledger_entries].append(values)
         return entry_id
 
+    def unwritten_tier_points(self, customer_id: int, first: date, last: date) -> int:
+        """Tier points of the customer's entries buffered and not yet written, from business
+        day ``first`` to ``last``: what a query of the written entries does not see yet."""
+        return sum(row["tier_points"] for row in self._rows[schema.ledger_entries]
+                   if row["customer_id"] == customer_id and first <= row["business_date"] <= last)
+
     # ---- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:

@@ -29,6 +29,13 @@ def sales_by_key(conn: sa.Connection, keys: Iterable[str]) -> dict[str, Sale]:
             for row in rows_matching(conn, sa.select(s), s.c.sale_key, keys)}
 
 
+def customers_who_earned(conn: sa.Connection, customer_ids: Iterable[int]) -> set[int]:
+    """Which of these customers have a recorded sale that earned points (no longer new)."""
+    s = schema.sales
+    query = sa.select(s.c.customer_id).where(s.c.points_earned > 0).distinct()
+    return {found for found, in rows_matching(conn, query, s.c.customer_id, customer_ids)}
+
+
 def refunded_keys(conn: sa.Connection, keys: Iterable[str]) -> set[str]:
     """Which of these refunds are recorded already."""
     key = schema.refunds.c.refund_key

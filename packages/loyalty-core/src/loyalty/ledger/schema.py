@@ -108,6 +108,8 @@ customers = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     # Removed customers keep their ledger history; they just stop being listed.
     sa.Column("removed_at", UTCDateTime),
+    # The day and month the birthday points fall on (the year only says how old they are).
+    sa.Column("birthday", sa.Date),
     sa.UniqueConstraint("origin", "shop_id", "till_id", "external_id",
                         name="uq_customers_pos_identity"),
     # A search by number finds the customer the POS knows by it without reading every row.

@@ -15,8 +15,10 @@ from loyalty.domain.events import DrawWon
 from loyalty.domain.events import PointsExpiring
 from loyalty.domain.events import Event
 from loyalty.domain.events import PointsEarned
+from loyalty.domain.events import PointsAwarded
 from loyalty.domain.events import PointsEvent
 from loyalty.domain.events import PointsRedeemed
+from loyalty.domain.events import TierLowered
 from loyalty.domain.events import TierRaised
 from loyalty.domain.records import Balance
 from loyalty.domain.records import Customer
@@ -44,11 +46,16 @@ def occasion(event: Event, max_stars: int) -> tuple[str, dict[str, object]] | No
         return ("points_earned_max_level" if at_top else "points_earned",
                 {"points_earned": event.points, "document": event.source_id or "",
                  "stars": event.stars})
+    if isinstance(event, PointsAwarded):  # a birthday, a welcome: points earned all the same
+        return "points_earned", {"points_earned": event.points, "document": ""}
     if isinstance(event, PointsRedeemed):
         return "points_spent", {"points_spent": -event.points, "document": event.source_id or "",
                                 "spent_minor": event.value_minor}
     if isinstance(event, TierRaised):
         return "tier_raised", {"stars": event.new_stars, "old_stars": event.old_stars}
+    if isinstance(event, TierLowered):
+        return "tier_lowered", {"stars": event.new_stars, "old_stars": event.old_stars,
+                                "recent_points": event.recent_points, "months": event.months}
     if isinstance(event, DrawWon):
         return "draw_won", {"prize_points": event.prize_points}
     if isinstance(event, PointsExpiring):
@@ -95,11 +102,14 @@ def complete_values(
 def compose(
     event: Event, customer: Customer, balance: Balance, settings: Settings, currency: Currency
 ) -> Message | None:
-    """The message ``event`` calls for, rendered; None for events that send nothing."""
+    """The message ``event`` calls for, rendered; None for events that send nothing (and for
+    a template the shop left empty)."""
     found = occasion(event, tier_rules.max_stars(settings.tiers))
     if found is None:
         return None
     template, own = found
+    if not getattr(settings.notifications.templates, template).strip():
+        return None
     values = common_values(customer, balance, settings, currency)
     if isinstance(event, PointsEvent):
         values["balance"] = event.balance  # this event's balance, not the batch's final one

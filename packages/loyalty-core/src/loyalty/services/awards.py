@@ -7,6 +7,9 @@ button twice, or a scheduler that runs every morning, awards once.
 
 from __future__ import annotations
 
+from datetime import date
+from datetime import datetime
+
 import attrs
 
 from loyalty.domain.errors import LoyaltyError
@@ -55,25 +58,36 @@ def award_action(
     given = entries.existing_entry_keys(uow.connection, [a.key for a in planned])
     awarded = []
     for award in planned:
-        if award.key in given:
-            continue
-        account = uow.posting.account(award.customer_id)
-        uow.posting.credit(
-            account, award.points, kind="earn", business_date=today,
-            expires_on=expiry_date(today, shop.settings.expiry), counts_toward_tier=True,
-            occurred_at=now, source_type="action",
-            source_id=ref or (str(referred) if referred is not None else None),
-            rule_id=award.rule_id, reason=award.reason, actor=actor,
-            **entry_columns(shop, award.key, PointsAwarded),
-        )
-        raised = follow_stars(shop, account, occurred_at=now, cause_key=award.key)
-        event = PointsAwarded(
-            occurred_at=now, customer_id=award.customer_id, points=award.points,
-            balance=account.points, idempotency_key=award.key, business_date=today,
-            reason=award.reason, action=action, rule_id=award.rule_id,
-        )
-        awarded.append(event)
-        uow.events.append(event)
-        if raised is not None:
-            uow.events.append(raised)
+        if award.key not in given:
+            awarded.append(give_award(
+                shop, uow, award, today=today, occurred_at=now, actor=actor,
+                source_id=ref or (str(referred) if referred is not None else None)))
     return AwardOutcome(action, awarded, sorted(given))
+
+
+def give_award(
+    shop: Shop, uow: UnitOfWork, award: campaigns.ActionAward, *, today: date,
+    occurred_at: datetime, actor: str, source_id: str | None = None,
+) -> PointsAwarded:
+    """Post one planned award (the caller checked its key was not given), with the stars it
+    raises; the events go to ``uow``. The one way every action's points are posted: by hand,
+    the birthday job, a first sale's welcome."""
+    account = uow.posting.account(award.customer_id)
+    uow.posting.credit(
+        account, award.points, kind="earn", business_date=today,
+        expires_on=expiry_date(today, shop.settings.expiry), counts_toward_tier=True,
+        occurred_at=occurred_at, source_type="action", source_id=source_id,
+        rule_id=award.rule_id, reason=award.reason, actor=actor,
+        **entry_columns(shop, award.key, PointsAwarded),
+    )
+    raised = follow_stars(shop, uow.posting, account, occurred_at=occurred_at,
+                          cause_key=award.key)
+    event = PointsAwarded(
+        occurred_at=occurred_at, customer_id=award.customer_id, points=award.points,
+        balance=account.points, idempotency_key=award.key, business_date=today,
+        reason=award.reason, action=award.action, rule_id=award.rule_id,
+    )
+    uow.events.append(event)
+    if raised is not None:
+        uow.events.append(raised)
+    return event

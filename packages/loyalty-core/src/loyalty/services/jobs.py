@@ -1,6 +1,7 @@
 """Jobs that run by themselves: what is due, running it once, and what each job did last.
 
-A scheduled job (expiry and reminders, membership refresh, the lucky draw) claims its slot's
+A scheduled job (expiry and reminders, membership refresh, the lucky draw, birthday points, the
+tier review) claims its slot's
 ``job_runs`` row in the same unit of work as its work, so the claim, the points and the result
 commit together or not at all; a second process finds the row and runs nothing. A run that
 fails rolls back and is then recorded as failed, to be tried again after
@@ -15,6 +16,7 @@ import os
 import socket
 from collections.abc import Callable
 from collections.abc import Mapping
+from datetime import date
 from datetime import datetime
 from typing import Protocol
 from typing import TypeVar
@@ -24,13 +26,16 @@ import sqlalchemy as sa
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import JobRun
+from loyalty.domain.rules import birthdays as birthday_rules
 from loyalty.domain.rules import schedule
 from loyalty.domain.shop import Shop
 from loyalty.ledger import job_runs
 from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services import birthdays
 from loyalty.services import draws
 from loyalty.services import expiry
 from loyalty.services import memberships
+from loyalty.services import tier_review
 
 
 T = TypeVar("T")
@@ -139,10 +144,32 @@ def _draw(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
             f"{record.prize_points:,} points of {len(record.eligible)} eligible.")
 
 
+def _award_birthdays(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
+    today = slot.local.date()
+    done = job_runs.latest_done_slot(uow.connection, "birthday")
+    first = birthday_rules.catch_up_from(date.fromisoformat(done) if done else None, today)
+    awarded = birthdays.award_birthdays(shop, uow, first=first, today=today)
+    days = f"{first.isoformat()} to {today.isoformat()}" if first < today else today.isoformat()
+    return (f"Gave birthday points to {len(awarded)} customers "
+            f"({sum(a.points for a in awarded):,} points; birthdays of {days}).")
+
+
+def _review_tiers(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
+    lowered = tier_review.review_tiers(shop, uow)
+    if not lowered:
+        return "No customer's stars fell."
+    moves = ", ".join(f"customer {e.customer_id} {e.old_stars}→{e.new_stars}"
+                      for e in lowered[:5])
+    more = f" and {len(lowered) - 5} more" if len(lowered) > 5 else ""
+    return f"Lowered the stars of {len(lowered)} customers: {moves}{more}."
+
+
 SCHEDULED_WORK: dict[str, Callable[[Shop, UnitOfWork, DueSlot], str]] = {
     "expiry": _expire,
     "memberships": _refresh_memberships,
     "draw": _draw,
+    "birthday": _award_birthdays,
+    "tier_review": _review_tiers,
 }
 
 

@@ -23,6 +23,7 @@ from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.records import PosOrigin
 from loyalty.domain.records import Sale
+from loyalty.domain.rules import campaigns
 from loyalty.domain.rules import earning
 from loyalty.domain.rules.lots import expiry_date
 from loyalty.domain.shop import Shop
@@ -31,6 +32,7 @@ from loyalty.ledger import entries as entry_rows
 from loyalty.ledger import sales as sale_rows
 from loyalty.ledger.posting import Account
 from loyalty.ledger.unit_of_work import UnitOfWork
+from loyalty.services.awards import give_award
 from loyalty.services.campaigns import SaleCampaigns
 from loyalty.services.expiry import expire_lot
 from loyalty.services.points import follow_stars
@@ -76,6 +78,10 @@ class SaleRecorder:
         self.removed: set[int] = set()
         """Customers of the batch who were removed: their sales earn nothing."""
         self.campaigns = SaleCampaigns(shop, self.conn)
+        self.uow = uow
+        self.welcomed: set[int] = set()
+        """Customers of the batch the welcome bonus is not for (any more): they earned on an
+        earlier sale or had their ``register`` points by hand."""
 
     def apply(self, facts: list[PosFact]) -> list[Outcome]:
         problems = [fact_problem(fact) for fact in facts]
@@ -111,6 +117,9 @@ class SaleRecorder:
         customers = [self._customer_of(fact) for fact in facts]
         self.removed = customer_rows.removed_among(
             self.conn, {c for c in customers if c is not None})
+        if self.settings.campaigns.actions.register > 0:
+            self._preload_welcomed({c for f, c in zip(facts, customers)
+                                    if c is not None and isinstance(f, SaleRecorded)})
         refunds_in_batch = [f for f in facts if isinstance(f, SaleRefunded | SaleDeleted)]
         refunded_keys = {f.sale_key for f in refunds_in_batch}
         self._preload_former_keys(facts)
@@ -143,6 +152,14 @@ class SaleRecorder:
             self.posting.load_open_lots(refunders)
             self._preload_redemptions(refunders)
         return customers
+
+    def _preload_welcomed(self, customer_ids: set[int]) -> None:
+        """Which customers of the batch a first earning sale would not welcome: two queries
+        a batch, and only while the shop gives a welcome bonus."""
+        register_keys = {f"action/register/{c}": c for c in customer_ids}
+        self.welcomed |= sale_rows.customers_who_earned(self.conn, customer_ids)
+        self.welcomed |= {register_keys[k] for k in
+                          entry_rows.existing_entry_keys(self.conn, register_keys)}
 
     def _preload_redemptions(self, customer_ids: set[int]) -> None:
         """Points these customers paid for POS documents with, and got back by refunds."""
@@ -219,7 +236,24 @@ class SaleRecorder:
         if not awards:
             threshold = self.settings.earning.payment_threshold
             return Outcome(sale, "recorded", reason=f"below the payment threshold {threshold}")
-        return Outcome(sale, "recorded", events=tuple(events), points=total)
+        events += self._welcome(sale, customer_id, total, business_date)
+        return Outcome(sale, "recorded", events=tuple(events), points=_net(events))
+
+    def _welcome(self, sale: SaleRecorded, customer_id: int, earned: int,
+                 business_date: date) -> list[Event]:
+        """The welcome bonus of a customer's first earning sale, in this sale's transaction."""
+        award = campaigns.welcome_award(
+            customer_id, self.settings.campaigns.actions, sale_points=earned,
+            welcomed=customer_id in self.welcomed, today=business_date)
+        if earned > 0:
+            self.welcomed.add(customer_id)
+        if award is None:
+            return []
+        before = len(self.events)
+        give_award(self.shop, self.uow, award, today=business_date,
+                   occurred_at=sale.occurred_at, actor="pos:" + sale.source,
+                   source_id=sale.document_id)
+        return self.events[before:]
 
     def _earn(
         self,
@@ -243,7 +277,8 @@ class SaleRecorder:
                 reason=award.reason, sale_id=sale_id,
                 **self._common(sale, f"{key}:{award.rule_id}", event_id),
             )
-        raised = follow_stars(self.shop, account, occurred_at=sale.occurred_at, cause_key=key)
+        raised = follow_stars(self.shop, self.posting, account, occurred_at=sale.occurred_at,
+                              cause_key=key)
         events: list[Event] = [PointsEarned(
             occurred_at=sale.occurred_at, customer_id=account.customer_id,
             points=total, balance=account.points,
@@ -319,7 +354,8 @@ class SaleRecorder:
             source_id=getattr(fact, "document_id", None), sale_id=sale_id, reason=reason,
             **self._common(fact, key, EarnReversed.id_for(key)),
         )
-        follow_stars(self.shop, account, occurred_at=fact.occurred_at, cause_key=key)
+        follow_stars(self.shop, self.posting, account, occurred_at=fact.occurred_at,
+                     cause_key=key)
         event = EarnReversed(
             occurred_at=fact.occurred_at, customer_id=account.customer_id, points=-take,
             balance=account.points, idempotency_key=key, business_date=business_date,

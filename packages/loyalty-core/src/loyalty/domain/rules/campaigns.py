@@ -123,3 +123,17 @@ def action_awards(
         raise ActionRefused(f"a {action} needs its own id (--ref), so it is awarded once")
     return [ActionAward(customer_id, action, points, f"action/{action}/{customer_id}/{ref}",
                         f"{action.capitalize()} {ref}")]
+
+
+def welcome_award(
+    customer_id: int, rules: ActionPoints, *, sale_points: int, welcomed: bool, today: date,
+) -> ActionAward | None:
+    """The welcome bonus (``register`` points) a sale brings: on the customer's first sale
+    that earns points, unless they were ``welcomed`` already (an earlier earning sale, or
+    ``register`` points given by hand). A first sale rather than the sign-up, because a
+    sign-up at the till can be faked and a sale proves a customer; its key is ``register``'s,
+    so the bonus is given once, whichever way it comes."""
+    if welcomed or sale_points <= 0 or rules.register <= 0:
+        return None
+    (award,) = action_awards("register", customer_id, rules, today=today)
+    return attrs.evolve(award, reason="Welcome: first purchase")

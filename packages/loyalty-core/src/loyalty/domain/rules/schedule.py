@@ -2,7 +2,8 @@
 
 Two kinds of job:
 
-- A *scheduled* job (expiry and its reminders, membership refresh, the lucky draw) is due once
+- A *scheduled* job (expiry and its reminders, membership refresh, the lucky draw, birthday
+  points, the tier review) is due once
   per slot: the latest slot at or before now that the ledger has no successful run of. A PC
   that was off at a slot's time finds that slot due when it starts and runs it once; slots
   missed before it are not run one after another (the job's work always covers "up to now").
@@ -41,6 +42,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("expiry", "Expiry and reminders"),
     JobSpec("memberships", "Membership refresh"),
     JobSpec("draw", "Lucky draw"),
+    JobSpec("birthday", "Birthday points"),
+    JobSpec("tier_review", "Tier review"),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
 
@@ -70,6 +73,10 @@ def enabled(name: str, settings: Settings) -> bool:
         return bool(settings.memberships.levels)
     if name == "draw":
         return settings.draw.enabled
+    if name == "birthday":
+        return settings.campaigns.actions.birthday > 0
+    if name == "tier_review":
+        return settings.tier_review.enabled
     return name == "messages"
 
 

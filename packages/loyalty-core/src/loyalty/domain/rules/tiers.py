@@ -7,7 +7,10 @@ lower lifetime points; refunds do, by what their sale earned.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
+from datetime import date
+from datetime import timedelta
 
 from loyalty.domain.settings import Tier
 
@@ -37,3 +40,21 @@ def next_tier(lifetime_points: int, tiers: Sequence[Tier]) -> tuple[Tier, int] |
 def render_stars(stars: int, maximum: int) -> str:
     """``★★★☆☆`` for 3 of 5."""
     return "★" * stars + "☆" * max(0, maximum - stars)
+
+
+# ---- the tier review: stars that fall -------------------------------------------------------
+
+def reviewed_stars(current: int, recent_points: int, tiers: Sequence[Tier]) -> int:
+    """The stars a customer at ``current`` stars keeps when only the points earned in the
+    review window (``recent_points``) count: the level those points reach, never more than
+    ``current`` (a review only lowers; earning raises)."""
+    return min(current, stars_for(recent_points, tiers))
+
+
+def review_window_start(today: date, months: int) -> date:
+    """The first day of the ``months`` months up to ``today``: the same day ``months``
+    earlier, the day after it (the last day of a shorter month, plus one)."""
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day) + timedelta(days=1)

@@ -1,0 +1,131 @@
+"""The tier review: stars fall to the level the last months' points reach, never rise by it,
+and earning raises them again only as far as those months' points reach."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from loyalty.domain.rules import tiers
+from loyalty.domain.settings import DEFAULT_TIERS
+from loyalty.domain.settings import Settings
+from loyalty.domain.settings import ShopSettings
+from loyalty.domain.settings import Tier
+from loyalty.domain.settings import TierReview
+from loyalty.plugins.manager import Plugins
+from loyalty.testing.notifications import ChannelPlugin
+from loyalty.testing.notifications import RecordingChannel
+
+
+@st.composite
+def tier_lists(draw):
+    count = draw(st.integers(0, 6))
+    thresholds = sorted(draw(st.sets(st.integers(0, 10_000), min_size=count, max_size=count)))
+    return tuple(Tier(stars=i + 1, threshold=t) for i, t in enumerate(thresholds))
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(shop=ShopSettings(timezone="UTC"), tier_review=TierReview(enabled=True,
+                                                                              months=12))
+
+
+@pytest.fixture
+def plugins() -> Plugins:
+    return Plugins(load_installed=False, extra=[ChannelPlugin([RecordingChannel()])])
+
+
+def review_runs(engine):
+    return [run for run in engine.run_due_jobs() if run.job == "tier_review"]
+
+
+# ---- the rule ------------------------------------------------------------------------------
+
+@given(tier_lists(), st.integers(0, 7), st.integers(0, 20_000))
+def test_a_review_never_raises_stars(levels, current, recent):
+    assert tiers.reviewed_stars(current, recent, levels) <= current
+
+
+@given(tier_lists(), st.integers(0, 7), st.integers(0, 20_000))
+def test_a_review_is_idempotent(levels, current, recent):
+    once = tiers.reviewed_stars(current, recent, levels)
+    assert tiers.reviewed_stars(once, recent, levels) == once
+
+
+@given(tier_lists(), st.integers(0, 7), st.integers(0, 20_000))
+def test_a_review_respects_the_thresholds(levels, current, recent):
+    kept = tiers.reviewed_stars(current, recent, levels)
+    if kept < current:  # fell: to the level the recent points reach, not lower
+        assert kept == tiers.stars_for(recent, levels)
+        assert all(recent < t.threshold for t in levels if t.stars > kept)
+        assert kept == 0 or recent >= tiers.tier_at(kept, levels).threshold
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(1, 1200))
+def test_the_review_window_is_the_months_up_to_today(today, months):
+    first = tiers.review_window_start(today, months)
+    assert first <= today
+    assert 28 * months <= (today - first).days + 1 <= 31 * months + 1
+
+
+# ---- the job ---------------------------------------------------------------------------------
+
+def test_stars_fall_when_the_last_months_points_no_longer_reach_them(engine, clock, till):
+    ann = engine.add_customer("Ann", platform="inbox", messaging_key="k-ann")
+    engine.record_sale(till.sale(ann.id, 300_000))  # 3000 points: 4 stars
+    assert engine.account(ann.id).stars == 4
+    clock.advance(days=200)
+    engine.record_sale(till.sale(ann.id, 60_000))  # 600 points and 20 for 4 stars, within 12 months
+    (run,) = review_runs(engine)
+    assert run.result == "No customer's stars fell."
+    clock.advance(days=200)  # the 3000 points are now more than 12 months old
+    (run,) = review_runs(engine)
+    assert run.result == f"Lowered the stars of 1 customers: customer {ann.id} 4→2."
+    assert engine.account(ann.id).stars == 2
+    lowered = [m for m in engine.messages() if m.template == "tier_lowered"]
+    assert len(lowered) == 1 and "620 points in the last 12 months" in lowered[0].text
+    assert engine.run_job("tier_review").result == "No customer's stars fell."  # idempotent
+
+
+def test_earning_raises_lowered_stars_only_as_far_as_the_months_points_reach(
+        engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))
+    clock.advance(days=400)
+    review_runs(engine)
+    assert engine.account(ann.id).stars == 0
+    engine.record_sale(till.sale(ann.id, 60_000))  # 600 recent points: 2 stars, not 4
+    assert engine.account(ann.id).stars == 2
+    assert engine.rebuild_balances().corrected == []  # the rebuild keeps the fallen stars
+
+
+def test_a_review_switched_off_lowers_nothing_and_the_job_is_off(engine, clock, till):
+    engine.update_settings(Settings(shop=engine.settings.shop))
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))
+    clock.advance(days=400)
+    assert review_runs(engine) == []
+    assert engine.account(ann.id).stars == 4
+
+
+def test_an_empty_tier_lowered_template_sends_nothing(engine, clock, till):
+    from loyalty.domain.settings import with_setting
+
+    engine.update_settings(with_setting(engine.settings, "notifications.templates.tier_lowered",
+                                        ""))
+    ann = engine.add_customer("Ann", platform="inbox", messaging_key="k-ann")
+    engine.record_sale(till.sale(ann.id, 300_000))
+    clock.advance(days=400)
+    review_runs(engine)
+    assert engine.account(ann.id).stars == 0
+    assert [m.template for m in engine.messages(None)] == ["points_earned", "tier_raised"]
+
+
+def test_the_default_tiers_fall_one_level_at_a_time_only_as_far_as_needed():
+    assert tiers.reviewed_stars(5, 2_499, DEFAULT_TIERS) == 3
+    assert tiers.reviewed_stars(5, 5_000, DEFAULT_TIERS) == 5
+    assert tiers.reviewed_stars(2, 5_000, DEFAULT_TIERS) == 2
+
