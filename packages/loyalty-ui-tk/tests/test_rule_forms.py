@@ -465,3 +465,27 @@ def test_a_discount_for_some_products_only_is_named_but_not_taken_off_the_total(
         dialog.member_label.cget("text")
     dialog.set_amount("5.00")
     assert dialog.plan_label.cget("text") == "500 points pay $5.00."
+
+
+# ---- stars that fall ------------------------------------------------------------------------
+
+
+def test_stars_that_fall_are_switched_on_with_their_months_under_the_star_levels(app, demo):
+    entry(app, "tier_review.enabled").invoke()
+    type_into(entry(app, "tier_review.months"), "6")
+    assert save(app)
+    saved = load_settings(demo.settings_path)
+    assert (saved.tier_review.enabled, saved.tier_review.months) == (True, 6)
+    assert demo.settings.tier_review == saved.tier_review
+
+
+def test_a_review_of_no_months_is_refused_in_red_on_the_rules_page(app, demo):
+    months = entry(app, "tier_review.months")
+    type_into(months, "0")
+    assert not save(app)
+    assert is_red(months)
+    refused(app, app.settings.rules, demo.settings_path)
+    type_into(months, "twelve")
+    assert not save(app)
+    assert is_red(months)
+    assert demo.settings.tier_review.months == 12

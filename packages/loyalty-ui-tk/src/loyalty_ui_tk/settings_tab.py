@@ -33,6 +33,7 @@ from loyalty.domain.templates import DESCRIPTIONS
 from loyalty.domain.templates import PLACEHOLDERS
 from loyalty.engine import Engine
 from loyalty_ui_tk.rule_forms import RULE_FORMS
+from loyalty_ui_tk.rule_forms.tier_review import build_tier_review
 from loyalty_ui_tk.rule_forms.rows import RowTable
 from loyalty_ui_tk.scrolling import ScrollingFrame
 from loyalty_ui_tk.themes import Palette
@@ -46,6 +47,7 @@ TEMPLATE_TITLES = {
     "points_earned": "Points earned message",
     "points_spent": "Points spent message",
     "tier_raised": "Rating level increased message",
+    "tier_lowered": "Rating level lowered message (empty: none sent)",
     "points_earned_max_level": "Points earned message (max level customer)",
     "draw_won": "Lucky draw won message",
     "points_expiring": "Points about to expire message",
@@ -368,6 +370,7 @@ class SettingsTab(ttk.Frame):
         self.bind_setting("tiers", self.tiers_frame, page, self.tiers_error, self._read_tiers,
                           self._write_tiers, locate=self._tier_error_target,
                           clear=self._clear_tier_errors)
+        build_tier_review(self, page, first_row=14)
 
     def _write_tiers(self, tiers: list[dict[str, Any]]) -> None:
         for child in self.tiers_frame.winfo_children():

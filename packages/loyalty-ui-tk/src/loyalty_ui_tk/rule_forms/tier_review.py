@@ -1,10 +1,7 @@
-"""The tier-downgrade form (``tier_review.enabled``, ``tier_review.months``), not yet shown.
+"""The tier-downgrade form (``tier_review.enabled``, ``tier_review.months``) on the Rules page.
 
 Stars fall when the points earned in the last ``months`` months are below the tier's
-threshold. The settings section comes with the tier-review job; until it is in
-``loyalty.domain.settings.Settings``, this form is not in ``RULE_FORMS`` (a binding to a
-missing path would refuse every save). To show it, add ``("Stars", build_tier_review)`` to
-``RULE_FORMS``, or call it on an existing page below its rows.
+threshold (the daily ``tier_review`` job); the form sits under the star levels it lowers.
 """
 
 from __future__ import annotations
