@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -245,17 +246,37 @@ def message_recipients(connection: sa.Connection, ids: set[int]) -> dict[int, tu
     Customers without a platform or key are left out by the query: a POS import brings
     thousands of them, and a sync would otherwise read them all for nothing.
     """
-    c, b = schema.customers, schema.balances
-    query = (
+    query = _recipients_query()
+    return {r.id: _recipient(r) for r in rows_matching(connection, query, c.c.id, ids)}
+
+
+def _recipients_query(*columns: sa.ColumnElement) -> sa.Select:
+    """Customers who take messages (a channel, a key, not removed) joined to their balances."""
+    return (
         sa.select(c.c.id, c.c.name, c.c.platform, c.c.messaging_key, c.c.removed_at,
-                  b.c.points, b.c.lifetime_earned, b.c.stars)
+                  b.c.points, b.c.lifetime_earned, b.c.stars, *columns)
         .join(b, b.c.customer_id == c.c.id)
         .where(c.c.platform != "none", c.c.messaging_key.is_not(None),
                c.c.messaging_key != "", c.c.removed_at.is_(None))
     )
-    return {
-        r.id: (Customer(id=r.id, name=r.name, platform=r.platform,
-                        messaging_key=r.messaging_key, removed_at=r.removed_at),
-               Balance(r.id, r.points, r.lifetime_earned, r.stars))
-        for r in rows_matching(connection, query, c.c.id, ids)
-    }
+
+
+def _recipient(r: sa.Row) -> tuple[Customer, Balance]:
+    return (Customer(id=r.id, name=r.name, platform=r.platform, messaging_key=r.messaging_key,
+                     removed_at=r.removed_at),
+            Balance(r.id, r.points, r.lifetime_earned, r.stars))
+
+
+def recipients_with_last_sale(
+    connection: sa.Connection, customer_id: int | None = None
+) -> list[tuple[Customer, Balance, date | None]]:
+    """Every customer who takes messages (or just ``customer_id``, if they do), by id, with
+    their balance and the business day of their last sale: what a custom message's segments
+    look at."""
+    s = schema.sales
+    last_sale = (sa.select(sa.func.max(s.c.business_date)).where(s.c.customer_id == c.c.id)
+                 .scalar_subquery().label("last_sale"))
+    query = _recipients_query(last_sale).order_by(c.c.id)
+    if customer_id is not None:
+        query = query.where(c.c.id == customer_id)
+    return [(*_recipient(r), r.last_sale) for r in connection.execute(query)]
