@@ -68,20 +68,8 @@ class MessageDialog(tk.Toplevel):
         outer = ttk.Frame(self, padding=18)
         outer.pack(fill="both", expand=True)
         ttk.Label(outer, text="To", style="Section.TLabel").pack(anchor="w")
-        who = ttk.Frame(outer, padding=(0, 4, 0, 0))
-        who.pack(fill="x")
         self.mode = tk.StringVar(value="one" if customer_id is not None else "segment")
-        ttk.Radiobutton(who, text="One customer, ID", value="one", variable=self.mode,
-                        command=self.refresh).grid(row=0, column=0, sticky="w", pady=2)
         self.customer_var = tk.StringVar(value="" if customer_id is None else str(customer_id))
-        self.customer_entry = ttk.Entry(who, textvariable=self.customer_var, width=8)
-        self.customer_entry.grid(row=0, column=1, sticky="w", padx=(6, 0))
-        self.customer_name = ttk.Label(who, style="Muted.TLabel")
-        self.customer_name.grid(row=0, column=2, columnspan=3, sticky="w", padx=(8, 0))
-        ttk.Radiobutton(who, text="Everyone who takes messages", value="segment",
-                        variable=self.mode, command=self.refresh).grid(
-            row=1, column=0, columnspan=5, sticky="w", pady=(6, 2))
-
         self.inactive_on = tk.BooleanVar(value=False)
         self.inactive_days = tk.StringVar(value="60")
         self.stars_on = tk.BooleanVar(value=False)
@@ -92,35 +80,47 @@ class MessageDialog(tk.Toplevel):
         levels = self.engine.settings.memberships.levels
         self.level_ids = {ANY_LEVEL_TITLE: ANY_LEVEL, **{lv.name: lv.id for lv in levels}}
 
-        segment = ttk.Frame(who, padding=(24, 0, 0, 0))
-        segment.grid(row=2, column=0, columnspan=5, sticky="w")
-        self.inactive_check = ttk.Checkbutton(segment, text="with no sale in the last",
+        one = self._line(outer, 0)
+        ttk.Radiobutton(one, text="One customer, ID", value="one", variable=self.mode,
+                        command=self.refresh).pack(side="left")
+        self.customer_entry = ttk.Entry(one, textvariable=self.customer_var, width=8)
+        self.customer_entry.pack(side="left", padx=(6, 0))
+        self.customer_name = ttk.Label(one, style="Muted.TLabel")
+        self.customer_name.pack(side="left", padx=(8, 0))
+        ttk.Radiobutton(self._line(outer, 0), text="Everyone who takes messages",
+                        value="segment", variable=self.mode, command=self.refresh
+                        ).pack(side="left")
+
+        inactive = self._line(outer, 24)
+        self.inactive_check = ttk.Checkbutton(inactive, text="with no sale in the last",
                                               variable=self.inactive_on, command=self.refresh)
-        self.inactive_check.grid(row=0, column=0, sticky="w", pady=2)
-        self.inactive_entry = ttk.Spinbox(segment, from_=1, to=3650, width=5,
+        self.inactive_check.pack(side="left")
+        self.inactive_entry = ttk.Spinbox(inactive, from_=1, to=3650, width=5,
                                           textvariable=self.inactive_days)
-        self.inactive_entry.grid(row=0, column=1, sticky="w", padx=(6, 6))
-        ttk.Label(segment, text="days").grid(row=0, column=2, columnspan=2, sticky="w")
-        self.stars_check = ttk.Checkbutton(segment, text="with", variable=self.stars_on,
+        self.inactive_entry.pack(side="left", padx=6)
+        ttk.Label(inactive, text="days").pack(side="left")
+        stars = self._line(outer, 24)
+        self.stars_check = ttk.Checkbutton(stars, text="with", variable=self.stars_on,
                                            command=self.refresh)
-        self.stars_check.grid(row=1, column=0, sticky="w", pady=2)
-        self.stars_mode_box = ttk.Combobox(segment, textvariable=self.stars_mode,
+        self.stars_check.pack(side="left")
+        self.stars_mode_box = ttk.Combobox(stars, textvariable=self.stars_mode,
                                            values=STAR_MODES, state="readonly", width=8)
-        self.stars_mode_box.grid(row=1, column=1, sticky="w", padx=(6, 6))
-        self.stars_entry = ttk.Spinbox(segment, from_=0, to=self.engine.max_stars, width=4,
+        self.stars_mode_box.pack(side="left", padx=6)
+        self.stars_entry = ttk.Spinbox(stars, from_=0, to=self.engine.max_stars, width=4,
                                        textvariable=self.stars)
-        self.stars_entry.grid(row=1, column=2, sticky="w")
-        ttk.Label(segment, text="stars").grid(row=1, column=3, sticky="w", padx=(6, 0))
-        self.member_check = ttk.Checkbutton(segment, text="with a membership of",
+        self.stars_entry.pack(side="left")
+        ttk.Label(stars, text="stars").pack(side="left", padx=(6, 0))
+        member = self._line(outer, 24)
+        self.member_check = ttk.Checkbutton(member, text="with a membership of",
                                             variable=self.member_on, command=self.refresh)
-        self.member_check.grid(row=2, column=0, sticky="w", pady=2)
-        self.level_box = ttk.Combobox(segment, textvariable=self.level, state="readonly",
+        self.member_check.pack(side="left")
+        self.level_box = ttk.Combobox(member, textvariable=self.level, state="readonly",
                                       values=list(self.level_ids), width=14)
-        self.level_box.grid(row=2, column=1, columnspan=3, sticky="w", padx=(6, 0))
+        self.level_box.pack(side="left", padx=6)
         if not levels:
             self.member_check.configure(text="with a membership (none set up in Settings)")
             self.member_check.state(["disabled"])
-            self.level_box.grid_remove()
+            self.level_box.pack_forget()
 
         head = ttk.Frame(outer, padding=(0, 14, 0, 4))
         head.pack(fill="x")
@@ -162,6 +162,13 @@ class MessageDialog(tk.Toplevel):
         for var in (self.customer_var, self.inactive_days, self.stars_mode, self.stars,
                     self.level):
             var.trace_add("write", lambda *_: self.refresh())
+
+    @staticmethod
+    def _line(parent: tk.Misc, indent: int) -> ttk.Frame:
+        """One line of the "To" choices, indented under the choice it narrows."""
+        line = ttk.Frame(parent, padding=(indent, 2, 0, 2))
+        line.pack(fill="x")
+        return line
 
     def insert_placeholder(self, placeholder: str) -> None:
         """Insert ``{placeholder}`` where the cursor is, and keep the cursor after it."""

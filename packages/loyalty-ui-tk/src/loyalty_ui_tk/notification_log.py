@@ -38,13 +38,13 @@ NOT_INSTALLED = (
 )
 
 COLUMNS: tuple[Column, ...] = (
-    ("when", "When", 120, "w", False),
-    ("customer", "Customer", 150, "w", False),
-    ("platform", "Platform", 110, "w", False),
-    ("status", "Status", 70, "w", False),
-    ("attempts", "Tries", 45, "e", False),
-    ("text", "Message", 330, "w", True),
-    ("error", "Why it failed", 220, "w", True),
+    ("when", "When", 125, "w", False),
+    ("customer", "Customer", 130, "w", False),
+    ("platform", "Platform", 150, "w", False),
+    ("status", "Status", 65, "w", False),
+    ("attempts", "Tries", 55, "e", False),
+    ("text", "Message", 260, "w", True),
+    ("error", "Why it failed", 270, "w", True),
 )
 
 FILTERS: dict[str, tuple[str, ...] | None] = {
@@ -125,9 +125,14 @@ class NotificationLog(ttk.Frame):
         self.retry_all_button.pack(side="right")
         self.retry_button = ttk.Button(foot, text="Retry selected", command=self.retry_selected)
         self.retry_button.pack(side="right", padx=(0, 8))
+        self.detail = ttk.Label(self, style="Muted.TLabel", justify="left")
+        self.detail.pack(fill="x", pady=(8, 0), side="bottom")
+        self.detail.bind("<Configure>",
+                         lambda e: self.detail.configure(wraplength=max(200, e.width - 8)))
         self.tree, _ = make_table(self, COLUMNS)
-        self.tree.bind("<<TreeviewSelect>>", lambda e: self._update_buttons())
+        self.tree.bind("<<TreeviewSelect>>", lambda e: self._selected())
         self._failed: set[str] = set()
+        self._details: dict[str, str] = {}
         signals.event_published.connect(self._on_event, weak=False)
         self.reload()
 
@@ -155,6 +160,7 @@ class NotificationLog(ttk.Frame):
         selected = set(self.tree.selection())
         self.tree.delete(*self.tree.get_children())
         self._failed = set()
+        self._details = {}
         for index, message in enumerate(messages):
             when = _field(message, "sent_at", "created_at", "queued_at")
             if isinstance(when, datetime):
@@ -175,6 +181,9 @@ class NotificationLog(ttk.Frame):
             ), tags=(status,))
             if status == "failed":
                 self._failed.add(iid)
+            self._details[iid] = str(_field(message, "text", "body")) + (
+                f"\nWhy it failed: {_field(message, 'error', 'last_error')}"
+                if status == "failed" else "")
         self.tree.selection_set([iid for iid in selected if self.tree.exists(iid)])
         failed = len(self._failed)
         shown = self.filter.get()
@@ -183,6 +192,14 @@ class NotificationLog(ttk.Frame):
             text=f"{len(messages)} {what}" + (f", {failed} failed" if failed and shown == "All"
                                               else "")
             if messages else ("No messages yet." if shown == "All" else f"No {what}."))
+        self._selected()
+
+    def _selected(self) -> None:
+        """Show the selected message whole (the columns cut long ones), and what Retry can do."""
+        assert self.tree is not None
+        chosen = self.tree.selection()
+        self.detail.configure(text=self._details.get(chosen[0], "") if len(chosen) == 1
+                              else "Select a message to read it whole.")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -22,7 +22,6 @@ from loyalty.domain.rules.audiences import Audience
 from loyalty.domain.shop import Shop
 from loyalty.domain.templates import CUSTOM
 from loyalty.domain.templates import TemplateError
-from loyalty.domain.templates import allowed_placeholders
 from loyalty.domain.templates import check_template
 from loyalty.ledger import customers as customer_rows
 from loyalty.ledger import memberships as membership_rows
@@ -79,8 +78,7 @@ def check_text(text: str) -> str:
     try:
         check_template(CUSTOM, text)
     except TemplateError as error:
-        raise LoyaltyError(f"The message {error}.", hint="Placeholders: " + ", ".join(
-            f"{{{name}}}" for name in allowed_placeholders(CUSTOM))) from None
+        raise LoyaltyError(f"The message cannot be sent: {error}.") from None
     return text
 
 
@@ -132,12 +130,12 @@ def preview(shop: Shop, conn: sa.Connection, audience: Audience, text: str) -> M
     the text or the audience is reported in ``problem``, not raised."""
     check_audience(shop, audience)
     reached = recipients(shop, conn, audience)
-    problem = None if reached else _nobody(shop, conn, audience)
+    problems = [] if reached else [_nobody(shop, conn, audience)]
     sample_name = sample_text = None
     try:
         checked = check_text(text)
     except LoyaltyError as error:
-        problem = str(error)
+        problems.append(str(error))
     else:
         if reached:
             customer, balance = reached[0]
@@ -145,7 +143,7 @@ def preview(shop: Shop, conn: sa.Connection, audience: Audience, text: str) -> M
             sample_text = compose_custom(checked, "", customer, balance, shop.settings,
                                          shop.currency).text
     return MessagePreview(audience, audience.describe(), len(reached), sample_name,
-                          sample_text, problem)
+                          sample_text, " ".join(problems) or None)
 
 
 def send(shop: Shop, uow: UnitOfWork, audience: Audience, text: str, key: str
