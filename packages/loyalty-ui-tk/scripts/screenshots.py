@@ -129,6 +129,8 @@ def main(out: Path) -> None:
     dialog.refresh()
     shoot("message-dialog")
     dialog.confirm()
+    while not dialog.sent:
+        settle(0.1)
     dialog.destroy()
     if not missing:
         deliver_some_and_fail_some(engine)

@@ -23,6 +23,7 @@ from loyalty.domain.templates import DESCRIPTIONS
 from loyalty.domain.templates import allowed_placeholders
 from loyalty.engine import Engine
 from loyalty.services.messages import MessagePreview
+from loyalty.services.messages import MessagesQueued
 from loyalty_ui_tk.ui_queue import Worker
 
 
@@ -50,6 +51,7 @@ class MessageDialog(tk.Toplevel):
         self.key = f"ui-message/{uuid.uuid4()}"
         """One key per dialog: pressing Send twice queues once."""
         self.sent = False
+        self.sending = False
         self.preview: MessagePreview | None = None
         self._asked = 0
         """Previews asked for; an answer to an older question is dropped."""
@@ -204,7 +206,7 @@ class MessageDialog(tk.Toplevel):
 
     def refresh(self) -> None:
         """Read the preview again soon (the choices or the text changed)."""
-        if self.sent:
+        if self.sent or self.sending:
             return
         one = self.mode.get() == "one"
         self.customer_entry.state(["!disabled"] if one else ["disabled"])
@@ -251,7 +253,7 @@ class MessageDialog(tk.Toplevel):
         self.send_button.state(["disabled"])
 
     def _show(self, asked: int, preview: MessagePreview) -> None:
-        if asked != self._asked or self.sent or not self.winfo_exists():
+        if asked != self._asked or self.sent or self.sending or not self.winfo_exists():
             return
         self.preview = preview
         count = preview.recipients
@@ -280,25 +282,51 @@ class MessageDialog(tk.Toplevel):
     # ---- send -------------------------------------------------------------------------------
 
     def confirm(self) -> bool:
-        """Queue the message; True when it is queued (now or by an earlier click)."""
-        if self.sent:
+        """Queue the message on the worker (a big segment takes a moment); True once a send
+        is under way or done. Pressing again meanwhile does nothing."""
+        if self.sent or self.sending:
             return True
         try:
-            queued = self.engine.send_custom_message(self.audience(), self.message(),
-                                                     key=self.key)
+            audience = self.audience()
         except LoyaltyError as error:
-            self.problem_label.configure(text=str(error))
-            self.bell()
-            return False
-        self.sent = True
-        summary = queued.summary() + " They go out within seconds while the window is open."
-        self.problem_label.configure(text=summary, style="Success.TLabel")
+            return self._refuse(str(error))
+        if self.preview is None or self.preview.problem or not self.preview.recipients:
+            return self._refuse(self.problem_label.cget("text") or "Nobody to send to yet.")
+        self.sending = True
         self.send_button.state(["disabled"])
-        self.cancel_button.configure(text="Close")
-        self.cancel_button.focus_set()
+        self.send_button.configure(text="Sending…")
+        text, key = self.message(), self.key
+        self.worker.submit(lambda: self.engine.send_custom_message(audience, text, key=key),
+                           self._sent, on_error=self._not_sent)
+        return True
+
+    def _refuse(self, why: str) -> bool:
+        self.problem_label.configure(text=why)
+        self.bell()
+        return False
+
+    def _not_sent(self, error: BaseException) -> None:
+        self.sending = False
+        if not self.winfo_exists():
+            return
+        self.problem_label.configure(text=str(error) if isinstance(error, LoyaltyError)
+                                     else f"Something went wrong: {error}")
+        self.send_button.configure(text="Send")
+        self.send_button.state(["!disabled"])
+        self.bell()
+
+    def _sent(self, queued: MessagesQueued) -> None:
+        self.sending = False
+        self.sent = True
         if self.on_sent is not None:
             self.on_sent(queued.summary())
-        return True
+        if not self.winfo_exists():
+            return
+        summary = queued.summary() + " They go out within seconds while the window is open."
+        self.problem_label.configure(text=summary, style="Success.TLabel")
+        self.send_button.configure(text="Sent")
+        self.cancel_button.configure(text="Close")
+        self.cancel_button.focus_set()
 
 
 def _whole(text: str, what: str) -> int:

@@ -15,8 +15,6 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty.domain.errors import LoyaltyError
-from loyalty.domain.records import Balance
-from loyalty.domain.records import Customer
 from loyalty.domain.rules import audiences
 from loyalty.domain.rules.audiences import Audience
 from loyalty.domain.shop import Shop
@@ -95,19 +93,17 @@ def default_key(shop: Shop, audience: Audience, text: str) -> str:
     return f"{shop.today().isoformat()}/{digest}"
 
 
-def recipients(shop: Shop, conn: sa.Connection, audience: Audience
-               ) -> list[tuple[Customer, Balance]]:
-    """The customers who take messages and are in the audience today, by id."""
+def recipients(shop: Shop, conn: sa.Connection, audience: Audience) -> list[int]:
+    """The ids of the customers who take messages and are in the audience today."""
     if not shop.settings.notifications.enabled:
         return []
-    rows = customer_rows.recipients_with_last_sale(conn, audience.customer_id)
+    rows = customer_rows.message_candidates(conn, audience.customer_id)
     held = membership_rows.held(conn) if audience.membership is not None else {}
-    candidates = [audiences.Candidate(customer.id, balance.stars, last_sale,
-                                      tuple(held.get(customer.id, ())))
-                  for customer, balance, last_sale in rows]
-    chosen = set(audiences.select(audience, candidates, shop.today(),
-                                  shop.settings.memberships.levels))
-    return [(customer, balance) for customer, balance, _ in rows if customer.id in chosen]
+    candidates = [audiences.Candidate(customer_id, stars, last_sale,
+                                      tuple(held.get(customer_id, ())))
+                  for customer_id, stars, last_sale in rows]
+    return audiences.select(audience, candidates, shop.today(),
+                            shop.settings.memberships.levels)
 
 
 def _nobody(shop: Shop, conn: sa.Connection, audience: Audience) -> str:
@@ -138,7 +134,7 @@ def preview(shop: Shop, conn: sa.Connection, audience: Audience, text: str) -> M
         problems.append(str(error))
     else:
         if reached:
-            customer, balance = reached[0]
+            customer, balance = customer_rows.message_recipients(conn, {reached[0]})[reached[0]]
             sample_name = customer.name
             sample_text = compose_custom(checked, "", customer, balance, shop.settings,
                                          shop.currency).text
@@ -160,8 +156,9 @@ def send(shop: Shop, uow: UnitOfWork, audience: Audience, text: str, key: str
     if not reached:
         raise LoyaltyError(f"Nothing sent. {_nobody(shop, conn, audience)}",
                            hint="Preview first to see who a message reaches.")
+    people = customer_rows.message_recipients(conn, set(reached))
     messages = [(compose_custom(text, f"{CUSTOM}/{key}/{customer.id}", customer, balance,
                                 shop.settings, shop.currency), customer)
-                for customer, balance in reached]
+                for customer, balance in (people[customer_id] for customer_id in reached)]
     queued = outbox.enqueue(conn, messages, now=uow.recorded_at)
     return MessagesQueued(audience, audience.describe(), len(reached), len(queued), key)
