@@ -240,3 +240,23 @@ def test_loyalty_message_without_recipients_says_who_to_name(loyalty_cli, engine
     assert "Say who the message is for" in result.err and "--to ID" in result.err
     one = loyalty_cli("message", "send", "--to", shop["Ann"], "Hi {customer_name}")
     assert one.out.strip() == f"Queued 1 message to customer {shop['Ann']}."
+
+
+def test_loyalty_message_options_name_the_audience():
+    from loyalty.cli.message import make_audience
+
+    def options(**given):
+        return {"customer_id": None, "everyone": False, "inactive_days": None, "stars": None,
+                "min_stars": None, "members": False, "level": None, **given}
+
+    assert make_audience(**options(members=True)) == Audience(membership=ANY_LEVEL)
+    assert make_audience(**options(level="silver", stars=1)) == Audience(
+        membership="silver", stars=1)
+    assert make_audience(**options(everyone=True)) == Audience()
+    assert make_audience(**options(customer_id=4)) == Audience(customer_id=4)
+
+
+def test_loyalty_message_refuses_an_unknown_level(loyalty_cli, engine, shop):
+    unknown = loyalty_cli("message", "send", "--level", "platinum", "Hi")
+    assert unknown.code != 0 and "No membership level 'platinum'" in unknown.err
+    assert queued(engine) == []
