@@ -160,5 +160,5 @@ def send(shop: Shop, uow: UnitOfWork, audience: Audience, text: str, key: str
     messages = [(compose_custom(text, f"{CUSTOM}/{key}/{customer.id}", customer, balance,
                                 shop.settings, shop.currency), customer)
                 for customer, balance in (people[customer_id] for customer_id in reached)]
-    queued = outbox.enqueue(conn, messages, now=uow.recorded_at)
-    return MessagesQueued(audience, audience.describe(), len(reached), len(queued), key)
+    queued = outbox.enqueue_batch(conn, messages, now=uow.recorded_at)
+    return MessagesQueued(audience, audience.describe(), len(reached), queued, key)
