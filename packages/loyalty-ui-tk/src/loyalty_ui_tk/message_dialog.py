@@ -331,6 +331,8 @@ class MessageDialog(tk.Toplevel):
 
 def _whole(text: str, what: str) -> int:
     value = text.strip()
+    if not value:
+        raise LoyaltyError(f"{what} is needed.", hint="Type a whole number.")
     if not value.isdigit():
         raise LoyaltyError(f"{what} must be a whole number, not '{value}'.",
                            hint="Type digits only, like 60.")
