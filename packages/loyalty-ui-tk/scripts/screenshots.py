@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -42,6 +43,7 @@ def main(out: Path) -> None:
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.plugins.manager import Plugins
     from loyalty_ui_tk.app import LoyaltyApp
+    from loyalty_ui_tk.notification_log import message_source
 
     out.mkdir(parents=True, exist_ok=True)
     installed = Plugins().channels()
@@ -63,9 +65,10 @@ def main(out: Path) -> None:
     engine.record_demo()
     for customer_id, platform in ((1, "whatsapp"), (2, "whatsapp"), (4, "messenger"),
                                   (7, "whatsapp"), (9, "messenger"), (12, "whatsapp")):
-        engine.update_customer(customer_id, platform=platform)
+        engine.update_customer(customer_id, platform=platform,
+                               messaging_key=f"5550{customer_id:03d}")
 
-    app = LoyaltyApp(engine)
+    app = LoyaltyApp(engine, list_messages=message_source(engine))
     app.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
 
     def settle(seconds: float = 0.6) -> None:
@@ -128,7 +131,26 @@ def main(out: Path) -> None:
     app.settings.load(engine.settings)
 
     app.notebook.select(app.messages)
+    dialog = app.send_message_to(None)
+    dialog.stars_on.set(True)
+    dialog.set_message("Hi {customer_name}, thank you for shopping with us! Your {balance} "
+                       "points ({value}) are waiting at {shop_name}.")
+    dialog.refresh()
+    shoot("message-dialog")
+    dialog.confirm()
+    while not dialog.sent:
+        settle(0.1)
+    dialog.destroy()
+    if not missing:
+        deliver_some_and_fail_some(engine)
+    app.notebook.select(app.messages)
+    app.messages.reload()
     shoot("notification-log")
+    app.messages.show_only("Failed")
+    settle()
+    app.messages.tree.selection_set(app.messages.tree.get_children()[:1])
+    shoot("notification-log-failed")
+    app.messages.show_only("All")
     engine.run_due_jobs()
     app.notebook.select(app.jobs)
     shoot("jobs")
@@ -217,6 +239,21 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
     app.settings.update_settings()
     shoot("settings-campaigns-invalid")
     app.settings.load(engine.settings)
+
+
+def deliver_some_and_fail_some(engine: Any) -> None:
+    """Deliver the queued messages through a fake CallMeBot on this machine: the first two
+    with a key it refuses (so the log shows why they failed), the rest sent."""
+    from loyalty_notify_callmebot.testing import fake_callmebot
+
+    real = engine.settings
+    with fake_callmebot() as callmebot:
+        for behaviour, limit in (("bad-key", 2), ("ok", None)):
+            engine.update_settings(attrs.evolve(real, plugins={"callmebot": {
+                "base_url": callmebot.url(behaviour), "per_recipient_interval": 0,
+                "min_interval": 0}}))
+            engine.dispatcher().run_once(limit=limit)
+    engine.update_settings(real)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from loyalty.domain.records import JobRun
     from loyalty.domain.records import PointsSummary
     from loyalty.domain.records import RebuildReport
+    from loyalty.domain.rules.audiences import Audience
     from loyalty.domain.rules.redemption import PointsPayment
     from loyalty.domain.settings import Settings
     from loyalty.domain.shop import Shop
@@ -77,6 +78,8 @@ if TYPE_CHECKING:
     from loyalty.services.expiry import ExpiryReport
     from loyalty.services.jobs import JobStatus
     from loyalty.services.memberships import Membership
+    from loyalty.services.messages import MessagePreview
+    from loyalty.services.messages import MessagesQueued
     from loyalty.services.redemption import Payment
     from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
@@ -116,6 +119,9 @@ _PUBLIC: dict[str, str] = {
     "DrawOutcome": "loyalty.services.draws",
     "JobStatus": "loyalty.services.jobs",
     "Membership": "loyalty.services.memberships",
+    "Audience": "loyalty.domain.rules.audiences",
+    "MessagePreview": "loyalty.services.messages",
+    "MessagesQueued": "loyalty.services.messages",
     "Report": "loyalty.services.reports",
     "Answer": "loyalty.services.self_service",
     "Standing": "loyalty.services.self_service",
@@ -158,16 +164,17 @@ _PUBLIC: dict[str, str] = {
 """Each public name and the module that defines it."""
 
 __all__ = [
-    "AccountView", "Answer", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed", "Currency",
-    "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome", "DrawRecord",
-    "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "hookimpl",
-    "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError", "Membership",
-    "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
-    "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
-    "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
-    "RedemptionRefused", "RedemptionReversed", "Report", "SaleDeleted", "SaleLine",
-    "SaleRecorded", "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing",
-    "SyncReport", "TierLowered", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
+    "AccountView", "Answer", "Audience", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed",
+    "Currency", "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome",
+    "DrawRecord", "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport",
+    "hookimpl", "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError",
+    "Membership", "MembershipGranted", "MessagePreview", "MessagesQueued", "OutboxMessage",
+    "Outcome", "OutOfBounds", "Payment", "PointsAdjusted", "PointsAwarded", "PointsEarned",
+    "PointsEvent", "PointsExpired", "PointsExpiring", "PointsPayment", "PointsRedeemed",
+    "PointsSummary", "PosAdapter", "RebuildReport", "RedemptionRefused", "RedemptionReversed",
+    "Report", "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
+    "SettingsError", "Shop", "signals", "Standing", "SyncReport", "TierLowered", "TierRaised",
+    "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 
 

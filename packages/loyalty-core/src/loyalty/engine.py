@@ -62,6 +62,7 @@ from loyalty.domain.records import PointsSummary
 from loyalty.domain.records import PosOrigin
 from loyalty.domain.records import RebuildReport
 from loyalty.domain.rules import redemption as redemption_rules
+from loyalty.domain.rules.audiences import Audience
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import save_settings
 from loyalty.domain.shop import Clock
@@ -98,6 +99,7 @@ from loyalty.services import draws
 from loyalty.services import expiry
 from loyalty.services import jobs
 from loyalty.services import memberships
+from loyalty.services import messages
 from loyalty.services import redemption
 from loyalty.services import refund_checks
 from loyalty.services import reports
@@ -112,6 +114,8 @@ from loyalty.services.expiry import ExpiryReport
 from loyalty.services.jobs import ContinuousWork
 from loyalty.services.jobs import JobStatus
 from loyalty.services.memberships import Membership
+from loyalty.services.messages import MessagePreview
+from loyalty.services.messages import MessagesQueued
 from loyalty.services.redemption import Payment
 from loyalty.services.reports import Report
 from loyalty.services.sales import Outcome
@@ -573,6 +577,25 @@ class Engine:
         their ids."""
         with transaction(self.db) as connection:
             return outbox.make_pending(connection, ids, now=self.clock())
+
+    def message_counts(self) -> dict[str, int]:
+        """How many messages of the outbox are in each status (pending, sending, sent,
+        failed)."""
+        return self.read(outbox.counts)
+
+    # ---- custom messages ----------------------------------------------------------------------
+
+    def preview_message(self, audience: Audience, text: str) -> MessagePreview:
+        """How many customers a custom message reaches and how it reads for one of them."""
+        return self.read(lambda conn: messages.preview(self.shop, conn, audience, text))
+
+    def send_custom_message(
+        self, audience: Audience, text: str, *, key: str | None = None
+    ) -> MessagesQueued:
+        """Queue a message the shop wrote for everyone in ``audience``. The same ``key`` (by
+        default: the same text to the same audience on the same day) never queues twice."""
+        key = key or messages.default_key(self.shop, audience, text)
+        return self.write(lambda uow: messages.send(self.shop, uow, audience, text, key))
 
     # ---- draws --------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from loyalty.scheduler import run_jobs
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customers_tab import CustomersTab
 from loyalty_ui_tk.jobs_tab import JobsTab
+from loyalty_ui_tk.message_dialog import MessageDialog
 from loyalty_ui_tk.notification_log import ListMessages
 from loyalty_ui_tk.notification_log import NotificationLog
 from loyalty_ui_tk.pay_dialog import PayDialog
@@ -100,7 +101,8 @@ class LoyaltyApp:
         self.settings = SettingsTab(self.notebook, self.engine, on_theme=self.apply_theme,
                                     on_saved=self._saved)
         self.messages = NotificationLog(self.notebook, self.engine, self.ui, self.worker,
-                                        list_messages)
+                                        list_messages, on_compose=self.send_message_to,
+                                        on_done=self.say)
         self.notebook.add(self.customers, text="All Customers")
         self.notebook.add(self.settings, text="Settings")
         self.jobs = JobsTab(self.notebook, self.engine, self.worker, on_done=self.say)
@@ -145,6 +147,8 @@ class LoyaltyApp:
         elif run is not None and run.status == "failed":
             self.ui.post(functools.partial(self.show_error, LoyaltyError(run.result)))
         self.ui.post(self.jobs.reload)
+        if run is not None and run.job == "messages":
+            self.ui.post(self.messages.reload)  # delivered: the log shows them sent
 
     def _settings_changed(self) -> None:
         self._show_header()
@@ -173,6 +177,19 @@ class LoyaltyApp:
         window = PointsLog(self.root, self.engine, self.ui, customer_id)
         self._place(window)
         return window
+
+    def send_message_to(self, customer_id: int | None = None) -> MessageDialog:
+        """The "Send message" dialog, for one customer (a row's menu) or, with None, a
+        segment."""
+
+        def sent(summary: str) -> None:
+            self.say(summary)
+            self.messages.reload()
+
+        dialog = MessageDialog(self.root, self.engine, self.worker, customer_id=customer_id,
+                               on_sent=sent)
+        self._place(dialog)
+        return dialog
 
     def _place(self, window: tk.Toplevel) -> None:
         """Theme a new window and centre it over the main one."""

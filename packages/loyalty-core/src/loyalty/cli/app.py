@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "loyalty.cli.plugins",
     "loyalty.cli.demo",
     "loyalty.cli.outbox",
+    "loyalty.cli.message",
     "loyalty.cli.sync",
     "loyalty.cli.expiry",
     "loyalty.cli.draw",
@@ -45,6 +46,7 @@ COMMAND_MODULES = (
 READ_ONLY_COMMANDS = frozenset({
     "balance", "history", "customers", "customer show", "report", "ask", "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
+    "message preview",
 })
 """Commands that only look: on a ledger file that is not there they say so instead of
 creating an empty one, which would look as if every customer's points were lost."""

@@ -25,6 +25,10 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 """The placeholders each template may use, by template name (the settings field)."""
 
+CUSTOM = "custom"
+"""The template name of a message the shop writes itself, to one customer or a segment; it
+offers the placeholders every template does."""
+
 DESCRIPTIONS: dict[str, str] = {
     "customer_name": "the customer's name",
     "shop_name": "your shop's name",
@@ -72,9 +76,14 @@ def placeholders_in(template: str) -> list[str]:
     return names
 
 
+def allowed_placeholders(name: str) -> tuple[str, ...]:
+    """The placeholders template ``name`` (a settings field, or ``CUSTOM``) may use."""
+    return COMMON if name == CUSTOM else PLACEHOLDERS[name]
+
+
 def check_template(name: str, template: str) -> None:
     """Refuse a template with placeholders its occasion does not offer."""
-    allowed = PLACEHOLDERS[name]
+    allowed = allowed_placeholders(name)
     unknown = [p for p in placeholders_in(template) if p not in allowed]
     if unknown:
         raise TemplateError(

@@ -256,17 +256,40 @@ def message_recipients(connection: sa.Connection, ids: set[int]) -> dict[int, tu
     Customers without a platform or key are left out by the query: a POS import brings
     thousands of them, and a sync would otherwise read them all for nothing.
     """
-    c, b = schema.customers, schema.balances
-    query = (
+    query = _recipients_query()
+    return {r.id: _recipient(r) for r in rows_matching(connection, query, c.c.id, ids)}
+
+
+_TAKES_MESSAGES = (c.c.platform != "none", c.c.messaging_key.is_not(None),
+                   c.c.messaging_key != "", c.c.removed_at.is_(None))
+"""A customer who takes messages: a channel, a key, and still in the programme."""
+
+
+def _recipients_query() -> sa.Select:
+    """Customers who take messages (a channel, a key, not removed) joined to their balances."""
+    return (
         sa.select(c.c.id, c.c.name, c.c.platform, c.c.messaging_key, c.c.removed_at,
                   b.c.points, b.c.lifetime_earned, b.c.stars)
-        .join(b, b.c.customer_id == c.c.id)
-        .where(c.c.platform != "none", c.c.messaging_key.is_not(None),
-               c.c.messaging_key != "", c.c.removed_at.is_(None))
+        .join(b, b.c.customer_id == c.c.id).where(*_TAKES_MESSAGES)
     )
-    return {
-        r.id: (Customer(id=r.id, name=r.name, platform=r.platform,
-                        messaging_key=r.messaging_key, removed_at=r.removed_at),
-               Balance(r.id, r.points, r.lifetime_earned, r.stars))
-        for r in rows_matching(connection, query, c.c.id, ids)
-    }
+
+
+def _recipient(r: sa.Row) -> tuple[Customer, Balance]:
+    return (Customer(id=r.id, name=r.name, platform=r.platform, messaging_key=r.messaging_key,
+                     removed_at=r.removed_at),
+            Balance(r.id, r.points, r.lifetime_earned, r.stars))
+
+
+def message_candidates(
+    connection: sa.Connection, customer_id: int | None = None
+) -> list[tuple[int, int, date | None]]:
+    """(id, stars, business day of the last sale) of every customer who takes messages (or
+    just ``customer_id``, if they do), by id: what a custom message's segments look at."""
+    s = schema.sales
+    last_sale = (sa.select(sa.func.max(s.c.business_date)).where(s.c.customer_id == c.c.id)
+                 .scalar_subquery())
+    query = (sa.select(c.c.id, b.c.stars, last_sale).join(b, b.c.customer_id == c.c.id)
+             .where(*_TAKES_MESSAGES).order_by(c.c.id))
+    if customer_id is not None:
+        query = query.where(c.c.id == customer_id)
+    return [(cid, stars, last) for cid, stars, last in connection.execute(query)]

@@ -63,18 +63,33 @@ class Claimed:
 
 def enqueue(
     connection: sa.Connection, messages: Sequence[tuple[Message, Customer]], *, now: datetime,
-    returning: bool = True,
 ) -> list[int]:
-    """Insert messages whose key is new, in the caller's transaction.
+    """Insert messages whose key is new, in the caller's transaction; returns the new ids."""
+    return [connection.execute(o.insert().returning(o.c.id), row).scalar_one()
+            for row in _new_rows(connection, messages, now)]
 
-    Returns the new ids, or (``returning=False``, one batched insert) an empty list.
-    """
+
+def enqueue_batch(
+    connection: sa.Connection, messages: Sequence[tuple[Message, Customer]], *, now: datetime,
+) -> int:
+    """Insert messages whose key is new in one batched insert (a sync's thousands, a custom
+    message to a segment); returns how many were new."""
+    rows = _new_rows(connection, messages, now)
+    if rows:
+        connection.execute(o.insert(), rows)
+    return len(rows)
+
+
+def _new_rows(
+    connection: sa.Connection, messages: Sequence[tuple[Message, Customer]], now: datetime,
+) -> list[dict[str, object]]:
+    """The outbox rows of the messages whose key is not in the outbox yet."""
     if not messages:
         return []
     key = o.c.idempotency_key
     existing = {found for found, in rows_matching(connection, sa.select(key), key,
                                                   [m.key for m, _ in messages])}
-    rows = []
+    rows: list[dict[str, object]] = []
     for message, customer in messages:
         if message.key in existing:
             continue
@@ -85,11 +100,7 @@ def enqueue(
             "recipient_key": customer.messaging_key, "text": message.text,
             "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
         })
-    if not returning:
-        if rows:
-            connection.execute(o.insert(), rows)
-        return []
-    return [connection.execute(o.insert().returning(o.c.id), row).scalar_one() for row in rows]
+    return rows
 
 
 def listing(

@@ -25,7 +25,8 @@ from loyalty.domain.records import Customer
 from loyalty.domain.records import Message
 from loyalty.domain.money import Currency
 from loyalty.domain.money import format_money
-from loyalty.domain.templates import PLACEHOLDERS
+from loyalty.domain.templates import CUSTOM
+from loyalty.domain.templates import allowed_placeholders
 from loyalty.domain.templates import render
 from loyalty.domain.rules import redemption
 from loyalty.domain.rules import tiers as tier_rules
@@ -96,7 +97,7 @@ def complete_values(
     if isinstance(balance, int):
         value = redemption.value_of(balance, settings.redemption, currency)
         done["value"] = format_money(value, currency, settings.shop.locale)
-    return {name: done.get(name, "") for name in PLACEHOLDERS[template]}
+    return {name: done.get(name, "") for name in allowed_placeholders(template)}
 
 
 def compose(
@@ -116,6 +117,16 @@ def compose(
     values = complete_values(template, {**values, **own}, settings, currency)
     text = render(getattr(settings.notifications.templates, template), values)
     return Message(event_message_key(event, template), customer.id, template, values, text)
+
+
+def compose_custom(
+    text: str, key: str, customer: Customer, balance: Balance, settings: Settings,
+    currency: Currency,
+) -> Message:
+    """A message the shop wrote (``text``, a checked template), rendered for one customer."""
+    values = complete_values(CUSTOM, common_values(customer, balance, settings, currency),
+                             settings, currency)
+    return Message(key, customer.id, CUSTOM, values, render(text, values))
 
 
 def wants_messages(customer: Customer, settings: Settings) -> bool:

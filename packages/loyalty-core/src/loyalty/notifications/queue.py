@@ -52,7 +52,7 @@ def queue_for_events(connection: sa.Connection, shop: Shop, events: Sequence[Eve
         message = compose(event, found[0], found[1], settings, shop.currency)
         if message is not None:
             messages.append((message, found[0]))
-    outbox.enqueue(connection, messages, now=shop.now(), returning=False)
+    outbox.enqueue_batch(connection, messages, now=shop.now())
 
 
 def queue_message(

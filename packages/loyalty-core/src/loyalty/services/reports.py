@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from datetime import date
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.rules import reports
+from loyalty.domain.rules.audiences import is_inactive
 from loyalty.domain.rules.reports import TopCustomer
 from loyalty.domain.rules.tiers import render_stars
 from loyalty.domain.shop import Shop
@@ -85,10 +85,9 @@ def build_report(
     liability = shop.value_of(outstanding)
     listed = report_rows.listed_customers(conn, shop_id)
     last_sales = report_rows.last_sales(conn, shop_id, until)
-    cutoff = until - timedelta(days=inactive_days)
     inactive = [
         InactiveCustomer(c.id, c.name, c.phone, last_sales.get(c.id), c.points)
-        for c in listed if (last_sales.get(c.id) or date.min) <= cutoff
+        for c in listed if is_inactive(last_sales.get(c.id), until, inactive_days)
     ]
     tiers: dict[int, int] = {}
     for c in listed:
