@@ -71,11 +71,13 @@ if TYPE_CHECKING:
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.services.accounts import AccountView
     from loyalty.services.awards import AwardOutcome
+    from loyalty.services.customer_files import ImportReport
     from loyalty.services.draws import DrawCheck
     from loyalty.services.draws import DrawOutcome
     from loyalty.services.expiry import ExpiryReport
     from loyalty.services.jobs import JobStatus
     from loyalty.services.memberships import Membership
+    from loyalty.services.merges import MergeOutcome
     from loyalty.services.redemption import Payment
     from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
@@ -115,6 +117,8 @@ _PUBLIC: dict[str, str] = {
     "DrawOutcome": "loyalty.services.draws",
     "JobStatus": "loyalty.services.jobs",
     "Membership": "loyalty.services.memberships",
+    "MergeOutcome": "loyalty.services.merges",
+    "ImportReport": "loyalty.services.customer_files",
     "Report": "loyalty.services.reports",
     "Answer": "loyalty.services.self_service",
     "Standing": "loyalty.services.self_service",
@@ -159,7 +163,9 @@ __all__ = [
     "AccountView", "Answer", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed", "Currency",
     "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome", "DrawRecord",
     "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "hookimpl",
+    "ImportReport",
     "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError", "Membership",
+    "MergeOutcome",
     "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
     "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
