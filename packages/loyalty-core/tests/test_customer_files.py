@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from loyalty.domain.errors import ImportRefused
 from loyalty.domain.errors import LoyaltyError
-from loyalty.services.customer_files import ImportRefused
 from loyalty.testing.plugin import assert_ledger_consistent
 
 

@@ -13,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.pos import PosCustomer
 from loyalty.domain.settings import CouponSettings
 from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
@@ -133,3 +134,22 @@ def test_the_cli_adds_a_look_alike_only_with_force_and_merges(engine, loyalty_cl
     merged = loyalty_cli("customer", "merge", ann.id, twin.id)
     assert merged.code == 0 and f"Merged customer {twin.id}" in merged.out
     assert [s.customer.id for s in engine.customers()] == [ann.id]
+
+
+def test_a_removed_customer_earns_nothing_by_hand_by_program_or_from_the_pos(
+        engine, loyalty_cli):
+    gone = engine.add_customer("Gone")
+    pos = Till(engine, source="aronium", till_id=engine.settings.shop.till)
+    engine.record([pos.sale(None, 100, external_customer_id="7")],
+                  customers=[PosCustomer("7", "Gone at the POS")], origin="aronium")
+    from_pos = next(s.customer.id for s in engine.customers() if s.customer.external_id == "7")
+    engine.remove_customer(gone.id)
+    engine.remove_customer(from_pos)
+    cli = loyalty_cli("sale", gone.id, "100")
+    assert cli.code == 0 and f"skipped: customer {gone.id} was removed" in cli.out
+    assert engine.sale(gone.id, "100").status == "skipped"
+    [synced] = engine.record([pos.sale(None, 5000, external_customer_id="7")],
+                             customers=[PosCustomer("7", "Gone at the POS")], origin="aronium")
+    assert synced.status == "skipped" and synced.reason == f"customer {from_pos} was removed"
+    assert engine.balance(gone.id) == 0
+    assert engine.balance(from_pos) == 1

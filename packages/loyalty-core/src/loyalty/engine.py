@@ -370,11 +370,18 @@ class Engine:
         return self.read(lambda conn: accounts.spendable(self.shop, conn, customer_id))
 
     def accounts(
-        self, search: str | None = None, *, limit: int | None = None, offset: int = 0
+        self, search: str | None = None, *, limit: int | None = None, offset: int = 0,
+        sort: str | None = None, descending: bool = False,
     ) -> list[AccountView]:
-        """Customers with points, value and rating: the rows of 'All Customers'."""
+        """Customers with points, value and rating: the rows of 'All Customers'; ``sort``
+        by id, name, points, stars or platform (ties by id)."""
         return self.read(lambda conn: accounts.accounts(
-            self.shop, conn, search, limit=limit, offset=offset))
+            self.shop, conn, search, limit=limit, offset=offset, sort=sort,
+            descending=descending))
+
+    def customer_count(self) -> int:
+        """Customers in the programme (removed ones left out)."""
+        return self.read(customer_rows.count_customers)
 
     def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
         """The customer's points log, oldest first (the newest ``limit`` entries)."""

@@ -16,7 +16,7 @@ from loyalty.cli.output import printable
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import CustomerSummary
 from loyalty.engine import AccountView
-from loyalty.services.customer_files import ImportRefused
+from loyalty.domain.errors import ImportRefused
 
 
 def account_row(view: AccountView) -> dict[str, Any]:

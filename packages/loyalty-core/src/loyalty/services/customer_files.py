@@ -10,12 +10,14 @@ mark) read as well as plain UTF-8; an export writes what an import reads back.
 from __future__ import annotations
 
 import csv
-from collections.abc import Container
+from collections.abc import Collection
 from pathlib import Path
 
 import attrs
 import sqlalchemy as sa
 
+from loyalty.domain.channels import missing_key
+from loyalty.domain.errors import ImportRefused
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.shop import Shop
 from loyalty.ledger import customers as customer_rows
@@ -52,7 +54,7 @@ class ImportReport:
                 "opening points.")
 
 
-def read_rows(path: Path, platforms: Container[str]) -> list[CustomerRow]:
+def read_rows(path: Path, platforms: Collection[str]) -> list[CustomerRow]:
     """The rows of a customers CSV file, all checked; one ``LoyaltyError`` listing every bad
     row (``row 4: ...``) if any is bad."""
     try:
@@ -79,17 +81,7 @@ def read_rows(path: Path, platforms: Container[str]) -> list[CustomerRow]:
     return rows
 
 
-class ImportRefused(LoyaltyError):
-    """Rows of an import file are bad; ``problems`` has one line per bad row."""
-
-    def __init__(self, source: str, problems: list[str]) -> None:
-        rows = "row" if len(problems) == 1 else "rows"
-        super().__init__(f"{len(problems)} bad {rows} in {source}; nothing was imported.",
-                         hint="Correct them and import the file again.")
-        self.problems = problems
-
-
-def _checked(number: int, raw: dict[str | None, object], platforms: Container[str]
+def _checked(number: int, raw: dict[str | None, object], platforms: Collection[str]
              ) -> CustomerRow:
     if raw.get(None):  # more cells than the header has columns
         raise LoyaltyError("has more cells than the header.", hint="Quote cells with commas.")
@@ -101,7 +93,7 @@ def _checked(number: int, raw: dict[str | None, object], platforms: Container[st
     platform = cell("platform").lower() or "none"
     if platform not in platforms:
         raise LoyaltyError(f"no messaging platform called {platform!r}.",
-                           hint=f"Use one of {', '.join(sorted(platforms))}.")  # type: ignore
+                           hint=f"Use one of {', '.join(sorted(platforms))}.")
     text = cell("points").replace(",", "") or "0"
     try:
         points = int(text)
@@ -111,16 +103,15 @@ def _checked(number: int, raw: dict[str | None, object], platforms: Container[st
     if points < 0:
         raise LoyaltyError(f"points {points} is negative.",
                            hint="An opening balance is 0 or more.")
-    problem = customers.missing_key(platform, cell("key"))
+    problem = missing_key(platform, cell("key"))
     if problem:
         raise LoyaltyError(problem, hint="Give the key in the 'key' column, or platform none.")
-    values = {"name": cell("name"), "phone": cell("phone") or None,
-              "messaging_key": cell("key") or None, "platform": platform}
-    customers.check_changes(values)
+    customers.check_changes({"name": cell("name"), "phone": cell("phone") or None,
+                             "messaging_key": cell("key") or None, "platform": platform})
     if points:
         adjustments.check_adjustment(points, "opening balance")
-    return CustomerRow(number, values["name"] or "", values["phone"], platform,  # type: ignore
-                       values["messaging_key"], points)
+    return CustomerRow(number, cell("name"), cell("phone") or None, platform,
+                       cell("key") or None, points)
 
 
 def import_rows(

@@ -39,14 +39,6 @@ def _optional(value: str | None, field: str) -> str | None:
     return None if value is None else check_text(value, what, limit, required=False)
 
 
-def missing_key(platform: str, messaging_key: str | None) -> str | None:
-    """Why messages cannot reach a customer on ``platform`` (no key there), or None: said
-    where the platform is chosen, not when the first message fails."""
-    if platform != "none" and not (messaging_key or "").strip():
-        return f"{platform} needs the customer's key on it; without one no message is sent."
-    return None
-
-
 def check_changes(values: dict[str, object]) -> None:
     """Refuses fields that cannot be edited and values beyond their bounds (a blank name)."""
     unknown = set(values) - EDITABLE

@@ -11,6 +11,8 @@ cached balances agree as before.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from loyalty.domain.errors import LoyaltyError
@@ -68,7 +70,7 @@ def merge(
     into, out = posting.account(keep_id), posting.account(merge_id)
     key = f"merge/{merge_id}/{keep_id}"
 
-    def columns(part: str, reason: str) -> dict[str, object]:
+    def columns(part: str, reason: str) -> dict[str, Any]:
         return dict(kind="adjust", business_date=today, occurred_at=now,
                     source_type=SOURCE_TYPE, reason=reason, actor=actor,
                     **entry_columns(shop, f"{key}/{part}", PointsAdjusted))
