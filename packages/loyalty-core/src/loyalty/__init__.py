@@ -25,6 +25,7 @@ from typing import Any
 if TYPE_CHECKING:
     from loyalty import signals
     from loyalty.domain.bounds import OutOfBounds
+    from loyalty.domain.errors import ImportRefused
     from loyalty.domain.errors import InsufficientPoints
     from loyalty.domain.errors import LedgerError
     from loyalty.domain.errors import LoyaltyError
@@ -164,15 +165,15 @@ __all__ = [
     "AccountView", "Answer", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed", "Currency",
     "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome", "DrawRecord",
     "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "hookimpl",
-    "ImportRefused", "ImportReport",
     "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError", "Membership",
-    "MergeOutcome",
     "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
     "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
     "RedemptionRefused", "RedemptionReversed", "Report", "SaleDeleted", "SaleLine",
     "SaleRecorded", "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing",
     "SyncReport", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
+    # customers entered twice, and customer files
+    "ImportRefused", "ImportReport", "MergeOutcome",
 ]
 
 

@@ -13,6 +13,7 @@ import getpass
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
+from typing import TypeVar
 
 from loyalty import MergeOutcome
 from loyalty.domain.channels import missing_key
@@ -25,6 +26,7 @@ from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 
 
+W = TypeVar("W", bound=tk.Widget)
 WRAP = 440
 """Width, in pixels, at which a dialog's messages wrap."""
 
@@ -51,11 +53,11 @@ class Dialog(tk.Toplevel):
         self.body = ttk.Frame(self.outer)
         self.body.pack(fill="both", expand=True)
         self.body.columnconfigure(1, weight=1)
-        self.error_label = ttk.Label(self.outer, text="", style="Error.TLabel",
-                                     wraplength=WRAP, justify="left")
-        self.error_label.pack(fill="x", pady=(8, 0))
         self.buttons = ttk.Frame(self.outer, padding=(0, 12, 0, 0))
         self.buttons.pack(fill="x")
+        self.error_label = ttk.Label(self.outer, text="", style="Error.TLabel",
+                                     wraplength=WRAP, justify="left")
+        """Shown (above the buttons) only when there is something wrong to say."""
         self.bind("<Escape>", lambda e: self.destroy())
 
     def button(self, text: str, command: Callable[[], object], *, accent: bool = False
@@ -65,15 +67,15 @@ class Dialog(tk.Toplevel):
         button.pack(side="right", padx=(8, 0))
         return button
 
-    def field(self, row: int, label: str, widget: tk.Widget, *, stretch: bool = True
-              ) -> tk.Widget:
+    def field(self, row: int, label: str, widget: W, *, stretch: bool = True) -> W:
         ttk.Label(self.body, text=label).grid(row=row, column=0, sticky="w", pady=4,
                                               padx=(0, 12))
         widget.grid(row=row, column=1, sticky="ew" if stretch else "w", pady=4)
         return widget
 
-    def fail(self, error: LoyaltyError) -> None:
+    def fail(self, error: LoyaltyError | str) -> None:
         self.error_label.configure(text=str(error))
+        self.error_label.pack(fill="x", pady=(8, 0), before=self.buttons)
 
 
 class CustomerDialog(Dialog):
@@ -109,7 +111,6 @@ class CustomerDialog(Dialog):
         self.key_hint.grid(row=4, column=0, columnspan=2, sticky="w")
         self.similar_label = ttk.Label(self.body, text="", style="Error.TLabel",
                                        wraplength=WRAP, justify="left")
-        self.similar_label.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.save_button = self.button("Add customer" if customer is None else "Save",
                                        self.save, accent=True)
         self.cancel_button = self.button("Cancel", self.destroy)
@@ -143,7 +144,7 @@ class CustomerDialog(Dialog):
     def _forget_similar(self) -> None:
         if self.similar:
             self.similar = []
-            self.similar_label.configure(text="")
+            self.similar_label.grid_remove()
             self.save_button.configure(text="Add customer")
 
     def values(self) -> dict[str, str | None]:
@@ -181,6 +182,7 @@ class CustomerDialog(Dialog):
             text="This may be a customer you have already:\n" + "\n".join(lines)
                  + (f"\n…and {more} more." if more > 0 else "")
                  + "\nAdd anyway, or Cancel and use the one above.")
+        self.similar_label.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.save_button.configure(text="Add anyway")
 
 
@@ -300,7 +302,7 @@ class MergeDialog(Dialog):
     def merge(self) -> None:
         selection = self.tree.selection()
         if not selection:
-            self.error_label.configure(text="Pick the customer to merge first.")
+            self.fail("Pick the customer to merge first.")
             return
         try:
             self.outcome = self.engine.merge_customers(self.keep.id, int(selection[0]),
