@@ -153,3 +153,33 @@ def test_a_removed_customer_earns_nothing_by_hand_by_program_or_from_the_pos(
     assert synced.status == "skipped" and synced.reason == f"customer {from_pos} was removed"
     assert engine.balance(gone.id) == 0
     assert engine.balance(from_pos) == 1
+
+
+def test_a_removed_customer_gets_no_points_by_hand_but_a_correction_may_take_some(engine):
+    gone = engine.add_customer("Gone")
+    engine.adjust(gone.id, 50, reason="old card")
+    engine.remove_customer(gone.id)
+    with pytest.raises(LoyaltyError, match=f"Customer {gone.id} was removed and earns nothing"):
+        engine.adjust(gone.id, 10, reason="again")
+    engine.adjust(gone.id, -50, reason="correction")
+    assert engine.balance(gone.id) == 0
+
+
+def test_memberships_move_unless_the_kept_customer_holds_the_same_one(tmp_path: Path):
+    from loyalty.domain.settings import MembershipLevel
+    from loyalty.domain.settings import MembershipSettings
+
+    silver = MembershipLevel("silver", "Silver", 100, Decimal(5), valid_days=30)
+    gold = MembershipLevel("gold", "Gold", 1000, Decimal(10), valid_days=30)
+    settings = Settings(shop=ShopSettings(timezone="UTC"),
+                        memberships=MembershipSettings(levels=(silver, gold), window_days=90))
+    with Engine(tmp_path / "m.db", settings, clock=FakeClock()) as engine:
+        till = Till(engine)
+        ann, twin, bob = (engine.add_customer(n) for n in ("Ann", "Twin", "Bob"))
+        engine.record_sale(till.sale(ann.id, 20_000))
+        engine.record_sale(till.sale(twin.id, 20_000))
+        engine.record_sale(till.sale(bob.id, 200_000))
+        engine.refresh_memberships()
+        assert engine.merge_customers(ann.id, twin.id).memberships == 0  # both Silver today
+        assert engine.merge_customers(ann.id, bob.id).memberships == 1
+        assert engine.membership(ann.id).level == gold
