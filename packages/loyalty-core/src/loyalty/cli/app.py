@@ -43,7 +43,8 @@ COMMAND_MODULES = (
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customers export", "customer show", "report", "ask", "outbox", "backup",
+    "balance", "history", "customers", "customers export", "customer show", "report", "ask",
+    "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
 })
 """Commands that only look: on a ledger file that is not there they say so instead of
