@@ -268,14 +268,18 @@ SORTABLE = {"id": c.c.id, "name": sa.func.lower(c.c.name), "points": b.c.points,
 
 def sorted_customers(
     conn: sa.Connection, by: str, *, descending: bool = False, limit: int | None = None,
-    offset: int = 0,
+    offset: int = 0, after_id: int | None = None,
 ) -> list[CustomerSummary]:
     """Customers in the programme, with their balances, sorted by ``by`` (a key of
-    ``SORTABLE``), a page at a time."""
+    ``SORTABLE``), a page at a time; ``after_id`` (by id only) starts after that customer
+    without counting through the ones before, as an export of a million does."""
     column = SORTABLE[by]
     query = (sa.select(c, b).join(b, b.c.customer_id == c.c.id).where(c.c.removed_at.is_(None))
              .order_by(column.desc() if descending else column.asc(),
                        c.c.id.desc() if descending else c.c.id.asc()))
+    if after_id is not None:
+        assert by == "id" and not descending
+        query = query.where(c.c.id > after_id)
     return _summaries(conn, query, limit, offset)
 
 

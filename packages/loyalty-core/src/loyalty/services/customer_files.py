@@ -137,9 +137,9 @@ def write_file(conn: sa.Connection, path: Path) -> int:
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(("id", *COLUMNS, "stars"))
-        offset = 0
+        after = 0
         while True:
-            page = customer_rows.list_customers(conn, limit=EXPORT_PAGE, offset=offset)
+            page = customer_rows.sorted_customers(conn, "id", limit=EXPORT_PAGE, after_id=after)
             for s in page:
                 c = s.customer
                 writer.writerow((c.id, c.name, c.phone or "", c.platform, c.messaging_key or "",
@@ -147,7 +147,7 @@ def write_file(conn: sa.Connection, path: Path) -> int:
             count += len(page)
             if len(page) < EXPORT_PAGE:
                 return count
-            offset += EXPORT_PAGE
+            after = page[-1].customer.id
 
 
 EXPORT_PAGE = 10_000
