@@ -25,6 +25,7 @@ from typing import Any
 if TYPE_CHECKING:
     from loyalty import signals
     from loyalty.domain.bounds import OutOfBounds
+    from loyalty.domain.errors import ImportRefused
     from loyalty.domain.errors import InsufficientPoints
     from loyalty.domain.errors import LedgerError
     from loyalty.domain.errors import LoyaltyError
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.services.accounts import AccountView
     from loyalty.services.awards import AwardOutcome
+    from loyalty.services.customer_files import ImportReport
     from loyalty.services.draws import DrawCheck
     from loyalty.services.draws import DrawOutcome
     from loyalty.services.expiry import ExpiryReport
@@ -80,6 +82,7 @@ if TYPE_CHECKING:
     from loyalty.services.memberships import Membership
     from loyalty.services.messages import MessagePreview
     from loyalty.services.messages import MessagesQueued
+    from loyalty.services.merges import MergeOutcome
     from loyalty.services.redemption import Payment
     from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
@@ -122,6 +125,8 @@ _PUBLIC: dict[str, str] = {
     "Audience": "loyalty.domain.rules.audiences",
     "MessagePreview": "loyalty.services.messages",
     "MessagesQueued": "loyalty.services.messages",
+    "MergeOutcome": "loyalty.services.merges",
+    "ImportReport": "loyalty.services.customer_files",
     "Report": "loyalty.services.reports",
     "Answer": "loyalty.services.self_service",
     "Standing": "loyalty.services.self_service",
@@ -153,6 +158,7 @@ _PUBLIC: dict[str, str] = {
     "LedgerError": _ERRORS,
     "UnknownCustomer": _ERRORS,
     "UnknownSale": _ERRORS,
+    "ImportRefused": _ERRORS,
     "InsufficientPoints": _ERRORS,
     "RedemptionRefused": _ERRORS,
     "UnknownPlugin": _ERRORS,
@@ -175,6 +181,8 @@ __all__ = [
     "Report", "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
     "SettingsError", "Shop", "signals", "Standing", "SyncReport", "TierLowered", "TierRaised",
     "UnknownCustomer", "UnknownPlugin", "UnknownSale",
+    # customers entered twice, and customer files
+    "ImportRefused", "ImportReport", "MergeOutcome",
 ]
 
 

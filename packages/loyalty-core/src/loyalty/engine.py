@@ -73,6 +73,7 @@ from loyalty.ledger import coupons as coupon_rows
 from loyalty.ledger import cursors
 from loyalty.ledger import customers as customer_rows
 from loyalty.ledger import draws as draw_rows
+from loyalty.ledger import duplicate_customers
 from loyalty.ledger import entries
 from loyalty.ledger import outbox
 from loyalty.ledger.database import create_database_engine
@@ -94,10 +95,12 @@ from loyalty.services import accounts
 from loyalty.services import adjustments
 from loyalty.services import awards
 from loyalty.services import coupons
+from loyalty.services import customer_files
 from loyalty.services import customers
 from loyalty.services import draws
 from loyalty.services import expiry
 from loyalty.services import jobs
+from loyalty.services import merges
 from loyalty.services import memberships
 from loyalty.services import messages
 from loyalty.services import redemption
@@ -108,6 +111,7 @@ from loyalty.services import self_service
 from loyalty.services import sync
 from loyalty.services.accounts import AccountView
 from loyalty.services.awards import AwardOutcome
+from loyalty.services.customer_files import ImportReport
 from loyalty.services.draws import DrawCheck
 from loyalty.services.draws import DrawOutcome
 from loyalty.services.expiry import ExpiryReport
@@ -116,6 +120,7 @@ from loyalty.services.jobs import JobStatus
 from loyalty.services.memberships import Membership
 from loyalty.services.messages import MessagePreview
 from loyalty.services.messages import MessagesQueued
+from loyalty.services.merges import MergeOutcome
 from loyalty.services.redemption import Payment
 from loyalty.services.reports import Report
 from loyalty.services.sales import Outcome
@@ -321,6 +326,44 @@ class Engine:
                 hint=f"Choose one of {', '.join(known)}.",
             )
 
+    # ---- duplicates, merges and customer files ------------------------------------------------
+
+    def similar_customers(self, name: str, phone: str | None = None) -> list[CustomerSummary]:
+        """Customers with the same phone (spaces and dashes aside) or name (case aside): asked
+        before adding one, so nobody is entered twice."""
+        return self.read(lambda conn: duplicate_customers.similar_customers(conn, name, phone))
+
+    def merge_customers(self, keep_id: int, merge_id: int, *, actor: str = "cli") -> MergeOutcome:
+        """Move ``merge_id``'s points, lifetime points, sales, coupons and memberships to
+        ``keep_id`` and remove ``merge_id``; both points logs say so."""
+        check_customer_id(keep_id)
+        check_customer_id(merge_id)
+        outcome = self.write(lambda uow: merges.merge(self.shop, uow, keep_id, merge_id,
+                                                      actor=actor))
+        signals.customers_changed.send(self, customer_ids=[keep_id, merge_id], engine=self)
+        return outcome
+
+    def import_customers(self, path: Path, *, actor: str = "cli") -> ImportReport:
+        """Add the customers of a CSV file (name, phone, platform, key, points), opening
+        balances as adjustments; one bad row imports nothing and every bad row is named."""
+        rows = customer_files.read_rows(Path(path), self.platforms(),
+                                          today=self.business_date(self.clock()))
+        key = f"import/{uuid.uuid4()}"
+        report = self.write(lambda uow: customer_files.import_rows(
+            self.shop, uow, rows, source=Path(path).name, actor=actor, key=key))
+        signals.customers_changed.send(self, customer_ids=None, engine=self)
+        return report
+
+    def export_customers(self, path: Path) -> int:
+        """Write every customer in the programme to a CSV file an import reads back; returns
+        how many."""
+        try:
+            return self.read(lambda conn: customer_files.write_file(conn, Path(path)))
+        except OSError as error:
+            raise LoyaltyError(f"Cannot write {path}: {error.strerror or error}.",
+                               hint="Choose a folder you can write to, and close the file "
+                                    "if a spreadsheet has it open.") from None
+
     # ---- balances -----------------------------------------------------------------------------
 
     def account(self, customer_id: int) -> AccountView:
@@ -334,11 +377,18 @@ class Engine:
         return self.read(lambda conn: accounts.spendable(self.shop, conn, customer_id))
 
     def accounts(
-        self, search: str | None = None, *, limit: int | None = None, offset: int = 0
+        self, search: str | None = None, *, limit: int | None = None, offset: int = 0,
+        sort: str | None = None, descending: bool = False,
     ) -> list[AccountView]:
-        """Customers with points, value and rating: the rows of 'All Customers'."""
+        """Customers with points, value and rating: the rows of 'All Customers'; ``sort``
+        by id, name, points, stars or platform (ties by id)."""
         return self.read(lambda conn: accounts.accounts(
-            self.shop, conn, search, limit=limit, offset=offset))
+            self.shop, conn, search, limit=limit, offset=offset, sort=sort,
+            descending=descending))
+
+    def customer_count(self) -> int:
+        """Customers in the programme (removed ones left out)."""
+        return self.read(customer_rows.count_customers)
 
     def history(self, customer_id: int, *, limit: int | None = None) -> list[Entry]:
         """The customer's points log, oldest first (the newest ``limit`` entries)."""

@@ -97,7 +97,8 @@ class LoyaltyApp:
         self.notebook = ttk.Notebook(self.root)
         self.notebook.pack(fill="both", expand=True, padx=10, pady=(8, 0))
         self.customers = CustomersTab(self.notebook, self.engine, self.ui, self.worker,
-                                      on_pay=self.open_pay, on_history=self.open_history)
+                                      on_pay=self.open_pay, on_history=self.open_history,
+                                      app=self)
         self.settings = SettingsTab(self.notebook, self.engine, on_theme=self.apply_theme,
                                     on_saved=self._saved)
         self.messages = NotificationLog(self.notebook, self.engine, self.ui, self.worker,

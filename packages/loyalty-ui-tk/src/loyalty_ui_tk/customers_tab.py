@@ -1,10 +1,14 @@
-"""The 'All Customers' tab: a search box and a table that filters as you type.
+"""The 'All Customers' tab: a search box and a table that filters as you type, and the
+customers' own upkeep: add, edit, adjust points, merge, remove, import and export.
 
 Built for 1,000,000 customers: each keystroke starts one query on the worker thread asking the
 engine for the first page of matches (the ledger's search index answers in milliseconds, so
 there is no pause to wait for the typing to stop); further pages load when the user scrolls
 near the end. The Tk thread only ever inserts a page of rows, so typing stays
 smooth however large the ledger. Rows refresh by themselves when the engine publishes events.
+A click on a heading sorts by that column in the ledger (numbers as numbers); the ratings are
+drawn as pictures (``star_images``) so earned stars stand out in every theme. Each row has a
+right-click menu; its dialogs are in ``customer_dialogs``.
 """
 
 from __future__ import annotations
@@ -13,14 +17,28 @@ import functools
 import tkinter as tk
 from collections.abc import Callable
 from collections.abc import Iterable
+from pathlib import Path
+from tkinter import filedialog
 from tkinter import ttk
 
 from babel.numbers import format_decimal
 
 from loyalty import signals
+from loyalty import ImportRefused
+from loyalty import ImportReport
+from loyalty import MergeOutcome
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.records import Customer
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
+from loyalty_ui_tk import themes
+from loyalty_ui_tk.customer_dialogs import AdjustDialog
+from loyalty_ui_tk.customer_dialogs import ConfirmDialog
+from loyalty_ui_tk.customer_dialogs import CustomerDialog
+from loyalty_ui_tk.customer_dialogs import MergeDialog
+from loyalty_ui_tk.customer_dialogs import ProblemsDialog
+from loyalty_ui_tk.customer_dialogs import window_actor
+from loyalty_ui_tk.star_images import star_image
 from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.themes import Palette
@@ -44,6 +62,16 @@ COLUMNS: tuple[Column, ...] = (
     ("action", "Action", 90, "center", False),
 )
 PAY_TEXT = "Pay ›"
+RATING = "#0"
+"""The tree column, the one a Treeview draws pictures in: the stars."""
+SORTS = {"id": "id", "name": "name", "points": "points", "value": "points",
+         RATING: "stars", "platform": "platform"}
+"""The ledger's sort of each column a click on its heading sorts by (value goes with points)."""
+HEADINGS = {c[0]: c[1] for c in COLUMNS if c[0] != "rating"} | {RATING: "Rating"}
+SHOWN = [c[0] for c in COLUMNS if c[0] != "rating"]
+"""The columns shown after the stars (the rating's text stays in the row, unshown)."""
+MENU = ("Pay…", "Points log", "Edit…", "Adjust points…", "Merge…", "Send message…",
+        "Remove…")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -62,6 +90,7 @@ class CustomersTab(ttk.Frame):
         *,
         on_pay: Callable[[int], object],
         on_history: Callable[[int], object],
+        app: object | None = None,
     ) -> None:
         super().__init__(parent, padding=(14, 12))
         self.engine = engine
@@ -69,6 +98,8 @@ class CustomersTab(ttk.Frame):
         self.worker = worker
         self.on_pay = on_pay
         self.on_history = on_history
+        self.app = app
+        """The window (its ``send_message_to`` opens the message dialog, where there is one)."""
         self.views: dict[str, AccountView] = {}
         """The loaded rows by Treeview item id (the customer id as text)."""
         self.has_more = False
@@ -81,6 +112,16 @@ class CustomersTab(ttk.Frame):
         self._platforms = engine.platforms()
         self._editor: ttk.Combobox | None = None
         self._view_fractions: tuple[float | str, float | str] = ("0.0", "1.0")
+        self.sort_column: str | None = None
+        """The column the rows are sorted by (None: by id, as added)."""
+        self.descending = False
+        self.total: int | None = None
+        """Customers in the programme, counted when the rows are read afresh."""
+        self._palette = themes.palette(engine.settings.appearance.theme)
+        self._stars: dict[int, tk.PhotoImage] = {}
+        self.menu: tk.Menu | None = None
+        self.dialog: tk.Toplevel | None = None
+        """The dialog opened last (add, edit, adjust, merge, remove, an import's bad rows)."""
 
         self._build()
         self._connect()
@@ -104,18 +145,38 @@ class CustomersTab(ttk.Frame):
         self.pay_button = ttk.Button(bar, text="Pay with points…", style="Accent.TButton",
                                      command=self._pay_selected)
         self.pay_button.pack(side="right", padx=(0, 8))
+        self.add_button = ttk.Button(bar, text="Add customer…", command=self.open_add)
+        self.add_button.pack(side="right", padx=(0, 8))
         self.search_var.trace_add("write", lambda *_: self.reload())
 
-        self.status = ttk.Label(self, text="Loading customers…", style="Muted.TLabel")
-        self.status.pack(fill="x", pady=(8, 0), side="bottom")
+        footer = ttk.Frame(self)
+        footer.pack(fill="x", pady=(8, 0), side="bottom")
+        self.export_button = ttk.Button(footer, text="Export CSV…", command=self.choose_export)
+        self.export_button.pack(side="right")
+        self.import_button = ttk.Button(footer, text="Import CSV…", command=self.choose_import)
+        self.import_button.pack(side="right", padx=(0, 8))
+        self.status = ttk.Label(footer, text="Loading customers…", style="Muted.TLabel")
+        self.status.pack(side="left", fill="x", expand=True)
         self.tree, self.scrollbar = make_table(self, COLUMNS, selectmode="browse")
-        self.tree.configure(yscrollcommand=self._scrolled)
+        self.tree.configure(yscrollcommand=self._scrolled, show=("tree", "headings"),
+                            displaycolumns=SHOWN)
+        self.tree.column(RATING, width=112, minwidth=60, stretch=False, anchor="w")
+        for column in HEADINGS:
+            self.tree.heading(column, text=HEADINGS[column],
+                              command=functools.partial(self.sort_by, column))
         self.empty = ttk.Label(self.tree, text="", style="CardMuted.TLabel", anchor="center",
                                justify="center")
 
         self.tree.bind("<ButtonRelease-1>", self._clicked)
         self.tree.bind("<Double-1>", self._double_clicked)
         self.tree.bind("<Return>", lambda e: self._pay_selected())
+        self.tree.bind("<Button-3>", self._right_clicked)
+        self.tree.bind("<Shift-F10>", lambda e: self._menu_for_selected())
+        for key in ("<Menu>", "<App>"):  # the menu key: its name on X11, on Windows
+            try:
+                self.tree.bind(key, lambda e: self._menu_for_selected())
+            except tk.TclError:
+                pass  # not a key of this windowing system
         self.search.bind("<Down>", self._focus_table)
         self.search.bind("<Return>", self._search_entered)
         self.search.bind("<Escape>", lambda e: self.clear_search())
@@ -123,6 +184,21 @@ class CustomersTab(ttk.Frame):
     def apply_palette(self, p: Palette) -> None:
         self.tree.tag_configure("odd", background=p.stripe)
         self.tree.tag_configure("even", background=p.surface)
+        self._palette = p
+        self._redraw_stars()
+
+    def _redraw_stars(self) -> None:
+        """New pictures of the ratings (another theme, or another number of levels)."""
+        self._stars.clear()
+        for iid, view in self.views.items():
+            self.tree.item(iid, image=self.stars_image(view.stars))
+
+    def stars_image(self, stars: int) -> tk.PhotoImage:
+        """The rating picture of ``stars`` in this theme, drawn once."""
+        if stars not in self._stars:
+            self._stars[stars] = star_image(self, stars, self.engine.max_stars,
+                                            self._palette.star, self._palette.muted)
+        return self._stars[stars]
 
     # ---- searching and loading --------------------------------------------------------------
 
@@ -136,14 +212,39 @@ class CustomersTab(ttk.Frame):
         generation = self.generation
         search = self.search_var.get().strip() or None
         limit = max(PAGE, len(self.views)) if keep else PAGE
+        sort, descending = self._sort()
+        count = keep or self.total is None
         self.loading = True
-        self.worker.submit(
-            # A search the next keystroke has replaced before it started is not run.
-            lambda: self.engine.accounts(search, limit=limit)
-            if generation == self.generation else [],
-            lambda rows: self._show(generation, rows, limit, replace=True, keep_place=keep),
-            self._failed,
-        )
+
+        def read() -> tuple[list[AccountView], int | None]:
+            if generation != self.generation:
+                return [], None  # a search the next keystroke replaced before it started
+            rows = self.engine.accounts(search, limit=limit, sort=sort, descending=descending)
+            return rows, self.engine.customer_count() if count else None
+
+        def show(found: tuple[list[AccountView], int | None]) -> None:
+            rows, total = found
+            if total is not None and generation == self.generation:
+                self.total = total
+            self._show(generation, rows, limit, replace=True, keep_place=keep)
+
+        self.worker.submit(read, show, self._failed)
+
+    def _sort(self) -> tuple[str | None, bool]:
+        return (None if self.sort_column is None else SORTS[self.sort_column]), self.descending
+
+    def sort_by(self, column: str) -> None:
+        """Sort by ``column`` (a click on its heading); a second click reverses the order."""
+        if column not in SORTS:
+            return
+        if self.sort_column == column:
+            self.descending = not self.descending
+        else:
+            self.sort_column, self.descending = column, False
+        for name, text in HEADINGS.items():
+            arrow = (" ▼" if self.descending else " ▲") if name == column else ""
+            self.tree.heading(name, text=text + arrow)
+        self.reload()
 
     def load_more(self) -> None:
         if self.loading or not self.has_more:
@@ -151,9 +252,11 @@ class CustomersTab(ttk.Frame):
         generation = self.generation
         search = self.search_var.get().strip() or None
         offset = len(self.views)
+        sort, descending = self._sort()
         self.loading = True
         self.worker.submit(
-            lambda: self.engine.accounts(search, limit=PAGE, offset=offset),
+            lambda: self.engine.accounts(search, limit=PAGE, offset=offset, sort=sort,
+                                         descending=descending),
             lambda rows: self._show(generation, rows, PAGE, replace=False),
             self._failed,
         )
@@ -181,7 +284,8 @@ class CustomersTab(ttk.Frame):
                 continue
             self.views[iid] = view
             tag = "odd" if len(self.views) % 2 else "even"
-            self.tree.insert("", "end", iid=iid, values=self._cells(view), tags=(tag,))
+            self.tree.insert("", "end", iid=iid, values=self._cells(view), tags=(tag,),
+                             image=self.stars_image(view.stars))
         self.has_more = len(rows) == limit
         if replace:
             if selected and self.tree.exists(selected[0]):
@@ -201,11 +305,16 @@ class CustomersTab(ttk.Frame):
             return
         self.empty.place_forget()
         self.status.configure(style="Muted.TLabel")
-        noun = "customer" if count == 1 else "customers"
-        matching = f" matching “{search}”" if search else ""
+        total = self.total if self.total is not None else count
+        noun = "customer" if total == 1 else "customers"
+        if search:
+            shown = (f"Showing {count:,} {'customer' if count == 1 else 'customers'} "
+                     f"matching “{search}” (of {total:,})")
+        else:
+            shown = f"Showing {count:,} of {total:,} {noun}"
         more = " (scroll down for more)" if self.has_more else ""
-        self.status.configure(text=f"Showing {count:,} {noun}{matching}{more}. "
-                                   "Double-click a customer for their points log.")
+        self.status.configure(text=f"{shown}{more}. Double-click a customer for their points "
+                                   "log; right-click for more.")
 
     def _scrolled(self, first: float | str, last: float | str) -> None:
         self.scrollbar.set(first, last)
@@ -270,11 +379,14 @@ class CustomersTab(ttk.Frame):
     def settings_changed(self) -> None:
         """Currency, value and rating may all read differently now."""
         self._platforms = self.engine.platforms()
+        self._stars.clear()  # the number of star levels may have changed
         self._reload_wanted = True
         self._refresh_soon()
 
     def rows_changed(self, customer_ids: list[int] | None, *, new_possible: bool) -> None:
         """Refresh the named rows; a customer not shown may be new and match: search again."""
+        if new_possible:
+            self.total = None  # added or removed: count again
         if customer_ids is None or (
             new_possible and any(str(i) not in self.views for i in customer_ids)
         ):
@@ -297,12 +409,17 @@ class CustomersTab(ttk.Frame):
         if ids:
             self.worker.submit(lambda: [self.engine.account(i) for i in ids], self._update_rows)
 
+    def customers_changed(self) -> None:
+        """Customers were added, removed or merged here: count and read the rows again."""
+        self.total = None
+        self.rows_changed(None, new_possible=True)
+
     def _update_rows(self, views: list[AccountView]) -> None:
         for view in views:
             iid = str(view.customer.id)
             if iid in self.views and self.tree.exists(iid):
                 self.views[iid] = view
-                self.tree.item(iid, values=self._cells(view))
+                self.tree.item(iid, values=self._cells(view), image=self.stars_image(view.stars))
 
     # ---- clicks: platform, pay, points log --------------------------------------------------
 
@@ -311,7 +428,7 @@ class CustomersTab(ttk.Frame):
         if not column.startswith("#") or column == "#0":
             return None
         index = int(column[1:]) - 1
-        return COLUMNS[index][0] if index < len(COLUMNS) else None
+        return SHOWN[index] if index < len(SHOWN) else None
 
     def _clicked(self, event: tk.Event) -> None:
         if self.tree.identify_region(event.x, event.y) != "cell":
@@ -425,3 +542,161 @@ class CustomersTab(ttk.Frame):
             style="Success.TLabel",
         )
         self.after(4000, lambda: self.status.configure(style="Muted.TLabel"))
+
+    # ---- the row menu -----------------------------------------------------------------------
+
+    def _right_clicked(self, event: tk.Event) -> str | None:
+        iid = self.tree.identify_row(event.y)
+        if not iid:
+            return None
+        self.tree.selection_set(iid)
+        self.tree.focus(iid)
+        self.row_menu(int(iid)).tk_popup(event.x_root, event.y_root)
+        return "break"
+
+    def _menu_for_selected(self) -> str:
+        customer_id = self._selected()
+        if customer_id is not None:
+            box = self.tree.bbox(str(customer_id))
+            x, y = (box[0] + 40, box[1] + box[3]) if box else (40, 40)
+            self.row_menu(customer_id).tk_popup(self.tree.winfo_rootx() + x,
+                                                self.tree.winfo_rooty() + y)
+        return "break"
+
+    def row_menu(self, customer_id: int) -> tk.Menu:
+        """The menu of one customer's row: Pay, Points log, Edit, Adjust, Merge, Send
+        message, Remove."""
+        if self.menu is not None:
+            self.menu.destroy()
+        menu = self.menu = tk.Menu(self, tearoff=False)
+        actions: dict[str, Callable[[int], object]] = {
+            "Pay…": self.on_pay, "Points log": self.on_history, "Edit…": self.open_edit,
+            "Adjust points…": self.open_adjust, "Merge…": self.open_merge,
+            "Send message…": self.send_message, "Remove…": self.confirm_remove,
+        }
+        for label in MENU:
+            if label in ("Edit…", "Remove…"):
+                menu.add_separator()
+            menu.add_command(label=label, command=functools.partial(actions[label], customer_id))
+        if getattr(self.app, "send_message_to", None) is None:
+            menu.entryconfigure("Send message…", state="disabled")
+        themes.recolour(menu, self._palette)
+        return menu
+
+    # ---- customers' upkeep ------------------------------------------------------------------
+
+    def _place(self, window: tk.Toplevel) -> None:
+        """Theme a dialog and put it over the window, a little above the middle."""
+        self.dialog = window
+        themes.recolour(window, self._palette)
+        top = self.winfo_toplevel()
+        window.update_idletasks()
+        x = top.winfo_rootx() + (top.winfo_width() - window.winfo_reqwidth()) // 2
+        y = top.winfo_rooty() + (top.winfo_height() - window.winfo_reqheight()) // 3
+        window.geometry(f"+{max(x, 0)}+{max(y, 0)}")
+
+    def say(self, text: str, style: str = "Success.TLabel") -> None:
+        """Tell what was done in the window's footer (the row count below the table is
+        rewritten by every refresh), or below the table in a tab on its own."""
+        footer = getattr(self.app, "footer", None)
+        (footer or self.status).configure(text=text, style=style)
+
+    def open_add(self) -> CustomerDialog:
+        """The Add customer dialog; it asks first if the customer may exist already."""
+        dialog = CustomerDialog(self, self.engine, on_saved=self._saved)
+        self._place(dialog)
+        return dialog
+
+    def open_edit(self, customer_id: int) -> CustomerDialog:
+        dialog = CustomerDialog(self, self.engine, self.engine.customer(customer_id),
+                                on_saved=self._saved)
+        self._place(dialog)
+        return dialog
+
+    def _saved(self, customer: Customer, added: bool) -> None:
+        self.say(f"Added {customer.name} (ID {customer.id})." if added
+                 else f"Saved {customer.name}.")
+        if added:
+            self.customers_changed()
+
+    def open_adjust(self, customer_id: int) -> AdjustDialog:
+        dialog = AdjustDialog(self, self.engine, self.engine.account(customer_id),
+                              on_done=self.say)
+        self._place(dialog)
+        return dialog
+
+    def open_merge(self, customer_id: int) -> MergeDialog:
+        """Merge another customer (picked in the dialog) into this one."""
+        dialog = MergeDialog(self, self.engine, self.engine.customer(customer_id),
+                             on_done=self._merged)
+        self._place(dialog)
+        return dialog
+
+    def _merged(self, outcome: MergeOutcome) -> None:
+        self.say(outcome.summary())
+        self.customers_changed()
+
+    def send_message(self, customer_id: int) -> None:
+        send = getattr(self.app, "send_message_to", None)
+        if callable(send):
+            send(customer_id)
+
+    def confirm_remove(self, customer_id: int) -> ConfirmDialog:
+        """Ask before removing a customer."""
+        customer = self.engine.customer(customer_id)
+        dialog = ConfirmDialog(
+            self, f"Remove {customer.name}?",
+            f"Remove {customer.name} (ID {customer.id}) from the lists? They earn no more "
+            "points; their points log is kept.", "Remove",
+            functools.partial(self.remove_customer, customer_id))
+        self._place(dialog)
+        return dialog
+
+    def remove_customer(self, customer_id: int) -> None:
+        try:
+            customer = self.engine.remove_customer(customer_id)
+        except LoyaltyError as error:
+            self.say(str(error), "Error.TLabel")
+            return
+        self.say(f"Removed {customer.name}; their points log is kept.")
+        self.customers_changed()
+
+    # ---- files ------------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        path = filedialog.askopenfilename(
+            parent=self, title="Import customers from a CSV file",
+            filetypes=[("CSV files", "*.csv"), ("All files", "*.*")])
+        if path:
+            self.import_file(Path(path))
+
+    def choose_export(self) -> None:
+        path = filedialog.asksaveasfilename(
+            parent=self, title="Export customers to a CSV file", defaultextension=".csv",
+            initialfile="customers.csv", filetypes=[("CSV files", "*.csv")])
+        if path:
+            self.export_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Import a customers CSV on the worker thread; bad rows are listed in a dialog."""
+        self.say(f"Importing {path.name}…", "Muted.TLabel")
+        self.worker.submit(lambda: self.engine.import_customers(path, actor=window_actor()),
+                           lambda report: self._imported(path, report),
+                           lambda error: self._import_failed(path, error))
+
+    def _imported(self, path: Path, report: ImportReport) -> None:
+        self.say(report.summary(path.name))
+        self.customers_changed()
+
+    def _import_failed(self, path: Path, error: BaseException) -> None:
+        self.say(str(error), "Error.TLabel")
+        if isinstance(error, ImportRefused):
+            self._place(ProblemsDialog(self, f"Cannot import {path.name}", str(error),
+                                       error.problems))
+
+    def export_file(self, path: Path) -> None:
+        """Write every customer to a CSV file, on the worker thread."""
+        self.say(f"Exporting to {path.name}…", "Muted.TLabel")
+        self.worker.submit(lambda: self.engine.export_customers(path),
+                           lambda count: self.say(f"Exported {count:,} customers to {path}."),
+                           lambda error: self.say(str(error), "Error.TLabel"))

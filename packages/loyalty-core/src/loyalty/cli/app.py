@@ -44,7 +44,8 @@ COMMAND_MODULES = (
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customer show", "report", "ask", "outbox", "backup",
+    "balance", "history", "customers", "customers export", "customer show", "report", "ask",
+    "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
     "message preview",
 })

@@ -1,8 +1,9 @@
-"""``loyalty customers`` and ``loyalty customer add|show|set|remove``."""
+"""``loyalty customers [import|export]`` and ``loyalty customer add|show|set|remove|merge``."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,7 +15,9 @@ from loyalty.cli.output import json_option
 from loyalty.cli.output import print_table
 from loyalty.cli.output import printable
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.records import CustomerSummary
 from loyalty.engine import AccountView
+from loyalty.domain.errors import ImportRefused
 
 
 def account_row(view: AccountView) -> dict[str, Any]:
@@ -54,15 +57,46 @@ def print_accounts(views: list[AccountView], title: str | None = None) -> None:
     )
 
 
-@cli.command("customers")
+@cli.group("customers", invoke_without_command=True)
 @click.option("--search", "-s", default=None, help="Part of a name, a phone number or an id.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
 @json_option
-@click.pass_obj
-def customers_command(app: App, search: str | None, limit: int | None, as_json: bool) -> None:
-    """List customers with their points, value and rating."""
+@click.pass_context
+def customers_command(ctx: click.Context, search: str | None, limit: int | None,
+                      as_json: bool) -> None:
+    """List customers with their points, value and rating (or import or export them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app: App = ctx.obj
     views = app.engine.accounts(search, limit=limit)
     emit(as_json, [account_row(v) for v in views], lambda: print_accounts(views))
+
+
+@customers_command.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def customers_import(app: App, file: Path) -> None:
+    """Add the customers of a CSV FILE (columns name, phone, platform, key, points).
+
+    Opening points become adjustments with the reason "Opening balance (import FILE)". One
+    bad row imports nothing: every bad row is listed with its row number.
+    """
+    try:
+        report = app.engine.import_customers(file)
+    except ImportRefused as refused:
+        for line in refused.problems:
+            click.echo(printable(line), err=True)
+        raise
+    click.echo(report.summary(file.name))
+
+
+@customers_command.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def customers_export(app: App, file: Path) -> None:
+    """Write every customer with their points to a CSV FILE (which an import reads back)."""
+    count = app.engine.export_customers(file)
+    click.echo(f"Exported {count} customers to {file}.")
 
 
 @cli.group("customer")
@@ -77,14 +111,24 @@ def customer_group() -> None:
               help="Channel for messages: none, whatsapp, messenger, ...")
 @click.option("--key", "messaging_key", default=None, help="The customer's key on that channel.")
 @click.option("--birthday", default=None, help=BIRTHDAY_HELP)
+@click.option("--force", is_flag=True,
+              help="Add even if a customer has the same name or phone.")
 @json_option
 @click.pass_obj
 def customer_add(app: App, name: str, phone: str | None, platform: str,
-                 messaging_key: str | None, birthday: str | None, as_json: bool) -> None:
-    """Add a customer by NAME."""
-    customer = app.engine.add_customer(
-        name, phone=phone, platform=platform, messaging_key=messaging_key,
-        birthday=parse_birthday(birthday) if birthday is not None else None)
+                 messaging_key: str | None, birthday: str | None, force: bool,
+                 as_json: bool) -> None:
+    """Add a customer by NAME; refuses one with the same name or phone as another unless
+    --force."""
+    born = parse_birthday(birthday) if birthday is not None else None
+    similar = [] if force else app.engine.similar_customers(name, phone)
+    if similar:
+        click.echo(_alike(similar), err=True)
+        raise LoyaltyError(
+            f"{len(similar)} customer(s) have the same name or phone; nobody was added.",
+            hint="Add anyway with --force, or merge two later with 'loyalty customer merge'.")
+    customer = app.engine.add_customer(name, phone=phone, platform=platform,
+                                       messaging_key=messaging_key, birthday=born)
     emit(as_json, account_row(app.engine.account(customer.id)),
          lambda: click.echo(f"Added customer {customer.id}: {printable(customer.name)}"))
 
@@ -136,3 +180,20 @@ def customer_remove(app: App, customer_id: int) -> None:
     """Remove a customer from the lists; their points log is kept."""
     customer = app.engine.remove_customer(customer_id)
     click.echo(f"Removed customer {customer.id}: {printable(customer.name)} (points log kept)")
+
+
+def _alike(found: list[CustomerSummary]) -> str:
+    return "\n".join(f"  {s.customer.id}: {printable(s.customer.name)}, phone "
+                     f"{printable(s.customer.phone or '-')}, {s.balance.points} points"
+                     for s in found)
+
+
+@customer_group.command("merge")
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@click.pass_obj
+def customer_merge(app: App, keep_id: int, other_id: int) -> None:
+    """Merge customer OTHER_ID into KEEP_ID: points, lifetime points, sales, coupons and
+    memberships move; OTHER_ID is removed and its points log says where they went."""
+    outcome = app.engine.merge_customers(keep_id, other_id)
+    click.echo(printable(outcome.summary()))

@@ -43,3 +43,11 @@ class Channel(Protocol):
     def send(self, recipient: Recipient, text: str) -> None:
         """Deliver ``text`` or raise :class:`DeliveryFailed`; never log secrets."""
         ...
+
+
+def missing_key(platform: str, messaging_key: str | None) -> str | None:
+    """Why messages cannot reach a customer on ``platform`` (no key there), or None: said
+    where the platform is chosen, not when the first message fails."""
+    if platform != "none" and not (messaging_key or "").strip():
+        return f"{platform} needs the customer's key on it; without one no message is sent."
+    return None

@@ -62,3 +62,13 @@ class RedemptionRefused(LoyaltyError):
 
 class UnknownPlugin(LoyaltyError):
     """A setting names a POS adapter, channel or frontend that is not installed."""
+
+
+class ImportRefused(LoyaltyError):
+    """Rows of an import file are bad; ``problems`` has one line per bad row."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        rows = "row" if len(problems) == 1 else "rows"
+        super().__init__(f"{len(problems)} bad {rows} in {source}; nothing was imported.",
+                         hint="Correct them and import the file again.")
+        self.problems = problems

@@ -293,3 +293,31 @@ def message_candidates(
     if customer_id is not None:
         query = query.where(c.c.id == customer_id)
     return [(cid, stars, last) for cid, stars, last in connection.execute(query)]
+
+
+SORTABLE = {"id": c.c.id, "name": sa.func.lower(c.c.name), "points": b.c.points,
+            "stars": b.c.stars, "platform": c.c.platform}
+"""What the customer list can be sorted by (ties by id)."""
+
+
+def sorted_customers(
+    conn: sa.Connection, by: str, *, descending: bool = False, limit: int | None = None,
+    offset: int = 0, after_id: int | None = None,
+) -> list[CustomerSummary]:
+    """Customers in the programme, with their balances, sorted by ``by`` (a key of
+    ``SORTABLE``), a page at a time; ``after_id`` (by id only) starts after that customer
+    without counting through the ones before, as an export of a million does."""
+    column = SORTABLE[by]
+    query = (sa.select(c, b).join(b, b.c.customer_id == c.c.id).where(c.c.removed_at.is_(None))
+             .order_by(column.desc() if descending else column.asc(),
+                       c.c.id.desc() if descending else c.c.id.asc()))
+    if after_id is not None:
+        assert by == "id" and not descending
+        query = query.where(c.c.id > after_id)
+    return _summaries(conn, query, limit, offset)
+
+
+def count_customers(conn: sa.Connection) -> int:
+    """Customers in the programme (removed ones left out): the table's "of 12,345"."""
+    return conn.execute(sa.select(sa.func.count()).select_from(c)
+                        .where(c.c.removed_at.is_(None))).scalar_one()

@@ -271,6 +271,19 @@ class Posting:
         account.points -= points
         return entry_id
 
+    def move_tier(
+        self, account: Account, tier_points: int, *, kind: str, business_date: date,
+        **entry: Any,
+    ) -> int:
+        """Buffer an entry that moves no points, only lifetime points (a merge carries one
+        customer's lifetime points to another)."""
+        assert tier_points != 0
+        entry["tier_points"] = tier_points
+        check_balance(account.lifetime_earned + tier_points, account.customer_id)
+        entry_id = self._entry(account, 0, kind, business_date, entry)
+        account.lifetime_earned = max(0, account.lifetime_earned + tier_points)
+        return entry_id
+
     def open_lots(self, customer_id: int) -> dict[int, OpenLot]:
         """The customer's lots with points left (or taken in this transaction), by lot id."""
         if customer_id not in self._open_lots:

@@ -9,7 +9,9 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty.domain.records import Balance
+from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
+from loyalty.domain.records import CustomerSummary
 from loyalty.domain.rules import tiers
 from loyalty.domain.shop import Shop
 from loyalty.ledger import balances
@@ -53,11 +55,34 @@ def account(shop: Shop, conn: sa.Connection, customer_id: int) -> AccountView:
 
 def accounts(
     shop: Shop, conn: sa.Connection, search: str | None = None, *, limit: int | None = None,
-    offset: int = 0,
+    offset: int = 0, sort: str | None = None, descending: bool = False,
 ) -> list[AccountView]:
-    """Customers with points, value and rating: the rows of 'All Customers'."""
-    found = customers.list_customers(conn, search=search, limit=limit, offset=offset)
+    """Customers with points, value and rating: the rows of 'All Customers'.
+
+    ``sort`` (a column of ``customers.SORTABLE``) orders them in the database when there is
+    no search; a search's matches (usually few) are sorted here.
+    """
+    if sort is not None and sort not in customers.SORTABLE:
+        raise LoyaltyError(f"Customers cannot be sorted by {sort!r}.",
+                           hint=f"Sort by one of {', '.join(customers.SORTABLE)}.")
+    if sort is None or sort == "id" and not descending:
+        found = customers.list_customers(conn, search=search, limit=limit, offset=offset)
+    elif not (search and search.strip()):
+        found = customers.sorted_customers(conn, sort, descending=descending, limit=limit,
+                                           offset=offset)
+    else:
+        found = sorted(customers.list_customers(conn, search=search),
+                       key=lambda s: (_sort_key(s, sort), s.customer.id), reverse=descending)
+        found = found[offset:None if limit is None else offset + limit]
     return views(shop, conn, [(s.customer, s.balance) for s in found])
+
+
+def _sort_key(summary: CustomerSummary, sort: str) -> int | str:
+    keys: dict[str, int | str] = {
+        "id": summary.customer.id, "name": summary.customer.name.lower(),
+        "points": summary.balance.points, "stars": summary.balance.stars,
+        "platform": summary.customer.platform}
+    return keys[sort]
 
 
 def views(

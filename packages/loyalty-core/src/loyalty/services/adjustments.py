@@ -8,6 +8,7 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.rules.lots import expiry_date
 from loyalty.domain.shop import Shop
+from loyalty.ledger import customers
 from loyalty.ledger.unit_of_work import UnitOfWork
 from loyalty.services.points import entry_columns
 
@@ -30,6 +31,9 @@ def adjust(
 ) -> PointsAdjusted:
     """Credit (positive) or debit (negative) ``points``; a debit never goes below zero."""
     reason = check_adjustment(points, reason)
+    if points > 0 and customers.removed_among(uow.connection, [customer_id]):
+        raise LoyaltyError(f"Customer {customer_id} was removed and earns nothing more.",
+                           hint="Add them again with 'loyalty customer add' if they are back.")
     now = shop.now()
     account = uow.posting.account(customer_id)
     business_date = shop.business_date(now)

@@ -1,0 +1,348 @@
+"""Dialogs of the 'All Customers' tab: add or edit a customer, adjust points, merge two,
+confirm a removal, and list what an import refused.
+
+Each dialog keeps no rule of its own: the engine checks, and its one-line error is shown in
+the dialog, beside the buttons, with nothing changed. What the dialog can tell before the
+engine is asked (a channel chosen without the key it needs, a customer who may exist
+already) it says at once.
+"""
+
+from __future__ import annotations
+
+import getpass
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+from typing import TypeVar
+
+from loyalty import MergeOutcome
+from loyalty.domain.channels import missing_key
+from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.records import Customer
+from loyalty.domain.records import CustomerSummary
+from loyalty.engine import AccountView
+from loyalty.engine import Engine
+from loyalty_ui_tk.tables import Column
+from loyalty_ui_tk.tables import make_table
+
+
+W = TypeVar("W", bound=tk.Widget)
+WRAP = 440
+"""Width, in pixels, at which a dialog's messages wrap."""
+
+
+def window_actor() -> str:
+    """Who did it, as the points log's "By" shows it: the window and the computer's user."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "ui"
+    return f"ui:{user}"[:64]
+
+
+class Dialog(tk.Toplevel):
+    """A titled window over the main one with a body, an error line and buttons."""
+
+    def __init__(self, master: tk.Misc, title: str) -> None:
+        super().__init__(master)
+        self.title(title)
+        self.transient(master.winfo_toplevel())
+        self.resizable(False, False)
+        self.outer = ttk.Frame(self, padding=18)
+        self.outer.pack(fill="both", expand=True)
+        self.body = ttk.Frame(self.outer)
+        self.body.pack(fill="both", expand=True)
+        self.body.columnconfigure(1, weight=1)
+        self.buttons = ttk.Frame(self.outer, padding=(0, 12, 0, 0))
+        self.buttons.pack(fill="x")
+        self.error_label = ttk.Label(self.outer, text="", style="Error.TLabel",
+                                     wraplength=WRAP, justify="left")
+        """Shown (above the buttons) only when there is something wrong to say."""
+        self.bind("<Escape>", lambda e: self.destroy())
+
+    def button(self, text: str, command: Callable[[], object], *, accent: bool = False
+               ) -> ttk.Button:
+        button = ttk.Button(self.buttons, text=text, command=command,
+                            style="Accent.TButton" if accent else "TButton")
+        button.pack(side="right", padx=(8, 0))
+        return button
+
+    def field(self, row: int, label: str, widget: W, *, stretch: bool = True) -> W:
+        ttk.Label(self.body, text=label).grid(row=row, column=0, sticky="w", pady=4,
+                                              padx=(0, 12))
+        widget.grid(row=row, column=1, sticky="ew" if stretch else "w", pady=4)
+        return widget
+
+    def fail(self, error: LoyaltyError | str) -> None:
+        self.error_label.configure(text=str(error))
+        self.error_label.pack(fill="x", pady=(8, 0), before=self.buttons)
+
+
+class CustomerDialog(Dialog):
+    """Add a customer (``customer`` None) or edit one: name, phone, channel and its key."""
+
+    def __init__(self, master: tk.Misc, engine: Engine, customer: Customer | None = None, *,
+                 on_saved: Callable[[Customer, bool], object] | None = None) -> None:
+        super().__init__(master, f"Edit {customer.name}" if customer else "Add a customer")
+        self.engine = engine
+        self.customer = customer
+        self.on_saved = on_saved
+        self.platforms = engine.platforms()
+        self.saved: Customer | None = None
+        self.similar: list[CustomerSummary] = []
+        """Customers who may be the one being added, shown before adding them."""
+
+        self.name_var = tk.StringVar(value=customer.name if customer else "")
+        self.phone_var = tk.StringVar(value=customer.phone or "" if customer else "")
+        self.platform_var = tk.StringVar(value=self.platforms.get(
+            customer.platform if customer else "none", "None"))
+        self.key_var = tk.StringVar(value=customer.messaging_key or "" if customer else "")
+        self.name_entry = self.field(0, "Name", ttk.Entry(self.body, textvariable=self.name_var,
+                                                          width=36))
+        self.phone_entry = self.field(1, "Phone", ttk.Entry(
+            self.body, textvariable=self.phone_var, width=36))
+        self.platform_box = self.field(2, "Messages by", ttk.Combobox(
+            self.body, textvariable=self.platform_var, values=list(self.platforms.values()),
+            state="readonly", width=34))
+        self.key_entry = self.field(3, "Key on that channel", ttk.Entry(
+            self.body, textvariable=self.key_var, width=36))
+        self.key_hint = ttk.Label(self.body, text="", style="Muted.TLabel", wraplength=WRAP,
+                                  justify="left")
+        self.key_hint.grid(row=4, column=0, columnspan=2, sticky="w")
+        self.similar_label = ttk.Label(self.body, text="", style="Error.TLabel",
+                                       wraplength=WRAP, justify="left")
+        self.save_button = self.button("Add customer" if customer is None else "Save",
+                                       self.save, accent=True)
+        self.cancel_button = self.button("Cancel", self.destroy)
+        for var in (self.platform_var, self.key_var):
+            var.trace_add("write", lambda *_: self._check_key())
+        for var in (self.name_var, self.phone_var):
+            var.trace_add("write", lambda *_: self._forget_similar())
+        self.bind("<Return>", lambda e: self.save())
+        self._check_key()
+        self.name_entry.focus_set()
+
+    @property
+    def platform(self) -> str:
+        title = self.platform_var.get()
+        return next((n for n, t in self.platforms.items() if t == title), "none")
+
+    def _check_key(self) -> None:
+        """Say at once that the chosen channel needs a key, not when a message fails."""
+        problem = missing_key(self.platform, self.key_var.get())
+        if problem:
+            title = self.platforms.get(self.platform, self.platform)
+            self.key_hint.configure(
+                text=f"{title} needs the customer's key on it; without one no message is "
+                     "sent. Type the key, or choose None.", style="Error.TLabel")
+            self.key_entry.configure(style="Invalid.TEntry")
+        else:
+            self.key_hint.configure(text="The key the channel gave the customer (CallMeBot: "
+                                         "their API key).", style="Muted.TLabel")
+            self.key_entry.configure(style="TEntry")
+
+    def _forget_similar(self) -> None:
+        if self.similar:
+            self.similar = []
+            self.similar_label.grid_remove()
+            self.save_button.configure(text="Add customer")
+
+    def values(self) -> dict[str, str | None]:
+        return {"name": self.name_var.get(), "phone": self.phone_var.get().strip() or None,
+                "platform": self.platform, "messaging_key": self.key_var.get().strip() or None}
+
+    def save(self) -> None:
+        values = self.values()
+        try:
+            if self.customer is None:
+                if not self.similar:
+                    self.similar = self.engine.similar_customers(
+                        values["name"] or "", values["phone"])
+                    if self.similar:
+                        self._show_similar()
+                        return
+                name = values.pop("name") or ""
+                customer = self.engine.add_customer(name, **values)  # type: ignore[arg-type]
+            else:
+                customer = self.engine.update_customer(self.customer.id, **values)
+        except LoyaltyError as error:
+            self.fail(error)
+            return
+        self.saved = customer
+        if self.on_saved is not None:
+            self.on_saved(customer, self.customer is None)
+        self.destroy()
+
+    def _show_similar(self) -> None:
+        lines = [f"• {s.customer.name} (ID {s.customer.id}"
+                 + (f", phone {s.customer.phone}" if s.customer.phone else "")
+                 + f", {s.balance.points:,} points)" for s in self.similar[:5]]
+        more = len(self.similar) - len(lines)
+        self.similar_label.configure(
+            text="This may be a customer you have already:\n" + "\n".join(lines)
+                 + (f"\n…and {more} more." if more > 0 else "")
+                 + "\nAdd anyway, or Cancel and use the one above.")
+        self.similar_label.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
+        self.save_button.configure(text="Add anyway")
+
+
+class AdjustDialog(Dialog):
+    """Add or remove points by hand, with the reason the points log shows."""
+
+    def __init__(self, master: tk.Misc, engine: Engine, view: AccountView, *,
+                 on_done: Callable[[str], object] | None = None) -> None:
+        super().__init__(master, f"Adjust points: {view.customer.name}")
+        self.engine = engine
+        self.view = view
+        self.on_done = on_done
+        self.done = False
+        ttk.Label(self.body, text=f"{view.customer.name} has {view.points:,} points.",
+                  style="Section.TLabel").grid(row=0, column=0, columnspan=2, sticky="w",
+                                               pady=(0, 8))
+        self.points_var = tk.StringVar()
+        self.reason_var = tk.StringVar()
+        self.points_entry = self.field(1, "Points (+ to add, − to take)", ttk.Entry(
+            self.body, textvariable=self.points_var, width=12, justify="right"), stretch=False)
+        self.reason_entry = self.field(2, "Reason (required)", ttk.Entry(
+            self.body, textvariable=self.reason_var, width=36))
+        ttk.Label(self.body, text="The reason and who adjusted are kept in the points log.",
+                  style="Muted.TLabel").grid(row=3, column=0, columnspan=2, sticky="w")
+        self.save_button = self.button("Adjust", self.save, accent=True)
+        self.button("Cancel", self.destroy)
+        self.bind("<Return>", lambda e: self.save())
+        self.points_entry.focus_set()
+
+    def save(self) -> None:
+        text = self.points_var.get().strip().replace(",", "").replace("−", "-")
+        try:
+            points = int(text)
+        except ValueError:
+            self.points_entry.configure(style="Invalid.TEntry")
+            self.fail(LoyaltyError(f"Points {text!r} is not a whole number.",
+                                   hint="Type e.g. 100 to add or -100 to take away."))
+            return
+        if not self.reason_var.get().strip():
+            self.reason_entry.configure(style="Invalid.TEntry")
+            self.fail(LoyaltyError("An adjustment needs a reason.",
+                                   hint="Say why, e.g. 'points from the old card'."))
+            return
+        try:
+            event = self.engine.adjust(self.view.customer.id, points,
+                                       reason=self.reason_var.get(), actor=window_actor())
+        except LoyaltyError as error:
+            self.fail(error)
+            return
+        self.done = True
+        if self.on_done is not None:
+            self.on_done(f"{self.view.customer.name}: {points:+,} points "
+                         f"({event.reason}); balance {event.balance:,}.")
+        self.destroy()
+
+
+MERGE_COLUMNS: tuple[Column, ...] = (
+    ("id", "ID", 60, "e", False),
+    ("name", "Customer Name", 200, "w", True),
+    ("phone", "Phone", 130, "w", False),
+    ("points", "Points", 90, "e", False),
+)
+
+
+class MergeDialog(Dialog):
+    """Pick the other customer (the one entered twice) and merge them into this one."""
+
+    def __init__(self, master: tk.Misc, engine: Engine, keep: Customer, *,
+                 on_done: Callable[[MergeOutcome], object] | None = None) -> None:
+        super().__init__(master, f"Merge into {keep.name}")
+        self.engine = engine
+        self.keep = keep
+        self.on_done = on_done
+        self.outcome: MergeOutcome | None = None
+        ttk.Label(self.body, text=f"Find the customer to merge into {keep.name} (ID {keep.id}):",
+                  style="Section.TLabel").grid(row=0, column=0, columnspan=2, sticky="w")
+        self.search_var = tk.StringVar()
+        self.search = self.field(1, "Search", ttk.Entry(self.body, textvariable=self.search_var,
+                                                        width=36))
+        table = ttk.Frame(self.body, height=200)
+        table.grid(row=2, column=0, columnspan=2, sticky="nsew", pady=(6, 0))
+        self.tree, _ = make_table(table, MERGE_COLUMNS, selectmode="browse", height=7)
+        ttk.Label(self.body, wraplength=WRAP, justify="left", style="Muted.TLabel", text=(
+            "Their points, lifetime points, sales, coupons and memberships move to "
+            f"{keep.name}; the other customer is removed, and both points logs say so.")
+        ).grid(row=3, column=0, columnspan=2, sticky="w", pady=(8, 0))
+        self.merge_button = self.button("Merge", self.merge, accent=True)
+        self.button("Cancel", self.destroy)
+        self.search_var.trace_add("write", lambda *_: self.find())
+        self.tree.bind("<<TreeviewSelect>>", lambda e: self._chosen())
+        self.find()
+        self.search.focus_set()
+
+    def find(self) -> None:
+        found = [v for v in self.engine.accounts(self.search_var.get().strip() or None,
+                                                  limit=50) if v.customer.id != self.keep.id]
+        self.tree.delete(*self.tree.get_children())
+        for view in found:
+            c = view.customer
+            self.tree.insert("", "end", iid=str(c.id),
+                             values=(c.id, c.name, c.phone or "", f"{view.points:,}"))
+        self._chosen()
+
+    def choose(self, customer_id: int) -> None:
+        self.tree.selection_set(str(customer_id))
+        self._chosen()
+
+    def _chosen(self) -> None:
+        selection = self.tree.selection()
+        if selection:
+            name = self.tree.item(selection[0], "values")[1]
+            self.merge_button.configure(text=f"Merge {name} into {self.keep.name}",
+                                        state="normal")
+        else:
+            self.merge_button.configure(text="Merge", state="disabled")
+
+    def merge(self) -> None:
+        selection = self.tree.selection()
+        if not selection:
+            self.fail("Pick the customer to merge first.")
+            return
+        try:
+            self.outcome = self.engine.merge_customers(self.keep.id, int(selection[0]),
+                                                       actor=window_actor())
+        except LoyaltyError as error:
+            self.fail(error)
+            return
+        if self.on_done is not None:
+            self.on_done(self.outcome)
+        self.destroy()
+
+
+class ConfirmDialog(Dialog):
+    """Ask before doing something that cannot be undone from the window."""
+
+    def __init__(self, master: tk.Misc, title: str, question: str, action: str,
+                 on_yes: Callable[[], object]) -> None:
+        super().__init__(master, title)
+        ttk.Label(self.body, text=question, wraplength=WRAP, justify="left").grid(
+            row=0, column=0, columnspan=2, sticky="w")
+        self.on_yes = on_yes
+        self.yes_button = self.button(action, self.yes, accent=True)
+        self.no_button = self.button("Cancel", self.destroy)
+        self.no_button.focus_set()  # Enter on a removal keeps the customer
+
+    def yes(self) -> None:
+        self.destroy()
+        self.on_yes()
+
+
+class ProblemsDialog(Dialog):
+    """One line per problem (an import's bad rows), selectable to copy."""
+
+    def __init__(self, master: tk.Misc, title: str, summary: str, problems: list[str]) -> None:
+        super().__init__(master, title)
+        ttk.Label(self.body, text=summary, style="Section.TLabel", wraplength=WRAP,
+                  justify="left").grid(row=0, column=0, columnspan=2, sticky="w")
+        self.text = tk.Text(self.body, width=70, height=min(12, max(3, len(problems))),
+                            wrap="word", relief="flat", borderwidth=8)
+        self.text.insert("1.0", "\n".join(problems))
+        self.text.configure(state="disabled")
+        self.text.grid(row=1, column=0, columnspan=2, sticky="nsew", pady=(8, 0))
+        self.button("Close", self.destroy, accent=True)

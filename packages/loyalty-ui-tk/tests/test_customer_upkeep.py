@@ -1,0 +1,207 @@
+"""Customers kept from the window: add, edit, adjust, merge, remove, sort, count, the row
+menu, the stars, and CSV files; clicked and typed as a person would (xdotool)."""
+
+from __future__ import annotations
+
+import subprocess
+import tkinter as tk
+from pathlib import Path
+
+from loyalty_ui_tk.customer_dialogs import AdjustDialog
+from loyalty_ui_tk.customer_dialogs import ConfirmDialog
+from loyalty_ui_tk.customer_dialogs import CustomerDialog
+from loyalty_ui_tk.customer_dialogs import MergeDialog
+from loyalty_ui_tk.customer_dialogs import ProblemsDialog
+
+
+def click(app, widget: tk.Misc, x: int | None = None, y: int | None = None,
+          button: int = 1) -> None:
+    """Move the mouse over ``widget`` (its middle, or x, y inside it) and click."""
+    app.pump()
+    widget.update_idletasks()
+    x = widget.winfo_rootx() + (widget.winfo_width() // 2 if x is None else x)
+    y = widget.winfo_rooty() + (widget.winfo_height() // 2 if y is None else y)
+    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", str(button)], check=True)
+    app.pump()
+
+
+def type_into(app, until, entry: tk.Misc, text: str) -> None:
+    click(app, entry)
+    until(app, lambda: entry.focus_get() is entry)
+    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
+    until(app, lambda: entry.get().endswith(text))
+
+
+def opened(app, until, kind: type) -> tk.Toplevel:
+    until(app, lambda: isinstance(app.customers.dialog, kind)
+          and app.customers.dialog.winfo_ismapped())
+    return app.customers.dialog
+
+
+def menu_item(app, until, customer_id: int, label: str) -> None:
+    """Right-click the customer's row and choose ``label`` from its menu."""
+    tree = app.customers.tree
+    tree.see(str(customer_id))
+    app.pump()
+    x, y, width, height = tree.bbox(str(customer_id))
+    click(app, tree, x + 300, y + height // 2, button=3)
+    until(app, lambda: app.customers.menu is not None and app.customers.menu.winfo_ismapped())
+    menu = app.customers.menu
+    index = menu.index(label)
+    next_y = menu.yposition(index + 1) if index < menu.index("end") else menu.winfo_height()
+    click(app, menu, 30, (menu.yposition(index) + next_y) // 2)
+    until(app, lambda: not menu.winfo_ismapped())
+
+
+def names(app) -> list[str]:
+    return [app.customers.views[str(i)].customer.name for i in app.customers.visible_ids()]
+
+
+def test_a_customer_added_in_the_dialog_appears_in_the_table_and_the_count(app, demo, until):
+    assert app.customers.status.cget("text").startswith("Showing 20 of 20 customers.")
+    click(app, app.customers.add_button)
+    dialog = opened(app, until, CustomerDialog)
+    type_into(app, until, dialog.name_entry, "Zara Newcomer")
+    type_into(app, until, dialog.phone_entry, "071 222 3333")
+    click(app, dialog.save_button)
+    until(app, lambda: "Zara Newcomer" in names(app))
+    until(app, lambda: app.customers.status.cget("text").startswith("Showing 21 of 21"))
+    assert app.footer.cget("text") == "Added Zara Newcomer (ID 21)."
+    assert demo.customers()[-1].customer.phone == "071 222 3333"
+
+
+def test_a_look_alike_is_shown_before_adding_and_added_only_on_add_anyway(app, demo, until):
+    dialog = app.customers.open_add()
+    type_into(app, until, dialog.name_entry, "NIMAL perera")
+    click(app, dialog.save_button)
+    until(app, lambda: "Nimal Perera (ID 1" in dialog.similar_label.cget("text"))
+    assert dialog.save_button.cget("text") == "Add anyway"
+    assert len(demo.customers()) == 20
+    click(app, dialog.save_button)
+    until(app, lambda: len(demo.customers()) == 21)
+
+
+def test_choosing_whatsapp_without_a_key_says_so_at_once_and_the_edit_is_saved(app, demo, until):
+    dialog = app.customers.open_edit(3)
+    assert dialog.name_var.get() == "Bishnu Shrestha"
+    dialog.platform_box.set("WhatsApp")
+    assert "WhatsApp needs the customer's key" in dialog.key_hint.cget("text")
+    assert str(dialog.key_entry.cget("style")) == "Invalid.TEntry"
+    type_into(app, until, dialog.key_entry, "123456")
+    assert "needs" not in dialog.key_hint.cget("text")
+    click(app, dialog.save_button)
+    until(app, lambda: app.customers.cell(3, "platform").startswith("WhatsApp"))
+    customer = demo.customer(3)
+    assert (customer.platform, customer.messaging_key) == ("whatsapp", "123456")
+
+
+def test_adjusting_points_needs_a_reason_and_the_log_says_who_did_it(app, demo, until):
+    before = demo.balance(12)
+    menu_item(app, until, 12, "Adjust points…")
+    dialog = opened(app, until, AdjustDialog)
+    type_into(app, until, dialog.points_entry, "250")
+    click(app, dialog.save_button)
+    until(app, lambda: "needs a reason" in dialog.error_label.cget("text"))
+    assert demo.balance(12) == before
+    type_into(app, until, dialog.reason_entry, "Points from the old card")
+    click(app, dialog.save_button)
+    until(app, lambda: app.customers.cell(12, "points") == f"{before + 250:,} points")
+    entry = demo.history(12)[-1]
+    assert (entry.points, entry.reason) == (250, "Points from the old card")
+    assert entry.actor.startswith("ui:")
+
+
+def test_remove_asks_first_and_cancel_keeps_the_customer(app, demo, until):
+    menu_item(app, until, 5, "Remove…")
+    dialog = opened(app, until, ConfirmDialog)
+    click(app, dialog.no_button)
+    until(app, lambda: not dialog.winfo_exists())
+    assert demo.customer(5).removed_at is None
+    menu_item(app, until, 5, "Remove…")
+    dialog = opened(app, until, ConfirmDialog)
+    click(app, dialog.yes_button)
+    until(app, lambda: 5 not in app.customers.visible_ids())
+    until(app, lambda: app.customers.status.cget("text").startswith("Showing 19 of 19"))
+    assert demo.customer(5).removed_at is not None
+
+
+def test_merging_picks_the_other_customer_and_sums_their_points(app, demo, until):
+    twin = demo.add_customer("Sita T.")
+    demo.adjust(twin.id, 100, reason="old card")
+    before = demo.balance(12)
+    until(app, lambda: twin.id in app.customers.visible_ids())
+    menu_item(app, until, 12, "Merge…")
+    dialog = opened(app, until, MergeDialog)
+    type_into(app, until, dialog.search, "sita")
+    until(app, lambda: dialog.tree.get_children() == (str(twin.id),))
+    x, y, width, height = dialog.tree.bbox(str(twin.id))
+    click(app, dialog.tree, x + 50, y + height // 2)
+    until(app, lambda: dialog.merge_button.cget("text") == "Merge Sita T. into Sita Thapa")
+    click(app, dialog.merge_button)
+    until(app, lambda: twin.id not in app.customers.visible_ids())
+    until(app, lambda: app.customers.cell(12, "points") == f"{before + 100:,} points")
+    assert app.footer.cget("text").startswith(f"Merged customer {twin.id} (Sita T.) into")
+
+
+def test_clicking_a_heading_sorts_by_it_as_numbers_and_again_reverses(app, demo, until):
+    tree = app.customers.tree
+    x = sum(tree.column(c, "width") for c in ("#0", "id", "name"))
+    click(app, tree, x + tree.column("points", "width") // 2, 12)
+    until(app, lambda: app.customers.sort_column == "points" and not app.customers.loading)
+    points = [app.customers.views[str(i)].points for i in app.customers.visible_ids()]
+    assert points == sorted(points) and max(points) >= 1000 > min(points)
+    assert tree.heading("points", "text") == "Points ▲"
+    click(app, tree, x + tree.column("points", "width") // 2, 12)
+    until(app, lambda: app.customers.descending and not app.customers.loading)
+    points = [app.customers.views[str(i)].points for i in app.customers.visible_ids()]
+    assert points == sorted(points, reverse=True)
+    click(app, tree, tree.column("#0", "width") // 2, 12)  # the stars
+    until(app, lambda: app.customers.sort_column == "#0" and not app.customers.loading)
+    stars = [app.customers.views[str(i)].stars for i in app.customers.visible_ids()]
+    assert stars == sorted(stars)
+
+
+def test_a_search_shows_how_many_match_of_all(app, until):
+    app.customers.search_var.set("khan")
+    until(app, lambda: names(app) == ["Ayesha Khan"])
+    assert app.customers.status.cget("text").startswith(
+        "Showing 1 customer matching “khan” (of 20).")
+
+
+def test_send_message_in_the_row_menu_opens_the_window_s_message_dialog(app, until):
+    assert app.customers.row_menu(3).entrycget("Send message…", "state") == "disabled" \
+        or hasattr(app, "send_message_to")
+    asked: list[int] = []
+    app.send_message_to = asked.append
+    menu_item(app, until, 3, "Send message…")
+    assert asked == [3]
+
+
+def test_every_row_shows_its_stars_as_a_picture_redrawn_for_the_theme(app, demo, until):
+    light = app.customers.tree.item("12", "image")
+    assert light and light != app.customers.tree.item("1", "image")  # 3 stars, not 0
+    app.settings.theme_chosen("Dark")
+    until(app, lambda: app.customers.tree.item("12", "image") != light)
+    image = app.customers.stars_image(demo.account(12).stars)
+    assert image.width() > 5 * 14 and image.height() >= 14
+
+
+def test_export_then_import_of_a_file_with_a_bad_row_lists_it_and_imports_nothing(
+        app, demo, until, tmp_path: Path):
+    app.customers.export_file(tmp_path / "all.csv")
+    until(app, lambda: "Exported 20 customers" in app.footer.cget("text"))
+    lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 21 and lines[0] == "id,name,phone,platform,key,points,stars"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,points\nNew One,10\n,5\n", encoding="utf-8")
+    app.customers.import_file(bad)
+    dialog = opened(app, until, ProblemsDialog)
+    assert dialog.text.get("1.0", "end").strip() == \
+        "row 3: The customer's name is empty. Give the customer's name."
+    assert len(demo.customers()) == 20
+    good = tmp_path / "good.csv"
+    good.write_bytes(b"\xef\xbb\xbfname,points\r\nNew One,10\r\n")
+    app.customers.import_file(good)
+    until(app, lambda: "New One" in names(app))
+    assert app.footer.cget("text") == "Imported 1 customers from good.csv with 10 opening points."
+    until(app, lambda: app.customers.status.cget("text").startswith("Showing 21 of 21"))
