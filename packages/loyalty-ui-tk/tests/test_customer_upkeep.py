@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import tkinter as tk
+from datetime import date
 from pathlib import Path
 
 from loyalty_ui_tk.customer_dialogs import AdjustDialog
@@ -93,6 +94,21 @@ def test_choosing_whatsapp_without_a_key_says_so_at_once_and_the_edit_is_saved(a
     until(app, lambda: app.customers.cell(3, "platform").startswith("WhatsApp"))
     customer = demo.customer(3)
     assert (customer.platform, customer.messaging_key) == ("whatsapp", "123456")
+
+
+def test_a_birthday_typed_in_the_edit_dialog_is_kept_and_a_mistyped_one_is_refused(
+        app, demo, until):
+    dialog = app.customers.open_edit(5)
+    type_into(app, until, dialog.birthday_entry, "1990-13-01")
+    click(app, dialog.save_button)
+    until(app, lambda: "is not a date" in dialog.error_label.cget("text"))
+    assert str(dialog.birthday_entry.cget("style")) == "Invalid.TEntry"
+    assert demo.customer(5).birthday is None
+    dialog.birthday_entry.delete(0, "end")
+    type_into(app, until, dialog.birthday_entry, "1990-05-17")
+    click(app, dialog.save_button)
+    until(app, lambda: demo.customer(5).birthday == date(1990, 5, 17))
+    assert app.customers.open_edit(5).birthday_var.get() == "1990-05-17"
 
 
 def test_adjusting_points_needs_a_reason_and_the_log_says_who_did_it(app, demo, until):
@@ -191,7 +207,7 @@ def test_export_then_import_of_a_file_with_a_bad_row_lists_it_and_imports_nothin
     app.customers.export_file(tmp_path / "all.csv")
     until(app, lambda: "Exported 20 customers" in app.footer.cget("text"))
     lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 21 and lines[0] == "id,name,phone,platform,key,points,stars"
+    assert len(lines) == 21 and lines[0] == "id,name,phone,platform,key,points,birthday,stars"
     bad = tmp_path / "bad.csv"
     bad.write_text("name,points\nNew One,10\n,5\n", encoding="utf-8")
     app.customers.import_file(bad)

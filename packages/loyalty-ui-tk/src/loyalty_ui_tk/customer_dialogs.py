@@ -10,6 +10,7 @@ already) it says at once.
 from __future__ import annotations
 
 import getpass
+from datetime import date
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
@@ -79,7 +80,8 @@ class Dialog(tk.Toplevel):
 
 
 class CustomerDialog(Dialog):
-    """Add a customer (``customer`` None) or edit one: name, phone, channel and its key."""
+    """Add a customer (``customer`` None) or edit one: name, phone, channel and its key,
+    birthday (for the birthday points)."""
 
     def __init__(self, master: tk.Misc, engine: Engine, customer: Customer | None = None, *,
                  on_saved: Callable[[Customer, bool], object] | None = None) -> None:
@@ -109,6 +111,13 @@ class CustomerDialog(Dialog):
         self.key_hint = ttk.Label(self.body, text="", style="Muted.TLabel", wraplength=WRAP,
                                   justify="left")
         self.key_hint.grid(row=4, column=0, columnspan=2, sticky="w")
+        born = customer.birthday if customer else None
+        self.birthday_var = tk.StringVar(value=born.isoformat() if born else "")
+        self.birthday_entry = self.field(5, "Birthday", ttk.Entry(
+            self.body, textvariable=self.birthday_var, width=12), stretch=False)
+        ttk.Label(self.body, text="YYYY-MM-DD, e.g. 1990-05-17; empty if not known. Birthday "
+                  "points fall on its day.", style="Muted.TLabel", wraplength=WRAP,
+                  justify="left").grid(row=6, column=0, columnspan=2, sticky="w")
         self.similar_label = ttk.Label(self.body, text="", style="Error.TLabel",
                                        wraplength=WRAP, justify="left")
         self.save_button = self.button("Add customer" if customer is None else "Save",
@@ -147,21 +156,36 @@ class CustomerDialog(Dialog):
             self.similar_label.grid_remove()
             self.save_button.configure(text="Add customer")
 
-    def values(self) -> dict[str, str | None]:
+    def values(self) -> dict[str, object]:
+        """What the form holds, as the engine takes it; a birthday that is no date raises."""
         return {"name": self.name_var.get(), "phone": self.phone_var.get().strip() or None,
-                "platform": self.platform, "messaging_key": self.key_var.get().strip() or None}
+                "platform": self.platform, "messaging_key": self.key_var.get().strip() or None,
+                "birthday": self.birthday()}
+
+    def birthday(self) -> date | None:
+        text = self.birthday_var.get().strip()
+        self.birthday_entry.configure(style="TEntry")
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.birthday_entry.configure(style="Invalid.TEntry")
+            raise LoyaltyError(f"The birthday {text!r} is not a date.",
+                               hint="Type it as YYYY-MM-DD, e.g. 1990-05-17, or leave it "
+                                    "empty.") from None
 
     def save(self) -> None:
-        values = self.values()
         try:
+            values = self.values()
             if self.customer is None:
                 if not self.similar:
                     self.similar = self.engine.similar_customers(
-                        values["name"] or "", values["phone"])
+                        str(values["name"] or ""), values["phone"])  # type: ignore[arg-type]
                     if self.similar:
                         self._show_similar()
                         return
-                name = values.pop("name") or ""
+                name = str(values.pop("name") or "")
                 customer = self.engine.add_customer(name, **values)  # type: ignore[arg-type]
             else:
                 customer = self.engine.update_customer(self.customer.id, **values)
@@ -182,7 +206,7 @@ class CustomerDialog(Dialog):
             text="This may be a customer you have already:\n" + "\n".join(lines)
                  + (f"\n…and {more} more." if more > 0 else "")
                  + "\nAdd anyway, or Cancel and use the one above.")
-        self.similar_label.grid(row=5, column=0, columnspan=2, sticky="w", pady=(8, 0))
+        self.similar_label.grid(row=7, column=0, columnspan=2, sticky="w", pady=(8, 0))
         self.save_button.configure(text="Add anyway")
 
 
