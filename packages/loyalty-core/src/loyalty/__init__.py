@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from loyalty.domain.rules.redemption import PointsPayment
     from loyalty.domain.settings import Settings
     from loyalty.domain.shop import Shop
+    from loyalty.domain.statements import Statement
+    from loyalty.domain.statements import StatementLine
     from loyalty.engine import Engine
     from loyalty.ledger.outbox import OutboxMessage
     from loyalty.notifications.dispatcher import Dispatcher
@@ -77,6 +79,7 @@ if TYPE_CHECKING:
     from loyalty.services.jobs import JobStatus
     from loyalty.services.memberships import Membership
     from loyalty.services.redemption import Payment
+    from loyalty.services.reports import MonthFigures
     from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
     from loyalty.services.self_service import Answer
@@ -116,6 +119,9 @@ _PUBLIC: dict[str, str] = {
     "JobStatus": "loyalty.services.jobs",
     "Membership": "loyalty.services.memberships",
     "Report": "loyalty.services.reports",
+    "MonthFigures": "loyalty.services.reports",
+    "Statement": "loyalty.domain.statements",
+    "StatementLine": "loyalty.domain.statements",
     "Answer": "loyalty.services.self_service",
     "Standing": "loyalty.services.self_service",
     "SyncReport": "loyalty.services.sync",
@@ -160,11 +166,12 @@ __all__ = [
     "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome", "DrawRecord",
     "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport", "hookimpl",
     "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError", "Membership",
-    "MembershipGranted", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
+    "MembershipGranted", "MonthFigures", "OutboxMessage", "Outcome", "OutOfBounds", "Payment", "PointsAdjusted",
     "PointsAwarded", "PointsEarned", "PointsEvent", "PointsExpired", "PointsExpiring",
     "PointsPayment", "PointsRedeemed", "PointsSummary", "PosAdapter", "RebuildReport",
     "RedemptionRefused", "RedemptionReversed", "Report", "SaleDeleted", "SaleLine",
     "SaleRecorded", "SaleRefunded", "Settings", "SettingsError", "Shop", "signals", "Standing",
+    "Statement", "StatementLine",
     "SyncReport", "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 

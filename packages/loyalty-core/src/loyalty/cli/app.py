@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "loyalty.cli.jobs",
     "loyalty.cli.award",
     "loyalty.cli.report",
+    "loyalty.cli.statement",
     "loyalty.cli.reward",
     "loyalty.cli.ask",
     "loyalty.cli.coupon",
@@ -43,8 +44,8 @@ COMMAND_MODULES = (
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customer show", "report", "ask", "outbox", "backup",
-    "draw history", "draw check", "coupon list", "reward list", "membership show",
+    "balance", "history", "customers", "customer show", "report", "statement", "ask", "outbox",
+    "backup", "draw history", "draw check", "coupon list", "reward list", "membership show",
 })
 """Commands that only look: on a ledger file that is not there they say so instead of
 creating an empty one, which would look as if every customer's points were lost."""
