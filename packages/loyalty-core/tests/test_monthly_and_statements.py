@@ -73,6 +73,7 @@ def test_a_statement_opens_with_the_balance_before_its_range_and_closes_with_the
     assert [(line.day, line.points, line.balance) for line in statement.lines] == [
         (date(2026, 1, 7), -80, 120), (date(2026, 3, 8), 100, 220)]
     assert statement.lines[0].reason == "Paid part of a bill"
+    assert statement.lines[0].description == "Paid with points: Paid part of a bill"
     assert statement.closing == 220 == engine.balance(history.id)
     assert statement.closing_value_text == engine.format_money(engine.value_of(220))
     assert statement.shop_name == engine.settings.shop.name
@@ -95,7 +96,7 @@ def test_the_statement_pdf_lists_the_entries_and_balances(engine, history, tmp_p
     assert problems == []
     text = pdf_text(path)
     for expected in ("Points statement", "Ann Perera", engine.settings.shop.name,
-                     "Opening balance", "Paid part of a bill", "-80", "+100",
+                     "Opening balance", "Paid with points: Paid part of a bill", "-80", "+100",
                      "Closing balance", "220", engine.format_money(engine.value_of(220))):
         assert expected in text
 

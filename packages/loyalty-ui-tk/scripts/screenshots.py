@@ -47,10 +47,10 @@ def add_history(engine: object, months: int = 6) -> None:
 
     rng = random.Random(7)
     now = engine.clock()  # type: ignore[attr-defined]
-    for back in range(months * 30, 30, -3):
+    for number, back in enumerate(range(months * 30, 30, -3), start=1):
         customer_id = rng.randint(1, 20)
         engine.sale(customer_id, Decimal(rng.randint(300, 4000)),  # type: ignore[attr-defined]
-                    occurred_at=now - timedelta(days=back))
+                    occurred_at=now - timedelta(days=back), document=f"R-{number:05d}")
     for customer_id in (2, 5, 8, 11):
         engine.redeem(customer_id, 150, reason="Paid part of a bill")  # type: ignore[attr-defined]
     engine.adjust(7, -40, reason="Duplicate receipt")  # type: ignore[attr-defined]
@@ -166,12 +166,17 @@ def main(out: Path) -> None:
     app.reports.customer_var.set("නිමල් පෙරේරා · ID 3")
     app.reports.show_statement()
     statement = app.reports.save_statement(Path(tempfile.mkdtemp()) / "statement.pdf")
+    while app.reports.worker.busy:  # the PDF is written on the worker
+        settle(0.2)
     if statement is not None and shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(statement),
                         str(out / "statement")], check=True)
         statement.unlink()
         print(f"saved {out / 'statement'}.png")
     shoot("reports-statement")
+    app.settings.theme_chosen("Dark")
+    app.reports.pages.select(app.reports.monthly)
+    shoot("reports-dark")
     app.close()
     engine.close()
 

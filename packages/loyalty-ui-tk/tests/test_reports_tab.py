@@ -103,7 +103,7 @@ def test_a_customers_statement_is_shown_and_saved_as_pdf(
     monkeypatch.setattr(reports_tab.filedialog, "asksaveasfilename", lambda **kw: str(target))
     until(app, lambda: app.reports.pdf_button.winfo_viewable())
     click(app.reports.pdf_button)
-    until(app, lambda: target.exists() and "statement" in app.footer.cget("text"))
+    until(app, lambda: "Saved" in app.footer.cget("text"), timeout=30)
     text = PdfReader(target).pages[0].extract_text()
     assert statement.customer_name in text and "Closing balance" in text
     assert statement.closing_value_text in text
@@ -114,8 +114,15 @@ def test_print_says_where_the_pdf_is_outside_windows(app, until):
     app.reports.pages.select(app.reports.statements)
     app.reports.customer_var.set("1")
     path = app.reports.print_statement()
+    until(app, lambda: "works on Windows" in app.footer.cget("text"), timeout=30)
     assert path is not None and Path(path).exists()
-    assert "works on Windows" in app.footer.cget("text")
+    assert str(path) in app.footer.cget("text")
+
+
+def test_a_pdf_that_cannot_be_written_says_so_in_red(app, until, tmp_path):
+    app.reports.customer_var.set("1")
+    app.reports.save_statement(tmp_path / "no-such-folder" / "s.pdf")
+    until(app, lambda: "Cannot write" in app.reports.status.cget("text"), timeout=30)
 
 
 def test_a_statement_without_a_customer_says_choose_one(app):

@@ -23,6 +23,8 @@ from matplotlib.ticker import MaxNLocator
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import DrawRecord
+from loyalty.domain.statements import format_day
+from loyalty.domain.statements import format_points
 from loyalty.engine import Engine
 from loyalty.services.draws import DrawCheck
 from loyalty.services.reports import MonthFigures
@@ -334,8 +336,7 @@ class ReportsTab(ttk.Frame):
         locale = statement.locale
 
         def points(value: int, signed: bool = False) -> str:
-            return format_decimal(value, format="+#,##0;-#,##0" if signed else "#,##0",
-                                  locale=locale)
+            return format_points(value, locale, signed=signed)
 
         self.statement_title.configure(
             text=f"{statement.customer_name} (ID {statement.customer_id}): "
@@ -344,41 +345,51 @@ class ReportsTab(ttk.Frame):
         table.delete(*table.get_children())
         table.insert("", "end", values=("", "Opening balance", "", points(statement.opening)))
         for line in statement.lines:
-            table.insert("", "end", values=(line.day.isoformat(), line.reason,
+            table.insert("", "end", values=(format_day(line.day, locale), line.description,
                                             points(line.points, True), points(line.balance)))
         table.insert("", "end", values=("", "Closing balance", "", points(statement.closing)))
 
-    def save_statement(self, path: Path | None = None) -> Path | None:
-        """The "Save PDF…" button: the chosen customer's statement as a PDF file."""
+    def save_statement(self, path: Path | None = None, *,
+                       then: Callable[[Path], object] | None = None) -> Path | None:
+        """The "Save PDF…" button: the chosen customer's statement as a PDF file, written on
+        the worker (the first one loads the fonts: a second or two); ``then(path)`` after."""
         customer_id = self.chosen_customer()
         if customer_id is None:
             self._say("Choose a customer for the statement first.", error=True)
             return None
         try:
             statement = self.engine.statement(customer_id)
-            if path is None:
-                safe = re.sub(r"\W+", "-", statement.customer_name).strip("-") or "customer"
-                path = self._ask_path(f"statement-{customer_id}-{safe}.pdf", "PDF file", ".pdf")
-                if path is None:
-                    return None
-            problems = write_statement_pdf(statement, path)
         except LoyaltyError as error:
             self._say(str(error), error=True)
             return None
-        except OSError as error:
-            self._say(f"Cannot write {path}: {error.strerror or error}.", error=True)
-            return None
-        self._say(" ".join([f"Saved {statement.customer_name}'s statement to {path}.",
-                            *problems]), error=bool(problems))
+        if path is None:
+            safe = re.sub(r"\W+", "-", statement.customer_name).strip("-") or "customer"
+            path = self._ask_path(f"statement-{customer_id}-{safe}.pdf", "PDF file", ".pdf")
+            if path is None:
+                return None
+        target = path
+
+        def saved(problems: list[str]) -> None:
+            self._say(" ".join([f"Saved {statement.customer_name}'s statement to {target}.",
+                                *problems]), error=bool(problems))
+            if then is not None:
+                then(target)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, OSError):
+                self._say(f"Cannot write {target}: {error.strerror or error}.", error=True)
+            else:
+                self._say(str(error), error=True)
+
+        self._say(f"Writing {statement.customer_name}'s statement…")
+        self.worker.submit(lambda: write_statement_pdf(statement, target), saved, failed)
         return path
 
     def print_statement(self) -> Path | None:
         """The "Print" button: the statement to a temporary PDF, then to the printer."""
         folder = Path(tempfile.mkdtemp(prefix="loyalty-statement-"))
-        path = self.save_statement(folder / "statement.pdf")
-        if path is not None:
-            self._say(print_pdf(path))
-        return path
+        return self.save_statement(folder / "statement.pdf",
+                                   then=lambda path: self._say(print_pdf(path)))
 
     # ---- helpers ------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ def statement_command(app: App, customer_id: int, since: date | None, until: dat
         click.echo(f"{statement.shop_name}: points statement of {statement.customer_name} "
                    f"(ID {statement.customer_id}), to {statement.until}.")
         rows = [("", "Opening balance", "", statement.opening)]
-        rows += [(line.day.isoformat(), line.reason, f"{line.points:+,}", line.balance)
+        rows += [(line.day.isoformat(), line.description, f"{line.points:+,}", line.balance)
                  for line in statement.lines]
         rows.append(("", "Closing balance", "", statement.closing))
         print_table("Statement", ["Date", "Reason", ("Points", "right"), ("Balance", "right")],

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 
 import attrs
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from loyalty.domain.records import Entry
 
@@ -23,6 +25,16 @@ def kind_title(kind: str) -> str:
     return ENTRY_KINDS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def format_points(points: int, locale: str, *, signed: bool = False) -> str:
+    """``1,250`` or, for an entry, ``+1,250`` / ``-80``, grouped as the shop's locale groups."""
+    return format_decimal(points, format="+#,##0;-#,##0" if signed else "#,##0", locale=locale)
+
+
+def format_day(day: date, locale: str) -> str:
+    """``Nov 6, 2026`` as the shop's locale writes a date."""
+    return format_date(day, "medium", locale=locale)
+
+
 @attrs.frozen
 class StatementLine:
     """One entry of the statement, with the balance after it."""
@@ -33,6 +45,13 @@ class StatementLine:
     points: int
     balance: int
     document: str | None = None
+
+    @property
+    def description(self) -> str:
+        """``Earned: 3-star bonus (R-00029)``: the kind, the reason and the receipt."""
+        title = kind_title(self.kind)
+        text = self.reason if self.reason == title else f"{title}: {self.reason}"
+        return f"{text} ({self.document})" if self.document else text
 
 
 @attrs.frozen

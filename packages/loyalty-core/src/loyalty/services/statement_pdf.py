@@ -14,15 +14,15 @@ import importlib.util
 import os
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from collections.abc import Sequence
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.statements import Statement
-from loyalty.domain.statements import kind_title
+from loyalty.domain.statements import format_points
+from loyalty.domain.statements import format_day
 
 
 def _matplotlib_fonts() -> Path | None:
@@ -89,10 +89,6 @@ def script_of(ch: str) -> str:
     return unicodedata.name(ch, "UNKNOWN").split()[0].capitalize()
 
 
-def _points(points: int, locale: str, signed: bool = False) -> str:
-    return format_decimal(points, format="+#,##0;-#,##0" if signed else "#,##0", locale=locale)
-
-
 def statement_texts(statement: Statement) -> list[str]:
     """Every piece of text the statement prints, in the shop's locale."""
     return [statement.shop_name, statement.customer_name, statement.phone or "",
@@ -137,8 +133,8 @@ def write_statement_pdf(statement: Statement, path: Path, *,
     pdf.set_margins(18, 18, 18)
     pdf.set_y(18)
 
-    def day(d: object) -> str:
-        return format_date(d, "medium", locale=locale)  # type: ignore[arg-type]
+    def day(d: date) -> str:
+        return format_day(d, locale)
 
     pdf.set_font(family(s.shop_name), "B" if family(s.shop_name) == "main" else "", 18)
     pdf.cell(0, 10, s.shop_name, new_x="LMARGIN", new_y="NEXT")
@@ -159,22 +155,20 @@ def write_statement_pdf(statement: Statement, path: Path, *,
     with pdf.table(col_widths=(28, 92, 27, 27), text_align=("LEFT", "LEFT", "RIGHT", "RIGHT"),
                    headings_style=heading, line_height=7, padding=1.2) as table:
         table.row(("Date", "Reason", "Points", "Balance"))
-        table.row(("", "Opening balance", "", _points(s.opening, locale)))
+        table.row(("", "Opening balance", "", format_points(s.opening, locale)))
         for line in s.lines:
-            reason = line.reason if line.reason == kind_title(line.kind) else (
-                f"{kind_title(line.kind)}: {line.reason}")
-            if line.document:
-                reason += f" ({line.document})"
-            table.row((day(line.day), reason, _points(line.points, locale, signed=True),
-                       _points(line.balance, locale)))
-        table.row(("", "Closing balance", "", _points(s.closing, locale)),
+            table.row((day(line.day), line.description,
+                       format_points(line.points, locale, signed=True),
+                       format_points(line.balance, locale)))
+        table.row(("", "Closing balance", "", format_points(s.closing, locale)),
                   style=FontFace(emphasis="BOLD"))
     pdf.ln(5)
     pdf.set_font("main", "", 10)
+    earned, spent = format_points(s.earned, locale), format_points(s.spent, locale)
     pdf.multi_cell(0, 6, (
-        f"Earned {_points(s.earned, locale)} and used {_points(s.spent, locale)} points in "
-        f"this period. The closing balance of {_points(s.closing, locale)} points is worth "
-        f"{s.closing_value_text}."), align="L", new_x="LMARGIN", new_y="NEXT")
+        f"Earned {earned} and used {spent} points in this period. The closing balance of "
+        f"{format_points(s.closing, locale)} points is worth {s.closing_value_text}."),
+        align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     missing = missing_characters("".join(statement_texts(s)), [regular, *extra])
     scripts: dict[str, list[str]] = {}
