@@ -7,9 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.rules.reports import Movement
+from loyalty.domain.rules.reports import monthly_outstanding
 from loyalty.services.reports import write_draws_csv
 from loyalty.services.reports import write_monthly_csv
 from loyalty.services.statement_pdf import main_fonts
@@ -27,6 +31,27 @@ def history(engine, clock, till):
     clock.advance(days=60)                                          # 2026-03-08
     engine.record_sale(till.sale(ann.id, 10_000))                  # 100
     return ann
+
+
+movement = st.builds(
+    Movement, st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+    st.sampled_from(["earn", "redeem", "expire", "adjust", "reverse_earn", "reverse_redeem"]),
+    st.integers(-500, 500))
+
+
+@given(st.lists(movement, max_size=40), st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+       st.integers(0, 10_000))
+def test_the_months_are_contiguous_and_the_last_holds_every_points_movement(
+        movements, since, opening):
+    until = date(2026, 12, 31)
+    rows = monthly_outstanding(movements, since, until, opening)
+    starts = [flow.start for flow, _ in rows]
+    assert starts[0] == since.replace(day=1) and starts[-1] == date(2026, 12, 1)
+    assert len(starts) == (2026 - since.year) * 12 + 12 - since.month + 1
+    assert rows[-1][1] == opening + sum(m.points for m in movements)
+    before = opening + sum(m.points for m in movements if m.business_date < since)
+    assert [o for _, o in rows] == [
+        before + sum(f.net for f, _ in rows[:i + 1]) for i in range(len(rows))]
 
 
 def test_every_month_is_listed_with_the_points_outstanding_at_its_end(engine, history):
@@ -129,3 +154,20 @@ def test_a_sinhala_name_is_drawn_with_the_computers_sinhala_font(engine, tmp_pat
 def test_the_statement_font_is_the_dejavu_sans_matplotlib_ships(engine):
     regular, bold = main_fonts()
     assert regular.name == "DejaVuSans.ttf" and bold is not None
+
+
+def test_loyalty_statement_prints_the_entries_and_saves_the_pdf(loyalty_cli, history, tmp_path):
+    pdf = tmp_path / "ann.pdf"
+    result = loyalty_cli("statement", history.id, "--from", "2026-01-06", "--pdf", pdf)
+    assert result.code == 0, result.err
+    assert "Paid with points: Paid part of a bill" in result.out
+    assert "Closing balance 220 points" in result.out
+    assert "Ann Perera" in pdf_text(pdf)
+    as_json = loyalty_cli("statement", history.id, "--json").json()
+    assert (as_json["opening"], as_json["closing"], len(as_json["lines"])) == (0, 220, 3)
+
+
+def test_loyalty_statement_of_an_unknown_customer_says_how_to_find_one(loyalty_cli, history):
+    result = loyalty_cli("statement", 999)
+    assert result.code != 0 and "No customer with id 999" in result.err
+

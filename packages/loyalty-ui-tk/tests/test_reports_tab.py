@@ -129,3 +129,14 @@ def test_a_statement_without_a_customer_says_choose_one(app):
     app.reports.customer_var.set("")
     assert app.reports.save_statement() is None
     assert "Choose a customer" in app.reports.status.cget("text")
+
+
+def test_printing_uses_the_windows_print_verb_and_elsewhere_says_where_the_file_is(
+        monkeypatch, tmp_path):
+    path = tmp_path / "s.pdf"
+    assert str(path) in reports_tab.print_pdf(path)
+    printed = []
+    monkeypatch.setattr(reports_tab.sys, "platform", "win32")
+    monkeypatch.setattr(reports_tab.os, "startfile", lambda *a: printed.append(a), raising=False)
+    assert reports_tab.print_pdf(path).startswith("Sent the statement to the printer")
+    assert printed == [(path, "print")]

@@ -133,8 +133,13 @@ def monthly_figures(
     included, with points issued, redeemed, expired, reversed and outstanding at its end."""
     until = until or shop.today()
     _check_range("month", since, until)
-    rows = reports.monthly_outstanding(
-        report_rows.movements(conn, shop_id, None, until), since, until)
+    if since is None:  # from the first entry: every movement, nothing before
+        rows = reports.monthly_outstanding(
+            report_rows.movements(conn, shop_id, None, until), None, until)
+    else:  # the range grouped, and one sum for what was held before it
+        rows = reports.monthly_outstanding(
+            report_rows.movements(conn, shop_id, since, until), since, until,
+            opening=report_rows.points_before(conn, shop_id, since))
     return [MonthFigures(f.start, f.issued, f.redeemed, f.expired, f.reversed, outstanding,
                          shop.value_of(outstanding), shop.format_money(shop.value_of(outstanding)))
             for f, outstanding in rows]

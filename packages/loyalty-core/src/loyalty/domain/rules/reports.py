@@ -86,17 +86,17 @@ def month_starts(first: date, last: date) -> list[date]:
 
 
 def monthly_outstanding(
-    movements: Iterable[Movement], since: date | None, until: date
+    movements: Iterable[Movement], since: date | None, until: date, opening: int = 0
 ) -> list[tuple[Flow, int]]:
     """Every month from ``since`` (default: the first movement) to ``until``, months without
-    movements included, each with the points outstanding at its end. ``movements`` must reach
-    back to the first entry: those before ``since`` make the opening balance."""
+    movements included, each with the points outstanding at its end. ``opening``: the points
+    outstanding when ``since`` starts (movements before ``since`` are added to it too)."""
     movements = list(movements)
     if since is None:
         if not movements:
             return []
         since = min(m.business_date for m in movements)
-    opening = sum(m.points for m in movements if m.business_date < since)
+    opening += sum(m.points for m in movements if m.business_date < since)
     moved = {f.start: f for f in flows((m for m in movements if m.business_date >= since),
                                        "month")}
     outstanding, rows = opening, []
