@@ -140,3 +140,14 @@ def test_printing_uses_the_windows_print_verb_and_elsewhere_says_where_the_file_
     monkeypatch.setattr(reports_tab.os, "startfile", lambda *a: printed.append(a), raising=False)
     assert reports_tab.print_pdf(path).startswith("Sent the statement to the printer")
     assert printed == [(path, "print")]
+
+
+def test_showing_the_tab_again_reads_the_new_figures(app, demo, until):
+    app.notebook.select(app.reports)
+    until(app, lambda: app.reports.month_rows())
+    redeemed_before = int(app.reports.month_rows()[0][2].replace(",", ""))
+    demo.redeem(1, 25, reason="Paid part of a bill")
+    app.notebook.select(app.customers)
+    app.notebook.select(app.reports)
+    until(app, lambda: int(app.reports.month_rows()[0][2].replace(",", ""))
+          == redeemed_before + 25)

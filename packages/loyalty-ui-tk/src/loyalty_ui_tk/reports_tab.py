@@ -68,6 +68,8 @@ STATEMENT_COLUMNS: tuple[Column, ...] = (
     ("balance", "Balance", 100, "e", False),
 )
 SERIES = (("issued", "Issued"), ("redeemed", "Redeemed"), ("expired", "Expired"))
+REFRESH_MS = 60_000
+"""How often the figures are read again while the tab is shown (also each time it is shown)."""
 CUSTOMER_CHOICES = 30
 """Customers offered in the statement's list as the name is typed."""
 
@@ -98,6 +100,7 @@ class ReportsTab(ttk.Frame):
         self.draws: list[DrawRecord] = []
         self.checks: dict[str, DrawCheck] = {}
         self.palette: Palette | None = None
+        self._after: str | None = None
         self._build()
         self.bind("<Map>", lambda e: self.reload())
 
@@ -187,8 +190,15 @@ class ReportsTab(ttk.Frame):
         self.worker.submit(
             lambda: (self.engine.monthly_figures(since=since), self.engine.draw_history()),
             self._show)
+        if self._after is None:
+            self._after = self.after(REFRESH_MS, self._refresh)
         if not self.customer_box.cget("values"):
             self._offer_customers()
+
+    def _refresh(self) -> None:
+        self._after = None
+        if self.winfo_viewable():
+            self.reload()
 
     def _show(self, read: tuple[list[MonthFigures], list[DrawRecord]]) -> None:
         self.months, self.draws = read
@@ -201,9 +211,11 @@ class ReportsTab(ttk.Frame):
                   (m.issued, m.redeemed, m.expired, m.reversed, m.outstanding)),
                 m.liability_text))
         self._draw_chart()
+        chosen = self.draw_table.selection()
         self.draw_table.delete(*self.draw_table.get_children())
         for d in self.draws:
             self.draw_table.insert("", "end", iid=d.slot, values=self._draw_cells(d))
+        self.draw_table.selection_set([s for s in chosen if self.draw_table.exists(s)])
         if not self.draws:
             self.draw_table.insert("", "end", iid=NO_DRAWS, values=(
                 "No draws yet: turn the draw on in Settings › Lucky draw.",))
