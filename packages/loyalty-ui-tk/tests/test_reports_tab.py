@@ -141,6 +141,20 @@ def test_printing_uses_the_windows_print_verb_and_elsewhere_says_where_the_file_
     assert reports_tab.print_pdf(path).startswith("Sent the statement to the printer")
     assert printed == [(path, "print")]
 
+    def no_print_verb(path, *verb):
+        if verb:
+            raise OSError("No application is associated with the specified file")
+        printed.append((path,))
+
+    monkeypatch.setattr(reports_tab.os, "startfile", no_print_verb, raising=False)
+    assert "opened" in reports_tab.print_pdf(path)
+    assert printed[-1] == (path,)
+
+
+def test_a_csv_that_cannot_be_written_says_so_in_red(app, tmp_path):
+    assert app.reports.export_months(tmp_path / "missing" / "m.csv") is None
+    assert "Cannot write" in app.reports.status.cget("text")
+
 
 def test_showing_the_tab_again_reads_the_new_figures(app, demo, until):
     app.notebook.select(app.reports)

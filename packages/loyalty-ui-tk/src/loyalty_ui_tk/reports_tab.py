@@ -84,7 +84,13 @@ def print_pdf(path: Path) -> str:
     """Send a PDF to the default printer. Windows only (``os.startfile(path, "print")``, the
     PDF viewer's print verb); elsewhere say where the file is, to print from a PDF viewer."""
     if sys.platform == "win32":
-        os.startfile(path, "print")  # type: ignore[attr-defined]  # noqa: S606 - Windows only
+        try:
+            os.startfile(path, "print")  # type: ignore[attr-defined]  # noqa: S606
+        except OSError:
+            # No PDF program with a "print" command (Edge as the PDF viewer has none): open
+            # the PDF instead, for the shop to print it from there.
+            os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+            return f"No program here prints PDFs directly; opened {path} to print it from there."
         return f"Sent the statement to the printer ({path.name})."
     return f"Printing from the window works on Windows; open {path} to print it."
 
@@ -269,8 +275,12 @@ class ReportsTab(ttk.Frame):
         path = path or self._ask_path("loyalty-months.csv", "CSV file", ".csv")
         if path is None:
             return None
-        with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: for Excel
-            write_monthly_csv(self.months, self.engine.currency, out)
+        try:
+            with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: for Excel
+                write_monthly_csv(self.months, self.engine.currency, out)
+        except OSError as error:
+            self._say(f"Cannot write {path}: {error.strerror or error}.", error=True)
+            return None
         self._say(f"Saved the monthly figures to {path}.")
         return path
 
@@ -279,8 +289,12 @@ class ReportsTab(ttk.Frame):
         path = path or self._ask_path("loyalty-draws.csv", "CSV file", ".csv")
         if path is None:
             return None
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            write_draws_csv(self.draws, out)
+        try:
+            with path.open("w", encoding="utf-8-sig", newline="") as out:  # BOM: for Excel
+                write_draws_csv(self.draws, out)
+        except OSError as error:
+            self._say(f"Cannot write {path}: {error.strerror or error}.", error=True)
+            return None
         self._say(f"Saved the draw history to {path}.")
         return path
 
