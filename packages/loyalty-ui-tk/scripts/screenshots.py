@@ -10,6 +10,7 @@ Needs Xvfb and ImageMagick.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,32 @@ class PreviewChannel:
 
     def send(self, recipient: object, text: str) -> None:
         raise RuntimeError("preview channel")
+
+
+def add_history(engine: object, months: int = 6) -> None:
+    """Sales, payments with points, a correction and a lucky draw over the last months, so
+    the Reports tab's chart has something to show; two customers with Sinhala and Urdu names
+    for the statement."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from loyalty.domain.settings import with_setting
+
+    rng = random.Random(7)
+    now = engine.clock()  # type: ignore[attr-defined]
+    for number, back in enumerate(range(months * 30, 30, -3), start=1):
+        customer_id = rng.randint(1, 20)
+        engine.sale(customer_id, Decimal(rng.randint(300, 4000)),  # type: ignore[attr-defined]
+                    occurred_at=now - timedelta(days=back), document=f"R-{number:05d}")
+    for customer_id in (2, 5, 8, 11):
+        engine.redeem(customer_id, 150, reason="Paid part of a bill")  # type: ignore[attr-defined]
+    engine.adjust(7, -40, reason="Duplicate receipt")  # type: ignore[attr-defined]
+    engine.update_customer(3, name="නිමල් පෙරේරා")  # type: ignore[attr-defined]
+    engine.update_customer(2, name="عائشہ خان")  # type: ignore[attr-defined]
+    settings = with_setting(engine.settings, "draw.enabled", "true")  # type: ignore[attr-defined]
+    engine.update_settings(settings)  # type: ignore[attr-defined]
+    engine.run_draw(seed_source=lambda: 0x5EED1234ABCD)  # type: ignore[attr-defined]
 
 
 def main(out: Path) -> None:
@@ -190,6 +217,29 @@ def main(out: Path) -> None:
     for theme in ("Dark", "Green", "Purple"):
         app.settings.theme_chosen(theme)
         shoot(f"theme-{theme.lower()}")
+    app.settings.theme_chosen("Light")
+    add_history(engine)  # after the other screens, so their pictures stay as they were
+    app.notebook.select(app.reports)
+    shoot("reports")
+    app.reports.pages.select(app.reports.draws_page)
+    app.reports.draw_table.selection_set(app.reports.draw_table.get_children()[0])
+    app.reports.check_selected()
+    shoot("reports-draws")
+    app.reports.pages.select(app.reports.statements)
+    app.reports.customer_var.set("නිමල් පෙරේරා · ID 3")
+    app.reports.show_statement()
+    statement = app.reports.save_statement(Path(tempfile.mkdtemp()) / "statement.pdf")
+    while app.reports.worker.busy:  # the PDF is written on the worker
+        settle(0.2)
+    if statement is not None and shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(statement),
+                        str(out / "statement")], check=True)
+        statement.unlink()
+        print(f"saved {out / 'statement'}.png")
+    shoot("reports-statement")
+    app.settings.theme_chosen("Dark")
+    app.reports.pages.select(app.reports.monthly)
+    shoot("reports-dark")
     app.close()
     engine.close()
 

@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     from loyalty.domain.rules.redemption import PointsPayment
     from loyalty.domain.settings import Settings
     from loyalty.domain.shop import Shop
+    from loyalty.domain.statements import Statement
+    from loyalty.domain.statements import StatementLine
     from loyalty.engine import Engine
     from loyalty.ledger.outbox import OutboxMessage
     from loyalty.notifications.dispatcher import Dispatcher
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
     from loyalty.services.messages import MessagesQueued
     from loyalty.services.merges import MergeOutcome
     from loyalty.services.redemption import Payment
+    from loyalty.services.reports import MonthFigures
     from loyalty.services.reports import Report
     from loyalty.services.sales import Outcome
     from loyalty.services.self_service import Answer
@@ -128,6 +131,9 @@ _PUBLIC: dict[str, str] = {
     "MergeOutcome": "loyalty.services.merges",
     "ImportReport": "loyalty.services.customer_files",
     "Report": "loyalty.services.reports",
+    "MonthFigures": "loyalty.services.reports",
+    "Statement": "loyalty.domain.statements",
+    "StatementLine": "loyalty.domain.statements",
     "Answer": "loyalty.services.self_service",
     "Standing": "loyalty.services.self_service",
     "SyncReport": "loyalty.services.sync",
@@ -173,16 +179,15 @@ __all__ = [
     "AccountView", "Answer", "Audience", "AwardOutcome", "Coupon", "CouponIssued", "CouponUsed",
     "Currency", "Customer", "CustomerSummary", "Dispatcher", "DrawCheck", "DrawOutcome",
     "DrawRecord", "DrawWon", "EarnReversed", "Engine", "Entry", "Event", "ExpiryReport",
-    "hookimpl", "InsufficientPoints", "JobRun", "JobStatus", "LedgerError", "LoyaltyError",
-    "Membership", "MembershipGranted", "MessagePreview", "MessagesQueued", "OutboxMessage",
-    "Outcome", "OutOfBounds", "Payment", "PointsAdjusted", "PointsAwarded", "PointsEarned",
-    "PointsEvent", "PointsExpired", "PointsExpiring", "PointsPayment", "PointsRedeemed",
-    "PointsSummary", "PosAdapter", "RebuildReport", "RedemptionRefused", "RedemptionReversed",
-    "Report", "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings",
-    "SettingsError", "Shop", "signals", "Standing", "SyncReport", "TierLowered", "TierRaised",
-    "UnknownCustomer", "UnknownPlugin", "UnknownSale",
-    # customers entered twice, and customer files
-    "ImportRefused", "ImportReport", "MergeOutcome",
+    "hookimpl", "ImportRefused", "ImportReport", "InsufficientPoints", "JobRun", "JobStatus",
+    "LedgerError", "LoyaltyError", "Membership", "MembershipGranted", "MergeOutcome",
+    "MessagePreview", "MessagesQueued", "MonthFigures", "OutboxMessage", "Outcome",
+    "OutOfBounds", "Payment", "PointsAdjusted", "PointsAwarded", "PointsEarned", "PointsEvent",
+    "PointsExpired", "PointsExpiring", "PointsPayment", "PointsRedeemed", "PointsSummary",
+    "PosAdapter", "RebuildReport", "RedemptionRefused", "RedemptionReversed", "Report",
+    "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings", "SettingsError",
+    "Shop", "signals", "Standing", "Statement", "StatementLine", "SyncReport", "TierLowered",
+    "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",
 ]
 
 

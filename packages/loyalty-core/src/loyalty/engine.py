@@ -57,6 +57,7 @@ from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
 from loyalty.domain.records import DrawRecord
 from loyalty.domain.records import Entry
+from loyalty.domain.statements import Statement
 from loyalty.domain.records import JobRun
 from loyalty.domain.records import PointsSummary
 from loyalty.domain.records import PosOrigin
@@ -108,6 +109,7 @@ from loyalty.services import refund_checks
 from loyalty.services import reports
 from loyalty.services import rewards
 from loyalty.services import self_service
+from loyalty.services import statements
 from loyalty.services import sync
 from loyalty.services.accounts import AccountView
 from loyalty.services.awards import AwardOutcome
@@ -122,6 +124,7 @@ from loyalty.services.messages import MessagePreview
 from loyalty.services.messages import MessagesQueued
 from loyalty.services.merges import MergeOutcome
 from loyalty.services.redemption import Payment
+from loyalty.services.reports import MonthFigures
 from loyalty.services.reports import Report
 from loyalty.services.sales import Outcome
 from loyalty.services.sales import SaleRecorder
@@ -755,6 +758,21 @@ class Engine:
         return self.read(lambda conn: reports.build_report(
             self.shop, conn, period=period, since=since, until=until, shop_id=shop,
             inactive_days=inactive_days, top=top))
+
+    def monthly_figures(
+        self, *, since: date | None = None, until: date | None = None, shop: str | None = None,
+    ) -> list[MonthFigures]:
+        """Points issued, redeemed, expired and outstanding (the liability) for every month."""
+        return self.read(lambda conn: reports.monthly_figures(
+            self.shop, conn, since=since, until=until, shop_id=shop))
+
+    def statement(
+        self, customer_id: int, *, since: date | None = None, until: date | None = None,
+    ) -> Statement:
+        """A customer's points statement: opening balance, each entry, closing balance."""
+        check_customer_id(customer_id)
+        return self.read(lambda conn: statements.statement(
+            self.shop, conn, customer_id, since=since, until=until))
 
     # ---- self-service -------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from loyalty_ui_tk.notification_log import ListMessages
 from loyalty_ui_tk.notification_log import NotificationLog
 from loyalty_ui_tk.pay_dialog import PayDialog
 from loyalty_ui_tk.points_log import PointsLog
+from loyalty_ui_tk.reports_tab import ReportsTab
 from loyalty_ui_tk.settings_tab import SettingsTab
 from loyalty_ui_tk.ui_queue import UiQueue
 from loyalty_ui_tk.ui_queue import Worker
@@ -109,6 +110,8 @@ class LoyaltyApp:
         self.jobs = JobsTab(self.notebook, self.engine, self.worker, on_done=self.say)
         self.notebook.add(self.messages, text="Notification log")
         self.notebook.add(self.jobs, text="Jobs")
+        self.reports = ReportsTab(self.notebook, self.engine, self.worker, on_done=self.say)
+        self.notebook.add(self.reports, text="Reports")
         self._show_header()
 
     def _show_header(self) -> None:

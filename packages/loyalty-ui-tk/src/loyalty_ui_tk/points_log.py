@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from loyalty import signals
 from loyalty.engine import Engine
 from loyalty.domain.records import Entry
+from loyalty.domain.statements import kind_title
 from loyalty_ui_tk.tables import Column
 from loyalty_ui_tk.tables import make_table
 from loyalty_ui_tk.tables import row_texts
@@ -21,11 +22,6 @@ from loyalty_ui_tk.ui_queue import UiQueue
 LIMIT = 500
 """Entries shown: the newest ones, newest first."""
 
-KINDS = {
-    "earn": "Earned", "redeem": "Paid with points", "adjust": "Adjusted",
-    "reverse_earn": "Refund", "reverse_redeem": "Points returned", "expire": "Expired",
-    "draw": "Lucky draw",
-}
 
 COLUMNS: tuple[Column, ...] = (
     ("date", "Date", 140, "w", False),
@@ -109,7 +105,7 @@ class PointsLog(tk.Toplevel):
         when = f"{entry.business_date.isoformat()} {local.strftime('%H:%M')}"
         return (
             when,
-            KINDS.get(entry.kind, entry.kind.replace("_", " ").capitalize()),
+            kind_title(entry.kind),
             f"{entry.points:+,}",
             entry.reason,
             entry.source_id or "",

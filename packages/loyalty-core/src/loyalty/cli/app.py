@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "loyalty.cli.jobs",
     "loyalty.cli.award",
     "loyalty.cli.report",
+    "loyalty.cli.statement",
     "loyalty.cli.reward",
     "loyalty.cli.ask",
     "loyalty.cli.coupon",
@@ -44,7 +45,7 @@ COMMAND_MODULES = (
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customers export", "customer show", "report", "ask",
+    "balance", "history", "customers", "customers export", "customer show", "report", "statement", "ask",
     "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
     "message preview",

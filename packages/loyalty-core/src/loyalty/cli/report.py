@@ -17,16 +17,16 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.rules.reports import PERIODS
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
+def day_option(ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
 @cli.command("report")
 @click.option("--period", type=click.Choice(PERIODS), default="month", show_default=True,
               help="Roll the figures up by day, week (from Monday) or month.")
-@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), callback=_day,
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), callback=day_option,
               help="First business day (YYYY-MM-DD); default: the first entry.")
-@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), callback=_day,
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), callback=day_option,
               help="Last business day (YYYY-MM-DD); default: today.")
 @click.option("--shop", default=None, help="Only this shop of a chain (its shop id).")
 @click.option("--inactive-days", type=click.IntRange(min=1), default=30, show_default=True,

@@ -39,6 +39,16 @@ def movements(
     return [Movement(day, kind, int(points)) for day, kind, _, points in conn.execute(query)]
 
 
+def points_before(conn: sa.Connection, shop: str | None, day: date) -> int:
+    """Points outstanding when ``day`` starts: one SUM, no grouping."""
+    e = schema.ledger_entries
+    query = sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0)).where(
+        e.c.business_date < day)
+    if shop is not None:
+        query = query.where(e.c.shop_id == shop)
+    return int(conn.execute(query).scalar_one())
+
+
 def listed_customers(conn: sa.Connection, shop: str | None) -> list[ListedCustomer]:
     """Customers not removed, with their balances, by id."""
     c, b = schema.customers, schema.balances

@@ -20,6 +20,9 @@ import attrs
 import sqlalchemy as sa
 
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.money import Currency
+from loyalty.domain.money import to_major
+from loyalty.domain.records import DrawRecord
 from loyalty.domain.rules import reports
 from loyalty.domain.rules.audiences import is_inactive
 from loyalty.domain.rules.reports import TopCustomer
@@ -59,6 +62,23 @@ class Report:
     by_tier: dict[str, int]
     """Customers per rating (``★★☆☆☆``), from no stars up."""
     top: list[TopCustomer]
+
+
+@attrs.frozen
+class MonthFigures:
+    """Points moved in one month and what was outstanding at its end: a row of the chart."""
+
+    month: date
+    """The month's first day."""
+    issued: int
+    redeemed: int
+    expired: int
+    reversed: int
+    outstanding: int
+    """Points held by customers at the end of the month."""
+    liability_minor: int
+    """What the outstanding points are worth, in minor units."""
+    liability_text: str
 
 
 def _check_range(period: str, since: date | None, until: date) -> None:
@@ -104,6 +124,26 @@ def build_report(
     )
 
 
+def monthly_figures(
+    shop: Shop, conn: sa.Connection, *, since: date | None = None, until: date | None = None,
+    shop_id: str | None = None,
+) -> list[MonthFigures]:
+    """Every month from ``since`` (default: the first entry) to ``until`` (today), empty months
+    included, with points issued, redeemed, expired, reversed and outstanding at its end."""
+    until = until or shop.today()
+    _check_range("month", since, until)
+    if since is None:  # from the first entry: every movement, nothing before
+        rows = reports.monthly_outstanding(
+            report_rows.movements(conn, shop_id, None, until), None, until)
+    else:  # the range grouped, and one sum for what was held before it
+        rows = reports.monthly_outstanding(
+            report_rows.movements(conn, shop_id, since, until), since, until,
+            opening=report_rows.points_before(conn, shop_id, since))
+    return [MonthFigures(f.start, f.issued, f.redeemed, f.expired, f.reversed, outstanding,
+                         shop.value_of(outstanding), shop.format_money(shop.value_of(outstanding)))
+            for f, outstanding in rows]
+
+
 # ---- Exports --------------------------------------------------------------------------------
 
 FLOW_COLUMNS = ("period_start", "issued", "redeemed", "expired", "reversed", "net")
@@ -114,6 +154,34 @@ def write_flows_csv(report: Report, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FLOW_COLUMNS)
     writer.writerows(flows_as_rows(report.flows))
+
+
+MONTH_COLUMNS = ("month", "issued", "redeemed", "expired", "reversed", "outstanding",
+                 "liability")
+
+
+def write_monthly_csv(months: Iterable[MonthFigures], currency: Currency, out: TextIO) -> None:
+    """The monthly figures, one row a month; the liability as a plain decimal amount."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MONTH_COLUMNS)
+    for m in months:
+        writer.writerow((m.month.strftime("%Y-%m"), m.issued, m.redeemed, m.expired,
+                         m.reversed, m.outstanding, to_major(m.liability_minor, currency)))
+
+
+DRAW_COLUMNS = ("slot", "scheduled_for", "drawn_at", "late", "seed", "eligible",
+                "winner_customer_id", "prize_points")
+
+
+def write_draws_csv(draws: Iterable[DrawRecord], out: TextIO) -> None:
+    """The lucky draw history with each draw's seed, so anyone can re-check it."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DRAW_COLUMNS)
+    for d in draws:
+        writer.writerow((d.slot, d.scheduled_for.isoformat(), d.drawn_at.isoformat(),
+                         "yes" if d.late else "no", d.seed, len(d.eligible),
+                         "" if d.winner_customer_id is None else d.winner_customer_id,
+                         d.prize_points))
 
 
 def write_inactive_csv(report: Report, out: TextIO) -> None:

@@ -76,6 +76,37 @@ def flows(movements: Iterable[Movement], period: str) -> list[Flow]:
     return [Flow(start, **values) for start, values in sorted(columns.items())]
 
 
+def month_starts(first: date, last: date) -> list[date]:
+    """The first day of every month from ``first``'s to ``last``'s, both included."""
+    month, months = first.replace(day=1), []
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def monthly_outstanding(
+    movements: Iterable[Movement], since: date | None, until: date, opening: int = 0
+) -> list[tuple[Flow, int]]:
+    """Every month from ``since`` (default: the first movement) to ``until``, months without
+    movements included, each with the points outstanding at its end. ``opening``: the points
+    outstanding when ``since`` starts (movements before ``since`` are added to it too)."""
+    movements = list(movements)
+    if since is None:
+        if not movements:
+            return []
+        since = min(m.business_date for m in movements)
+    opening += sum(m.points for m in movements if m.business_date < since)
+    moved = {f.start: f for f in flows((m for m in movements if m.business_date >= since),
+                                       "month")}
+    outstanding, rows = opening, []
+    for month in month_starts(since, until):
+        flow = moved.get(month, Flow(month))
+        outstanding += flow.net
+        rows.append((flow, outstanding))
+    return rows
+
+
 def total(items: Iterable[Flow], start: date) -> Flow:
     items = list(items)
     return Flow(start, *(sum(getattr(f, c) for f in items)
