@@ -33,7 +33,7 @@ def test_an_unknown_frontend_name_lists_the_installed_ones(tmp_path, capsys):
     assert "No frontend named 'web' is installed. Choose one of tk." in capsys.readouterr().err
 
 
-def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
+def test_loyalty_manager_first_opens_the_demo_in_a_ledger_of_its_own(tmp_path, display):
     ledger = tmp_path / "ledger.db"
     env = os.environ | {"LOYALTY_LEDGER": str(ledger),
                         "LOYALTY_SETTINGS": str(tmp_path / "settings.toml")}
@@ -49,11 +49,12 @@ def test_loyalty_manager_opens_the_window_on_a_demo_ledger(tmp_path, display):
                 capture_output=True, text=True, env=env, check=False,
             ).stdout.strip()
         assert found, f"no window appeared: {window.stderr.read() if window.poll() else ''}"
-        with Engine(str(ledger)) as engine:
+        with Engine(str(tmp_path / "ledger-demo.db")) as engine:
             customers = engine.customers()
         assert len(customers) == 20
         assert {c.customer.origin for c in customers} == {"demo"}
         assert sum(c.balance.points for c in customers) > 0
+        assert not ledger.exists()  # the shop's own ledger holds no demo customer
     finally:
         window.terminate()
         window.wait(10)

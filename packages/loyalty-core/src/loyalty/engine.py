@@ -703,8 +703,24 @@ class Engine:
         self, adapter: PosAdapter, *, batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Callable[[SyncReport, PosBatch], None] | None = None,
     ) -> SyncReport:
-        """Record everything new in the POS, batch by batch, resuming where the last sync ended."""
-        return sync.sync_once(self.shop, self, adapter, batch_size=batch_size, progress=progress)
+        """Record everything new in the POS, batch by batch, resuming where the last sync ended;
+        a long one reports how far it got through ``signals.sync_progress``."""
+        last: list[SyncReport] = []
+
+        def step(report: SyncReport, batch: PosBatch) -> None:
+            if report.expected is not None:
+                last[:] = [report]
+                signals.sync_progress.send(self, done=report.documents_read,
+                                           total=report.expected, finished=False, engine=self)
+            if progress is not None:
+                progress(report, batch)
+
+        try:
+            return sync.sync_once(self.shop, self, adapter, batch_size=batch_size, progress=step)
+        finally:
+            for report in last:  # also when it failed: the bar must not stay
+                signals.sync_progress.send(self, done=report.documents_read,
+                                           total=report.expected, finished=True, engine=self)
 
     def watch(
         self, adapter: PosAdapter, *, stop_event: threading.Event, interval: float = 1.0,
