@@ -1,4 +1,5 @@
-"""Take the README's screenshots of the desktop window: every tab, the Pay dialog, the logs.
+"""Take the README's screenshots of the desktop window: every tab, the Pay dialog, the logs,
+the demo's banner and a first sync's progress.
 
     uv run python packages/loyalty-ui-tk/scripts/screenshots.py [OUTPUT_DIR]
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,6 +42,9 @@ def main(out: Path) -> None:
     from loyalty.engine import Engine
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.plugins.manager import Plugins
+    from loyalty.domain.pos import PosBatch
+    from loyalty.services.sync import SyncReport
+    from loyalty_pos_aronium.testing import build_bulk
     from loyalty_ui_tk.app import LoyaltyApp
 
     out.mkdir(parents=True, exist_ok=True)
@@ -66,11 +71,12 @@ def main(out: Path) -> None:
 
     app = LoyaltyApp(engine)
     app.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
+    windows = [app]
 
     def settle(seconds: float = 0.6) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            app.pump()
+            windows[-1].current.pump()
             time.sleep(0.02)
 
     def shoot(name: str) -> None:
@@ -127,7 +133,46 @@ def main(out: Path) -> None:
     for theme in ("Dark", "Green", "Purple"):
         app.settings.theme_chosen(theme)
         shoot(f"theme-{theme.lower()}")
+    app.settings.theme_chosen("Light")
+    settle()
     app.close()
+
+    # A first start: the demo, then the shop's own ledger reading a big POS for the first time.
+    pos = folder / "pos.db"
+    build_bulk(pos, documents=40_000, customers=2_000)
+    real_settings = with_setting(with_setting(engine.settings, "pos.adapter", "aronium"),
+                                 "pos.database", str(pos))
+    shop = Engine(folder / "shop.db", real_settings, plugins=Plugins(extra=extra))
+    demo = LoyaltyApp(engine, real_programme=lambda root: LoyaltyApp(shop, root=root))
+    demo.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
+    windows.append(demo)
+    shoot("demo")
+    real = demo.leave_demo()
+    paused, go_on = threading.Event(), threading.Event()
+
+    def pause_midway(report: SyncReport, batch: PosBatch) -> None:
+        if report.documents_read >= 12_000 and not paused.is_set():
+            paused.set()
+            go_on.wait(30)
+
+    def first_sync() -> None:
+        adapter = shop.open_pos()
+        try:
+            shop.sync(adapter, batch_size=4_000, progress=pause_midway)
+        finally:
+            adapter.close()
+
+    sync = threading.Thread(target=first_sync)
+    sync.start()
+    while not paused.wait(0.02):
+        real.pump()
+    shoot("first-sync")
+    go_on.set()
+    while sync.is_alive():
+        real.pump()
+        time.sleep(0.02)
+    demo.close()
+    shop.close()
     engine.close()
 
 

@@ -49,10 +49,9 @@ RealProgramme = Callable[[tk.Tk], "LoyaltyApp"]
 """Builds the window on the shop's own ledger in the given (demo's) Tk window."""
 
 DEMO_TEXT = (
-    "Made-up customers and sales in a ledger of their own, so try anything: pay with points, "
-    "change the settings, run the jobs. Your shop's customers never mix with them. When you "
-    "are ready, press 'Start my real programme' (choosing your POS's database in Settings › "
-    "General does it too): the window then shows your own, empty, ledger.")
+    "Made-up customers in a ledger of their own: try anything, your shop's customers never mix "
+    "with them. To begin with your own, press 'Start my real programme' (or choose your POS's "
+    "database in Settings › General).")
 
 TITLE = "Loyalty Points Manager"
 
@@ -167,8 +166,11 @@ class LoyaltyApp:
         root = self.root
         self.close(keep_window=True)
         self.successor = self.real_programme(root)
-        self.successor.say("Your own programme has started. Choose your POS in Settings › "
-                           "General, or add your customers.")
+        if self.successor.engine.settings.pos.adapter:
+            self.successor.say("Your own programme has started: your POS's sales are read now.")
+        else:
+            self.successor.say("Your own programme has started. Choose your POS in Settings › "
+                               "General, or add your customers.")
         return self.successor
 
     @property
