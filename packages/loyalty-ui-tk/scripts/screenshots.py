@@ -37,12 +37,12 @@ class PreviewChannel:
 
 
 def main(out: Path) -> None:
+    from loyalty.domain.pos import PosBatch
     from loyalty.domain.settings import Settings
     from loyalty.domain.settings import with_setting
     from loyalty.engine import Engine
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.plugins.manager import Plugins
-    from loyalty.domain.pos import PosBatch
     from loyalty.services.sync import SyncReport
     from loyalty_pos_aronium.testing import build_bulk
     from loyalty_ui_tk.app import LoyaltyApp

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from loyalty.engine import Engine
 from loyalty.domain.errors import LoyaltyError
+from loyalty.engine import Engine
 from loyalty.plugins.frontends import Frontend
 from loyalty.plugins.hookspecs import hookimpl
 
