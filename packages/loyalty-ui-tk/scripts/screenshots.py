@@ -69,7 +69,13 @@ def main(out: Path) -> None:
                                   (7, "whatsapp"), (9, "messenger"), (12, "whatsapp")):
         engine.update_customer(customer_id, platform=platform)
 
-    app = LoyaltyApp(engine)
+    # As a first start shows it: the demo, under its banner.
+    pos = folder / "pos.db"
+    build_bulk(pos, documents=40_000, customers=2_000)
+    real_settings = with_setting(with_setting(engine.settings, "pos.adapter", "aronium"),
+                                 "pos.database", str(pos))
+    shop = Engine(folder / "shop.db", real_settings, plugins=Plugins(extra=extra))
+    app = LoyaltyApp(engine, real_programme=lambda root: LoyaltyApp(shop, root=root))
     app.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
     windows = [app]
 
@@ -134,20 +140,10 @@ def main(out: Path) -> None:
         app.settings.theme_chosen(theme)
         shoot(f"theme-{theme.lower()}")
     app.settings.theme_chosen("Light")
-    settle()
-    app.close()
-
-    # A first start: the demo, then the shop's own ledger reading a big POS for the first time.
-    pos = folder / "pos.db"
-    build_bulk(pos, documents=40_000, customers=2_000)
-    real_settings = with_setting(with_setting(engine.settings, "pos.adapter", "aronium"),
-                                 "pos.database", str(pos))
-    shop = Engine(folder / "shop.db", real_settings, plugins=Plugins(extra=extra))
-    demo = LoyaltyApp(engine, real_programme=lambda root: LoyaltyApp(shop, root=root))
-    demo.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
-    windows.append(demo)
+    app.notebook.select(app.customers)
     shoot("demo")
-    real = demo.leave_demo()
+    # The shop's own ledger reading a big POS for the first time.
+    real = app.leave_demo()
     paused, go_on = threading.Event(), threading.Event()
 
     def pause_midway(report: SyncReport, batch: PosBatch) -> None:
@@ -171,7 +167,7 @@ def main(out: Path) -> None:
     while sync.is_alive():
         real.pump()
         time.sleep(0.02)
-    demo.close()
+    app.close()
     shop.close()
     engine.close()
 

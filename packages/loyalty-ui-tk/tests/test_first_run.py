@@ -124,3 +124,26 @@ def test_the_first_sync_of_a_big_pos_database_shows_its_progress(
     assert len(done) >= 3 and done == sorted(done) and done[0] < 3_000, seen  # batch by batch
     assert app.progress_bar.cget("maximum") == 3_000
     assert longest_pause < 1.0
+
+
+def test_demo_customers_an_earlier_version_left_in_the_shops_ledger_can_be_removed(
+        demo, make_app, until):
+    real = demo.add_customer("Real Customer")  # this is the shop's ledger, from an old version
+    app = make_app(demo)
+    until(app, lambda: app.banner.winfo_ismapped())
+    assert "20 demo customers" in app.banner_text.cget("text")
+    assert app.leave_demo_button.cget("text") == "Remove demo customers"
+    until(app, lambda: app.leave_demo_button.winfo_viewable())
+    click(app.leave_demo_button)
+    until(app, lambda: not app.banner.winfo_ismapped())
+    assert "Removed 20 demo customers." in app.footer.cget("text")
+    until(app, lambda: app.customers.tree.get_children() == (str(real.id),))
+    assert [s.customer.id for s in demo.customers()] == [real.id]
+    assert demo.history(12)  # a removed customer's points log stays
+
+
+def test_a_shop_ledger_without_demo_customers_shows_no_banner(engine, make_app, pump):
+    engine.add_customer("Real Customer")
+    app = make_app(engine)
+    pump(app, 0.5)
+    assert not app.banner.winfo_ismapped()

@@ -32,6 +32,7 @@ from loyalty.domain.bounds import check_customer_id
 from loyalty.domain.bounds import check_document
 from loyalty.domain.bounds import pos_customer_values
 from loyalty.domain.demo import DEMO_NAMES
+from loyalty.domain.demo import DEMO_SOURCE
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
 from loyalty.domain.errors import LedgerError
@@ -541,7 +542,18 @@ class Engine:
         customers = demo_customers(count)
         facts = demo_facts(customers, currency=self.currency.code, shop_id=self.shop.id,
                            till_id=self.shop.till, now=self.clock())
-        return self.record(facts, customers=customers, origin="demo")
+        return self.record(facts, customers=customers, origin=DEMO_SOURCE)
+
+    def old_demo_customers(self) -> list[int]:
+        """Ids of the demo customers an earlier version put in this (the shop's) ledger."""
+        return self.read(lambda conn: customer_rows.ids_from_origin(conn, DEMO_SOURCE))
+
+    def remove_old_demo_customers(self) -> list[int]:
+        """Hide the demo customers an earlier version put in the shop's ledger (their points
+        log stays, as any removed customer's); returns their ids."""
+        ids = self.write(lambda uow: customers.remove_from_origin(self.shop, uow, DEMO_SOURCE))
+        signals.customers_changed.send(self, customer_ids=ids, engine=self)
+        return ids
 
     # ---- messages -----------------------------------------------------------------------------
 

@@ -97,6 +97,8 @@ class LoyaltyApp:
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self.customers.search.focus_set()  # the cashier can type a name at once
         self.start_background_tasks()
+        if real_programme is None:
+            self.worker.submit(engine.old_demo_customers, self._offer_to_remove_old_demo)
 
     # ---- layout -----------------------------------------------------------------------------
 
@@ -107,15 +109,16 @@ class LoyaltyApp:
         self.shop_label.pack(side="left")
         self.rules_label = ttk.Label(header, style="HeaderInfo.TLabel")
         self.rules_label.pack(side="right")
-        self.banner = ttk.Frame(self.root, style="Banner.TFrame", padding=(14, 8))
+        self.banner = ttk.Frame(self.root, style="Banner.TFrame", padding=(12, 6))
         self.leave_demo_button = ttk.Button(self.banner, text="Start my real programme",
                                             style="Accent.TButton",
                                             command=lambda: self.root.after(0, self.leave_demo))
         self.leave_demo_button.pack(side="right", padx=(12, 0))
-        ttk.Label(self.banner, style="BannerTitle.TLabel", padding=(10, 0),
-                  text="This is the demo").pack(anchor="w")
+        self.banner_title = ttk.Label(self.banner, style="BannerTitle.TLabel", padding=(10, 0),
+                                      text="This is the demo")
+        self.banner_title.pack(anchor="w")
         self.banner_text = ttk.Label(self.banner, style="Banner.TLabel", text=DEMO_TEXT,
-                                     padding=(10, 2), wraplength=760, justify="left")
+                                     padding=(10, 0), wraplength=780, justify="left")
         self.banner_text.pack(anchor="w", fill="x")
 
         self.footer = ttk.Label(self.root, style="Muted.TLabel", padding=(16, 4, 16, 8))
@@ -172,6 +175,30 @@ class LoyaltyApp:
             self.successor.say("Your own programme has started. Choose your POS in Settings › "
                                "General, or add your customers.")
         return self.successor
+
+    def _offer_to_remove_old_demo(self, ids: list[int]) -> None:
+        """The shop's ledger still holds an earlier version's demo customers: offer to hide
+        them, in the demo's banner."""
+        if not ids or self.closed:
+            return
+        self.banner_title.configure(text="Demo customers from an earlier version")
+        self.banner_text.configure(text=(
+            f"Your ledger still holds the {len(ids)} demo customers an earlier version put in "
+            "it. They earn nothing from your POS; removing them hides them from every list "
+            "(their points log stays)."))
+        self.leave_demo_button.configure(text="Remove demo customers",
+                                         command=self.remove_old_demo)
+        self.banner.pack(fill="x", after=self.shop_label.master)
+
+    def remove_old_demo(self) -> None:
+        """Hide the earlier version's demo customers; the banner goes."""
+        def done(ids: list[int]) -> None:
+            self.banner.pack_forget()
+            self.customers.reload()  # the rows go, not just their numbers
+            self.say(f"Removed {len(ids)} demo customers.")
+
+        self.leave_demo_button.state(["disabled"])
+        self.worker.submit(self.engine.remove_old_demo_customers, done)
 
     @property
     def current(self) -> LoyaltyApp:

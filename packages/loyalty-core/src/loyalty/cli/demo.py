@@ -48,14 +48,11 @@ def demo_command(app: App, count: int, remove: bool, as_json: bool) -> None:
 
 
 def remove_old_demo(app: App, as_json: bool) -> None:
-    """Hide the demo customers in the shop's ledger; their points log stays, like any removed
-    customer's, so the ledger's totals still add up."""
+    """Hide the demo customers in the shop's ledger; their points log stays, so the ledger's
+    totals still add up."""
     if app.demo:
         raise LoyaltyError("loyalty demo --remove hides demo customers in the shop's ledger, "
                            "not in the demo's.", hint="Leave out --demo (and LOYALTY_DEMO).")
-    engine = app.engine
-    demo = [s.customer for s in engine.customers() if s.customer.origin == "demo"]
-    for customer in demo:
-        engine.remove_customer(customer.id)
-    emit(as_json, {"removed": [c.id for c in demo]},
-         lambda: click.echo(f"Removed {len(demo)} demo customers from {app.ledger}."))
+    removed = app.engine.remove_old_demo_customers()
+    emit(as_json, {"removed": removed},
+         lambda: click.echo(f"Removed {len(removed)} demo customers from {app.ledger}."))

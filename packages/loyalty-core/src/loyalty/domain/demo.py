@@ -19,6 +19,9 @@ from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosCustomer
 
 
+DEMO_SOURCE = "demo"
+"""The demo's POS name: its documents' source and its customers' origin."""
+
 DEMO_NAMES = (
     "Nimal Perera", "Ayesha Khan", "Bishnu Shrestha", "Chinedu Okafor", "Fathima Rizwan",
     "Suresh Kumar", "Ngozi Adeyemi", "Kamal Gurung", "Zainab Bello", "Dilani Fernando",
@@ -50,13 +53,13 @@ def demo_facts(
             when = start + timedelta(minutes=rng.randrange(30 * 24 * 60))
             document = f"DEMO-{number:06d}"
             yield SaleRecorded(
-                occurred_at=when, source="demo", shop_id=shop_id, till_id=till_id,
+                occurred_at=when, source=DEMO_SOURCE, shop_id=shop_id, till_id=till_id,
                 document_id=document, total_minor=total, currency=currency,
                 external_customer_id=customer.external_id,
             )
             if rng.random() < 0.05:
                 yield SaleRefunded(
-                    occurred_at=when + timedelta(hours=2), source="demo", shop_id=shop_id,
+                    occurred_at=when + timedelta(hours=2), source=DEMO_SOURCE, shop_id=shop_id,
                     till_id=till_id, document_id=f"DEMO-R{number:06d}",
                     original_document_id=document, amount_minor=total // 2, currency=currency,
                 )
