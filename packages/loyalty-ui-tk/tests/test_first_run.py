@@ -16,6 +16,7 @@ from loyalty.domain.settings import load_settings
 from loyalty.engine import Engine
 from loyalty_pos_aronium.testing import build_bulk
 from loyalty_ui_tk.app import LoyaltyApp
+from loyalty_ui_tk.app import default_background_tasks
 
 
 @pytest.fixture
@@ -147,3 +148,22 @@ def test_a_shop_ledger_without_demo_customers_shows_no_banner(engine, make_app, 
     app = make_app(engine)
     pump(app, 0.5)
     assert not app.banner.winfo_ismapped()
+
+
+def test_the_windows_own_sync_job_shows_the_progress_of_a_first_sync(
+        engine, tmp_path, make_app, until, monkeypatch):
+    pos = tmp_path / "pos.db"
+    build_bulk(pos, documents=3_000, customers=300)
+    monkeypatch.setitem(Engine.sync.__kwdefaults__, "batch_size", 300)  # many small batches
+    engine.update_settings(Settings(pos=PosSettings(adapter="aronium", database=str(pos))))
+    app = make_app(engine, background_tasks=default_background_tasks())
+    seen: set[str] = set()
+
+    def finished() -> bool:
+        if app.progress.winfo_ismapped():
+            seen.add(app.progress_label.cget("text"))
+        return bool(seen) and not app.progress.winfo_ismapped()
+
+    until(app, finished, timeout=30)
+    assert all(text.endswith(")") and "of 3,000 sales" in text for text in seen), seen
+    assert engine.cursor(f"pos/aronium/{engine.shop.id}/{engine.shop.till}") is not None
