@@ -2,8 +2,9 @@
 
 The demo is a POS like any other (source ``demo``): its documents have fixed numbers, so
 running it twice records nothing new, which is the idempotency a real sync relies on. It is
-a feature, not test data: ``loyalty demo`` and a first window show it (``Engine.record_demo``).
-Pure: made-up facts, recorded by the engine like a POS sync's.
+a feature, not test data: ``loyalty demo`` and a first window show it (``Engine.record_demo``),
+in a ledger of their own, never the shop's. Pure: made-up facts, recorded by the engine like a
+POS sync's.
 """
 
 from __future__ import annotations
