@@ -52,17 +52,17 @@ def click(widget) -> None:
 
 
 def test_the_demo_says_it_is_the_demo_and_how_to_leave_it(demo_app, until):
-    until(demo_app, lambda: demo_app.leave_demo_button.winfo_viewable())
+    until(demo_app, lambda: demo_app.banner_button.winfo_viewable())
     assert demo_app.banner.winfo_ismapped()
     assert "Start my real programme" in demo_app.banner_text.cget("text")
-    assert demo_app.leave_demo_button.cget("text") == "Start my real programme"
+    assert demo_app.banner_button.cget("text") == "Start my real programme"
     assert len(demo_app.customers.tree.get_children()) == 20
 
 
 def test_start_my_real_programme_shows_the_shops_own_ledger_without_the_demo(
         demo_app, demo, shop_ledger, until):
-    until(demo_app, lambda: demo_app.leave_demo_button.winfo_viewable())
-    click(demo_app.leave_demo_button)
+    until(demo_app, lambda: demo_app.banner_button.winfo_viewable())
+    click(demo_app.banner_button)
     until(demo_app, lambda: demo_app.successor is not None)
     window = demo_app.current
     until(window, lambda: not window.customers.loading)
@@ -133,9 +133,9 @@ def test_demo_customers_an_earlier_version_left_in_the_shops_ledger_can_be_remov
     app = make_app(demo)
     until(app, lambda: app.banner.winfo_ismapped())
     assert "20 demo customers" in app.banner_text.cget("text")
-    assert app.leave_demo_button.cget("text") == "Remove demo customers"
-    until(app, lambda: app.leave_demo_button.winfo_viewable())
-    click(app.leave_demo_button)
+    assert app.banner_button.cget("text") == "Remove demo customers"
+    until(app, lambda: app.banner_button.winfo_viewable())
+    click(app.banner_button)
     until(app, lambda: not app.banner.winfo_ismapped())
     assert "Removed 20 demo customers." in app.footer.cget("text")
     until(app, lambda: app.customers.tree.get_children() == (str(real.id),))
@@ -156,14 +156,26 @@ def test_the_windows_own_sync_job_shows_the_progress_of_a_first_sync(
     build_bulk(pos, documents=3_000, customers=300)
     monkeypatch.setitem(Engine.sync.__kwdefaults__, "batch_size", 300)  # many small batches
     engine.update_settings(Settings(pos=PosSettings(adapter="aronium", database=str(pos))))
-    app = make_app(engine, background_tasks=default_background_tasks())
-    seen: set[str] = set()
+    shown: list[tuple[int, int | None, bool]] = []
+    app = make_app(engine)
+    show = app.show_sync_progress
+    app.show_sync_progress = lambda *step: (shown.append(step), show(*step))  # type: ignore
+    app.background_tasks = default_background_tasks()  # what the window runs while open
+    app.start_background_tasks()
 
-    def finished() -> bool:
-        if app.progress.winfo_ismapped():
-            seen.add(app.progress_label.cget("text"))
-        return bool(seen) and not app.progress.winfo_ismapped()
-
-    until(app, finished, timeout=30)
-    assert all(text.endswith(")") and "of 3,000 sales" in text for text in seen), seen
+    until(app, lambda: shown and shown[-1][2], timeout=60)  # the job's sync has finished
+    assert not app.progress.winfo_ismapped()
+    steps = [(done, total) for done, total, finished in shown if not finished]
+    assert len(steps) >= 5 and {total for _, total in steps} == {3_000}, shown
+    assert [done for done, _ in steps] == sorted(done for done, _ in steps)
     assert engine.cursor(f"pos/aronium/{engine.shop.id}/{engine.shop.till}") is not None
+
+
+def test_the_earlier_versions_demo_banner_stays_when_settings_change(demo, make_app, until):
+    app = make_app(demo)
+    until(app, lambda: app.banner.winfo_ismapped())
+    app.settings.bindings["shop.name"].widget.delete(0, "end")
+    app.settings.bindings["shop.name"].widget.insert(0, "Renamed")
+    assert app.settings.update_settings()
+    until(app, lambda: app.shop_label.cget("text").startswith("Renamed"))
+    assert app.banner.winfo_ismapped()

@@ -84,6 +84,8 @@ class LoyaltyApp:
         self._threads: list[threading.Thread] = []
         self.closed = False
         self._syncing = False
+        self._old_demo: list[int] = []
+        """Demo customers an earlier version left in the shop's ledger (offered for removal)."""
 
         # Styles first, so every widget is built in the themed look (a theme switched after
         # building leaves some, like the combobox arrow, without theirs); then again for the
@@ -110,10 +112,10 @@ class LoyaltyApp:
         self.rules_label = ttk.Label(header, style="HeaderInfo.TLabel")
         self.rules_label.pack(side="right")
         self.banner = ttk.Frame(self.root, style="Banner.TFrame", padding=(12, 6))
-        self.leave_demo_button = ttk.Button(self.banner, text="Start my real programme",
-                                            style="Accent.TButton",
-                                            command=lambda: self.root.after(0, self.leave_demo))
-        self.leave_demo_button.pack(side="right", padx=(12, 0))
+        self.banner_button = ttk.Button(self.banner, text="Start my real programme",
+                                        style="Accent.TButton",
+                                        command=lambda: self.root.after(0, self.leave_demo))
+        self.banner_button.pack(side="right", padx=(12, 0))
         self.banner_title = ttk.Label(self.banner, style="BannerTitle.TLabel", padding=(10, 0),
                                       text="This is the demo")
         self.banner_title.pack(anchor="w")
@@ -152,7 +154,7 @@ class LoyaltyApp:
             text=f"Earn {earn} point{'s' * (earn != 1)} per {one} spent  ·  "
                  f"{worth} point{'s' * (worth != 1)} pay {one}")
         self.root.title(f"{TITLE}: {settings.shop.name}")
-        if self.real_programme is not None:
+        if self.real_programme is not None or self._old_demo:
             self.banner.pack(fill="x", after=self.shop_label.master)
         else:
             self.banner.pack_forget()
@@ -181,23 +183,24 @@ class LoyaltyApp:
         them, in the demo's banner."""
         if not ids or self.closed:
             return
+        self._old_demo = ids
         self.banner_title.configure(text="Demo customers from an earlier version")
         self.banner_text.configure(text=(
             f"Your ledger still holds the {len(ids)} demo customers an earlier version put in "
             "it. They earn nothing from your POS; removing them hides them from every list "
             "(their points log stays)."))
-        self.leave_demo_button.configure(text="Remove demo customers",
-                                         command=self.remove_old_demo)
-        self.banner.pack(fill="x", after=self.shop_label.master)
+        self.banner_button.configure(text="Remove demo customers", command=self.remove_old_demo)
+        self._show_header()
 
     def remove_old_demo(self) -> None:
         """Hide the earlier version's demo customers; the banner goes."""
         def done(ids: list[int]) -> None:
-            self.banner.pack_forget()
+            self._old_demo = []
+            self._show_header()
             self.customers.reload()  # the rows go, not just their numbers
             self.say(f"Removed {len(ids)} demo customers.")
 
-        self.leave_demo_button.state(["disabled"])
+        self.banner_button.state(["disabled"])
         self.worker.submit(self.engine.remove_old_demo_customers, done)
 
     @property
