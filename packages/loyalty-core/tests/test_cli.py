@@ -66,6 +66,28 @@ def test_the_demo_fills_the_ledger_once_and_a_second_run_records_nothing(loyalty
     assert {"id", "name", "points", "value", "value_minor", "stars", "rating"} <= set(rows[0])
 
 
+def test_the_demo_has_a_ledger_of_its_own_and_never_touches_the_shops(loyalty, tmp_path):
+    shown = loyalty("demo")
+    assert f"Demo ledger: {tmp_path / 'ledger-demo.db'}" in shown.output
+    assert not (tmp_path / "ledger.db").exists()
+    demo_rows = as_json(loyalty("--demo", "customers", "--search", "nim", "--json"))
+    assert [r["name"] for r in demo_rows] == ["Nimal Perera"]
+    assert "There is no ledger at" in loyalty("customers", ok=False).output  # the shop's
+
+
+def test_demo_remove_hides_the_demo_customers_an_earlier_version_left_in_the_shops_ledger(
+        loyalty, tmp_path):
+    from loyalty.engine import Engine
+
+    with Engine(tmp_path / "ledger.db") as earlier:
+        earlier.record_demo(3)
+        earlier.add_customer("Real Customer")
+    removed = loyalty("demo", "--remove")
+    assert f"Removed 3 demo customers from {tmp_path / 'ledger.db'}." in removed.output
+    assert [r["name"] for r in as_json(loyalty("customers", "--json"))] == ["Real Customer"]
+    assert as_json(loyalty("demo", "--remove", "--json")) == {"removed": []}
+
+
 def test_customers_can_be_searched_by_name_phone_or_id(loyalty, customer):
     loyalty("customer", "add", "Ayesha Khan")
     assert [r["name"] for r in as_json(loyalty("customers", "--json"))] == [

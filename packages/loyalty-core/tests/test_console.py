@@ -30,11 +30,12 @@ def loyalty(tmp_path: Path, *args: str, encoding: str = "cp1252") -> subprocess.
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Path:
-    """A ledger with the demo customers and two whose names are not Latin."""
+    """The demo's ledger (``--demo``) with four demo customers and two whose names are not
+    Latin."""
     assert loyalty(tmp_path, "settings", "set", "shop.currency", "LKR").returncode == 0
     assert loyalty(tmp_path, "demo", "--customers", "4").returncode == 0
-    assert loyalty(tmp_path, "customer", "add", "ශ්‍රියානි පෙරේරා").returncode == 0
-    assert loyalty(tmp_path, "customer", "add", "रमेश श्रेष्ठ").returncode == 0
+    assert loyalty(tmp_path, "--demo", "customer", "add", "ශ්‍රියානි පෙරේරා").returncode == 0
+    assert loyalty(tmp_path, "--demo", "customer", "add", "रमेश श्रेष्ठ").returncode == 0
     return tmp_path
 
 
@@ -44,22 +45,22 @@ def shop(tmp_path: Path) -> Path:
     ("history", "2"), ("report",), ("demo", "--customers", "4"),
 ])
 def test_commands_that_print_names_stars_and_money_work_on_a_cp1252_console(shop, command):
-    result = loyalty(shop, *command)
+    result = loyalty(shop, "--demo", *command)
     assert result.returncode == 0, result.stderr.decode("cp1252")
     assert b"Traceback" not in result.stderr
     result.stdout.decode("cp1252")  # every byte is the console's own
 
 
 def test_a_console_that_cannot_show_stars_or_the_currency_sign_gets_readable_stand_ins(shop):
-    out = loyalty(shop, "customers").stdout.decode("cp1252")
+    out = loyalty(shop, "--demo", "customers").stdout.decode("cp1252")
     assert "*" in out and "★" not in out
     assert "??" in out  # a Sinhala name cannot be shown on cp1252: it is replaced, not fatal
-    utf8 = loyalty(shop, "customers", encoding="utf-8").stdout.decode("utf-8")
+    utf8 = loyalty(shop, "--demo", "customers", encoding="utf-8").stdout.decode("utf-8")
     assert "ශ්‍රියානි පෙරේරා" in utf8 and "රු." in utf8
 
 
 def test_json_output_is_lossless_on_any_console(shop):
-    rows = json.loads(loyalty(shop, "customers", "--json").stdout.decode("cp1252"))
+    rows = json.loads(loyalty(shop, "--demo", "customers", "--json").stdout.decode("cp1252"))
     assert {"ශ්‍රියානි පෙරේරා", "रमेश श्रेष्ठ"} <= {row["name"] for row in rows}
 
 

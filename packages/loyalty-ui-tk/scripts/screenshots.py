@@ -1,5 +1,6 @@
 """Take the README's screenshots of the desktop window: every tab and rule form, the Pay
-dialog (with a member's discount too), the logs.
+dialog (with a member's discount too), the logs, the reports, the demo's banner and a first
+sync's progress.
 
     uv run python packages/loyalty-ui-tk/scripts/screenshots.py [OUTPUT_DIR]
 
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -64,11 +66,14 @@ def add_history(engine: object, months: int = 6) -> None:
 
 
 def main(out: Path) -> None:
+    from loyalty.domain.pos import PosBatch
     from loyalty.domain.settings import Settings
     from loyalty.domain.settings import with_setting
     from loyalty.engine import Engine
     from loyalty.plugins.hookspecs import hookimpl
     from loyalty.plugins.manager import Plugins
+    from loyalty.services.sync import SyncReport
+    from loyalty_pos_aronium.testing import build_bulk
     from loyalty_ui_tk.app import LoyaltyApp
     from loyalty_ui_tk.notification_log import message_source
 
@@ -95,13 +100,20 @@ def main(out: Path) -> None:
         engine.update_customer(customer_id, platform=platform,
                                messaging_key=f"5550{customer_id:03d}")
 
-    app = LoyaltyApp(engine, list_messages=message_source(engine))
+    # As a first start shows it: the demo, under its banner.
+    pos = folder / "pos.db"
+    build_bulk(pos, documents=40_000, customers=2_000)
+    real_settings = with_setting(with_setting(engine.settings, "pos.adapter", "aronium"),
+                                 "pos.database", str(pos))
+    shop = Engine(folder / "shop.db", real_settings, plugins=Plugins(extra=extra))
+    app = LoyaltyApp(engine, list_messages=message_source(engine), real_programme=lambda root: LoyaltyApp(shop, root=root))
     app.root.geometry(f"{WIDTH}x{HEIGHT}+0+0")
+    windows = [app]
 
     def settle(seconds: float = 0.6) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            app.pump()
+            windows[-1].current.pump()
             time.sleep(0.02)
 
     def shoot(name: str) -> None:
@@ -240,7 +252,35 @@ def main(out: Path) -> None:
     app.settings.theme_chosen("Dark")
     app.reports.pages.select(app.reports.monthly)
     shoot("reports-dark")
+    app.notebook.select(app.customers)
+    shoot("demo")
+    # The shop's own ledger reading a big POS for the first time.
+    real = app.leave_demo()
+    paused, go_on = threading.Event(), threading.Event()
+
+    def pause_midway(report: SyncReport, batch: PosBatch) -> None:
+        if report.documents_read >= 12_000 and not paused.is_set():
+            paused.set()
+            go_on.wait(30)
+
+    def first_sync() -> None:
+        adapter = shop.open_pos()
+        try:
+            shop.sync(adapter, batch_size=4_000, progress=pause_midway)
+        finally:
+            adapter.close()
+
+    sync = threading.Thread(target=first_sync)
+    sync.start()
+    while not paused.wait(0.02):
+        real.pump()
+    shoot("first-sync")
+    go_on.set()
+    while sync.is_alive():
+        real.pump()
+        time.sleep(0.02)
     app.close()
+    shop.close()
     engine.close()
 
 

@@ -32,6 +32,7 @@ from loyalty.domain.bounds import check_customer_id
 from loyalty.domain.bounds import check_document
 from loyalty.domain.bounds import pos_customer_values
 from loyalty.domain.demo import DEMO_NAMES
+from loyalty.domain.demo import DEMO_SOURCE
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
 from loyalty.domain.errors import LedgerError
@@ -602,7 +603,18 @@ class Engine:
         customers = demo_customers(count)
         facts = demo_facts(customers, currency=self.currency.code, shop_id=self.shop.id,
                            till_id=self.shop.till, now=self.clock())
-        return self.record(facts, customers=customers, origin="demo")
+        return self.record(facts, customers=customers, origin=DEMO_SOURCE)
+
+    def old_demo_customers(self) -> list[int]:
+        """Ids of the demo customers an earlier version put in this (the shop's) ledger."""
+        return self.read(lambda conn: customer_rows.ids_from_origin(conn, DEMO_SOURCE))
+
+    def remove_old_demo_customers(self) -> list[int]:
+        """Hide the demo customers an earlier version put in the shop's ledger (their points
+        log stays, as any removed customer's); returns their ids."""
+        ids = self.write(lambda uow: customers.remove_from_origin(self.shop, uow, DEMO_SOURCE))
+        signals.customers_changed.send(self, customer_ids=ids, engine=self)
+        return ids
 
     # ---- messages -----------------------------------------------------------------------------
 
@@ -798,8 +810,24 @@ class Engine:
         self, adapter: PosAdapter, *, batch_size: int = DEFAULT_BATCH_SIZE,
         progress: Callable[[SyncReport, PosBatch], None] | None = None,
     ) -> SyncReport:
-        """Record everything new in the POS, batch by batch, resuming where the last sync ended."""
-        return sync.sync_once(self.shop, self, adapter, batch_size=batch_size, progress=progress)
+        """Record everything new in the POS, batch by batch, resuming where the last sync ended;
+        a long one reports how far it got through ``signals.sync_progress``."""
+        last: list[SyncReport] = []
+
+        def step(report: SyncReport, batch: PosBatch) -> None:
+            if report.expected is not None:
+                last[:] = [report]
+                signals.sync_progress.send(self, done=report.documents_read,
+                                           total=report.expected, finished=False, engine=self)
+            if progress is not None:
+                progress(report, batch)
+
+        try:
+            return sync.sync_once(self.shop, self, adapter, batch_size=batch_size, progress=step)
+        finally:
+            for report in last:  # also when it failed: the bar must not stay
+                signals.sync_progress.send(self, done=report.documents_read,
+                                           total=report.expected, finished=True, engine=self)
 
     def watch(
         self, adapter: PosAdapter, *, stop_event: threading.Event, interval: float = 1.0,

@@ -34,3 +34,7 @@ job_ran = _signals.signal(
     "job-ran", doc="A job that runs by itself ran or could not start; kwargs run (a JobRun, or "
     "None), error (a LoyaltyError, or None), engine."
 )
+sync_progress = _signals.signal(
+    "sync-progress", doc="A long POS sync recorded a batch; kwargs done and total (documents "
+    "read so far and in all), finished (the last report of that sync), engine."
+)

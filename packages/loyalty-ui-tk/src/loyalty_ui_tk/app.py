@@ -3,6 +3,11 @@
 The window holds no business rule: every number it shows and every change it makes goes
 through the engine. Reads run on a worker thread; engine signals (which may come from a
 background sync thread) reach the widgets through the ``UiQueue``.
+
+On a first start it shows the demo, whose customers live in a ledger of their own: a banner
+says so and offers to start the real programme, which opens the shop's own ledger in the same
+window (choosing the POS in Settings does the same). A long POS sync, the first one above all,
+shows a progress bar above the status line.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ BackgroundTask = Callable[[Engine, threading.Event], None]
 """Work the window keeps running while open (a POS sync): runs in its own thread until the
 event is set; its changes reach the table through the engine's signals."""
 
+RealProgramme = Callable[[tk.Tk], "LoyaltyApp"]
+"""Builds the window on the shop's own ledger in the given (demo's) Tk window."""
+
+DEMO_TEXT = (
+    "Made-up customers in a ledger of their own: try anything, your shop's customers never mix "
+    "with them. To begin with your own, press 'Start my real programme' (or choose your POS's "
+    "database in Settings › General).")
+
 TITLE = "Loyalty Points Manager"
 
 
@@ -53,8 +66,13 @@ class LoyaltyApp:
         root: tk.Tk | None = None,
         list_messages: ListMessages | None = None,
         background_tasks: Sequence[BackgroundTask] = (),
+        real_programme: RealProgramme | None = None,
     ) -> None:
         self.engine = engine
+        self.real_programme = real_programme
+        """Given: this window shows the demo, and this opens the shop's own ledger."""
+        self.successor: LoyaltyApp | None = None
+        """The window on the shop's own ledger, once the demo was left."""
         self.root = root if root is not None else tk.Tk(className="LoyaltyManager")
         self.root.title(TITLE)
         self.root.geometry("1120x740")
@@ -67,6 +85,9 @@ class LoyaltyApp:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.closed = False
+        self._syncing = False
+        self._old_demo: list[int] = []
+        """Demo customers an earlier version left in the shop's ledger (offered for removal)."""
 
         # Styles first, so every widget is built in the themed look (a theme switched after
         # building leaves some, like the combobox arrow, without theirs); then again for the
@@ -76,9 +97,12 @@ class LoyaltyApp:
         self.apply_theme(engine.settings.appearance.theme)
         signals.settings_changed.connect(self._on_settings, weak=False)
         signals.job_ran.connect(self._on_job, weak=False)
+        signals.sync_progress.connect(self._on_sync_progress, weak=False)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self.customers.search.focus_set()  # the cashier can type a name at once
         self.start_background_tasks()
+        if real_programme is None:
+            self.worker.submit(engine.old_demo_customers, self._offer_to_remove_old_demo)
 
     # ---- layout -----------------------------------------------------------------------------
 
@@ -89,12 +113,25 @@ class LoyaltyApp:
         self.shop_label.pack(side="left")
         self.rules_label = ttk.Label(header, style="HeaderInfo.TLabel")
         self.rules_label.pack(side="right")
-        self.banner = ttk.Label(self.root, style="Banner.TLabel", text=(
-            "These are demo customers, so you can try everything. To use your own, choose your "
-            "POS and its database in Settings › General."))
+        self.banner = ttk.Frame(self.root, style="Banner.TFrame", padding=(12, 6))
+        self.banner_button = ttk.Button(self.banner, text="Start my real programme",
+                                        style="Accent.TButton",
+                                        command=lambda: self.root.after(0, self.leave_demo))
+        self.banner_button.pack(side="right", padx=(12, 0))
+        self.banner_title = ttk.Label(self.banner, style="BannerTitle.TLabel", padding=(10, 0),
+                                      text="This is the demo")
+        self.banner_title.pack(anchor="w")
+        self.banner_text = ttk.Label(self.banner, style="Banner.TLabel", text=DEMO_TEXT,
+                                     padding=(10, 0), wraplength=780, justify="left")
+        self.banner_text.pack(anchor="w", fill="x")
 
         self.footer = ttk.Label(self.root, style="Muted.TLabel", padding=(16, 4, 16, 8))
         self.footer.pack(fill="x", side="bottom")
+        self.progress = ttk.Frame(self.root, padding=(16, 6, 16, 0))
+        self.progress_label = ttk.Label(self.progress)
+        self.progress_label.pack(side="left")
+        self.progress_bar = ttk.Progressbar(self.progress, mode="determinate")
+        self.progress_bar.pack(side="left", fill="x", expand=True, padx=(12, 0))
         self.notebook = ttk.Notebook(self.root)
         self.notebook.pack(fill="both", expand=True, padx=10, pady=(8, 0))
         self.customers = CustomersTab(self.notebook, self.engine, self.ui, self.worker,
@@ -123,14 +160,59 @@ class LoyaltyApp:
             text=f"Earn {earn} point{'s' * (earn != 1)} per {one} spent  ·  "
                  f"{worth} point{'s' * (worth != 1)} pay {one}")
         self.root.title(f"{TITLE}: {settings.shop.name}")
-        if settings.pos.adapter is None and self._showing_demo():
+        if self.real_programme is not None or self._old_demo:
             self.banner.pack(fill="x", after=self.shop_label.master)
         else:
             self.banner.pack_forget()
 
-    def _showing_demo(self) -> bool:
-        first = self.engine.customers(limit=1)
-        return bool(first) and first[0].customer.origin == "demo"
+    # ---- the demo ---------------------------------------------------------------------------
+
+    def leave_demo(self) -> LoyaltyApp:
+        """Close the demo and show the shop's own ledger in this window: the real programme
+        starts (the demo's ledger stays as it was, for ``loyalty --demo``)."""
+        if self.real_programme is None:
+            raise RuntimeError("this window does not show the demo")
+        if self.successor is not None:  # pressed twice before the first press was handled
+            return self.successor
+        root = self.root
+        self.close(keep_window=True)
+        self.successor = self.real_programme(root)
+        if self.successor.engine.settings.pos.adapter:
+            self.successor.say("Your own programme has started: your POS's sales are read now.")
+        else:
+            self.successor.say("Your own programme has started. Choose your POS in Settings › "
+                               "General, or add your customers.")
+        return self.successor
+
+    def _offer_to_remove_old_demo(self, ids: list[int]) -> None:
+        """The shop's ledger still holds an earlier version's demo customers: offer to hide
+        them, in the demo's banner."""
+        if not ids or self.closed:
+            return
+        self._old_demo = ids
+        self.banner_title.configure(text="Demo customers from an earlier version")
+        self.banner_text.configure(text=(
+            f"Your ledger still holds the {len(ids)} demo customers an earlier version put in "
+            "it. They earn nothing from your POS; removing them hides them from every list "
+            "(their points log stays)."))
+        self.banner_button.configure(text="Remove demo customers", command=self.remove_old_demo)
+        self._show_header()
+
+    def remove_old_demo(self) -> None:
+        """Hide the earlier version's demo customers; the banner goes."""
+        def done(ids: list[int]) -> None:
+            self._old_demo = []
+            self._show_header()
+            self.customers.reload()  # the rows go, not just their numbers
+            self.say(f"Removed {len(ids)} demo customers.")
+
+        self.banner_button.state(["disabled"])
+        self.worker.submit(self.engine.remove_old_demo_customers, done)
+
+    @property
+    def current(self) -> LoyaltyApp:
+        """The window's live app: this one, or the one on the shop's ledger after the demo."""
+        return self if self.successor is None else self.successor.current
 
     # ---- themes and settings ----------------------------------------------------------------
 
@@ -160,7 +242,9 @@ class LoyaltyApp:
         self.apply_theme(self.engine.settings.appearance.theme)
 
     def _saved(self, old: Settings, new: Settings) -> None:
-        if old.pos != new.pos:
+        if old.pos != new.pos and self.real_programme is not None and new.pos.adapter:
+            self.root.after(0, self.leave_demo)  # a POS chosen: its sales go to the real ledger
+        elif old.pos != new.pos:
             self.reload_data()
 
     def reload_data(self) -> None:
@@ -215,6 +299,26 @@ class LoyaltyApp:
 
     # ---- background work --------------------------------------------------------------------
 
+    def _on_sync_progress(self, sender: object, *, done: int, total: int | None,
+                          finished: bool, engine: Engine, **_: object) -> None:
+        if engine is self.engine:
+            self.ui.post(functools.partial(self.show_sync_progress, done, total, finished))
+
+    def show_sync_progress(self, done: int, total: int | None, finished: bool) -> None:
+        """A long sync's progress above the status line; gone when it ends."""
+        if finished or not total:
+            if self._syncing:
+                self.progress.pack_forget()
+                self._syncing = False
+            return
+        share = min(done, total) / total
+        self.progress_bar.configure(maximum=total, value=min(done, total))
+        self.progress_label.configure(
+            text=f"Reading your POS: {done:,} of {total:,} sales ({share:.0%})")
+        if not self._syncing:
+            self.progress.pack(fill="x", side="bottom", before=self.notebook)
+            self._syncing = True
+
     def start_background_tasks(self) -> None:
         self._stop = threading.Event()
         self._threads = []
@@ -248,12 +352,16 @@ class LoyaltyApp:
     def mainloop(self) -> None:
         self.root.mainloop()
 
-    def close(self) -> None:
+    def close(self, *, keep_window: bool = False) -> None:
+        """Stop everything the window runs; ``keep_window`` empties it for another ledger."""
+        if self.successor is not None:
+            self.successor.close()
         if self.closed:
             return
         self.closed = True
         signals.settings_changed.disconnect(self._on_settings)
         signals.job_ran.disconnect(self._on_job)
+        signals.sync_progress.disconnect(self._on_sync_progress)
         self.customers.disconnect()
         self.messages.disconnect()
         self.stop_background_tasks()
@@ -261,7 +369,11 @@ class LoyaltyApp:
         self.worker.close()
         for pending in self.root.tk.splitlist(self.root.tk.call("after", "info")):
             self.root.tk.call("after", "cancel", pending)  # no timer outlives the window
-        self.root.destroy()
+        if keep_window:
+            for child in self.root.winfo_children():
+                child.destroy()
+        else:
+            self.root.destroy()
 
 
 DELIVERY_INTERVAL = 10.0
@@ -304,5 +416,23 @@ def run(engine: Engine, *, list_messages: ListMessages | None = None,
         background_tasks=(background_tasks if background_tasks is not None
                           else default_background_tasks()),
     )
+    app.mainloop()
+    app.close()
+
+
+def run_demo(engine: Engine, open_real: Callable[[], Engine]) -> None:
+    """Open the window on the demo's ``engine``; leaving the demo shows the ledger that
+    ``open_real`` opens, in the same window. Nothing runs by itself in the demo: it reads no
+    POS and sends no message."""
+    from loyalty_ui_tk.notification_log import message_source
+
+    def real_programme(root: tk.Tk) -> LoyaltyApp:
+        real = open_real()
+        return LoyaltyApp(real, root=root, list_messages=message_source(real),
+                          background_tasks=default_background_tasks())
+
+    make_dpi_aware()
+    app = LoyaltyApp(engine, list_messages=message_source(engine),
+                     real_programme=real_programme)
     app.mainloop()
     app.close()

@@ -77,7 +77,10 @@ def palette(name: str) -> Palette:
 
 
 def setup_fonts(root: tk.Misc) -> None:
-    """One readable base size; bold and large variants for headings and the balance."""
+    """One readable base size; bold and large variants for headings and the balance (once
+    per window: a window that changes ledgers keeps its fonts)."""
+    if hasattr(root, "loyalty_fonts"):
+        return
     base = tkfont.nametofont("TkDefaultFont", root=root)
     base.configure(size=10)
     for name in ("TkTextFont", "TkMenuFont", "TkHeadingFont"):
@@ -127,6 +130,11 @@ def apply_theme(root: tk.Misc, name: str) -> Palette:
     style.configure("HeaderInfo.TLabel", background=p.accent, foreground=p.accent_text)
     style.configure("Banner.TLabel", background=p.selection, foreground=p.selection_text,
                     padding=(10, 6))
+    style.configure("Banner.TFrame", background=p.selection)
+    style.configure("BannerTitle.TLabel", background=p.selection, foreground=p.selection_text,
+                    font="LoyaltyBold")
+    style.configure("Horizontal.TProgressbar", background=p.accent, troughcolor=p.surface,
+                    bordercolor=p.border, lightcolor=p.accent, darkcolor=p.accent)
 
     style.configure("TButton", background=p.surface, foreground=p.text, padding=(12, 5),
                     bordercolor=p.border, lightcolor=p.surface, darkcolor=p.surface)

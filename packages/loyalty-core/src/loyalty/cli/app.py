@@ -15,6 +15,7 @@ from loyalty.cli.output import make_streams_safe
 from loyalty.cli.output import printable
 from loyalty.cli.paths import default_ledger_path
 from loyalty.cli.paths import default_settings_path
+from loyalty.cli.paths import demo_ledger_path
 from loyalty.domain.errors import LoyaltyError
 from loyalty.plugins.manager import Plugins
 
@@ -57,13 +58,43 @@ creating an empty one, which would look as if every customer's points were lost.
 class App:
     """What every command shares: the options, the plugins and a lazily opened engine."""
 
-    def __init__(self, ledger: str, settings_path: Path, *, ledger_given: bool = False) -> None:
-        self.ledger = ledger
+    def __init__(self, ledger: str, settings_path: Path, *, ledger_given: bool = False,
+                 demo: bool = False) -> None:
+        self.shop_ledger = ledger
+        """The shop's own ledger (--ledger): never holds the demo customers."""
         self.ledger_given = ledger_given
         """Named by --ledger or LOYALTY_LEDGER, not the default in the data folder."""
+        self.demo = demo
+        """Work on the demo's ledger beside the shop's (--demo, ``loyalty demo``)."""
         self.settings_path = settings_path
         self._plugins: Plugins | None = None
         self._engine: Any = None
+        self._fill_demo = True
+        self._left: list[Any] = []
+        """Engines the commands no longer use (the demo's, once left), closed at the end."""
+
+    @property
+    def ledger(self) -> str:
+        """The ledger the commands work on: the shop's, or with --demo the demo's."""
+        if self.demo:
+            return str(demo_ledger_path(self.shop_ledger))
+        return self.shop_ledger
+
+    def use_demo(self, *, fill: bool = True) -> None:
+        """Work on the demo's ledger from now on (before the engine is opened); ``fill``
+        records the demo customers in it when it is empty."""
+        if self._engine is not None and not self.demo:
+            raise RuntimeError("the shop's ledger is already open")
+        self.demo = True
+        self._fill_demo = fill
+
+    def leave_demo(self):  # noqa: ANN201 - loyalty.engine.Engine
+        """Open the shop's own ledger for the rest of the run: the real programme starts."""
+        if self._engine is not None:
+            self._left.append(self._engine)
+            self._engine = None
+        self.demo = False
+        return self.engine
 
     @property
     def plugins(self) -> Plugins:
@@ -86,6 +117,8 @@ class App:
                 self.ledger, self.settings(), settings_path=self.settings_path,
                 plugins=self.plugins,
             )
+            if self.demo and self._fill_demo and not self._engine.customers(limit=1):
+                self._engine.record_demo()  # the demo always has something to show
         return self._engine
 
     def _check_ledger_file(self) -> None:
@@ -94,7 +127,7 @@ class App:
         from loyalty.ledger.database import ledger_file
 
         path = ledger_file(self.ledger)
-        if not self.ledger_given or path is None or path.exists():
+        if self.demo or not self.ledger_given or path is None or path.exists():
             return
         command = " ".join(click.get_current_context().command_path.split()[1:])
         if command in READ_ONLY_COMMANDS:
@@ -105,8 +138,9 @@ class App:
         click.echo(f"Created a new ledger at {path}.", err=True)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
+        for engine in [*self._left, self._engine]:
+            if engine is not None:
+                engine.close()
 
 
 class LoyaltyGroup(click.Group):
@@ -131,17 +165,22 @@ class LoyaltyGroup(click.Group):
     type=click.Path(dir_okay=False, path_type=Path), help="Settings file (.toml or .json).",
 )
 @click.option(
+    "--demo", is_flag=True, envvar="LOYALTY_DEMO",
+    help="Work on the demo's own ledger (beside the shop's, which it never touches).",
+)
+@click.option(
     "--log-level", envvar="LOYALTY_LOG_LEVEL", default="INFO", show_default=True,
     type=click.Choice(LEVELS, case_sensitive=False),
     help="What goes to the log file in your log folder (warnings also go to the screen).",
 )
 @click.version_option(package_name="loyalty-core")
 @click.pass_context
-def cli(ctx: click.Context, ledger: str, settings_path: Path, log_level: str) -> None:
+def cli(ctx: click.Context, ledger: str, settings_path: Path, demo: bool,
+        log_level: str) -> None:
     """A loyalty points engine for small shops."""
     configure_logging(log_level.upper())
     given = ctx.get_parameter_source("ledger") is not click.core.ParameterSource.DEFAULT
-    app = App(ledger, settings_path, ledger_given=given)
+    app = App(ledger, settings_path, ledger_given=given, demo=demo)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

@@ -2,8 +2,9 @@
 
 The demo is a POS like any other (source ``demo``): its documents have fixed numbers, so
 running it twice records nothing new, which is the idempotency a real sync relies on. It is
-a feature, not test data: ``loyalty demo`` and a first window show it (``Engine.record_demo``).
-Pure: made-up facts, recorded by the engine like a POS sync's.
+a feature, not test data: ``loyalty demo`` and a first window show it (``Engine.record_demo``),
+in a ledger of their own, never the shop's. Pure: made-up facts, recorded by the engine like a
+POS sync's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from loyalty.domain.events import SaleRecorded
 from loyalty.domain.events import SaleRefunded
 from loyalty.domain.pos import PosCustomer
 
+
+DEMO_SOURCE = "demo"
+"""The demo's POS name: its documents' source and its customers' origin."""
 
 DEMO_NAMES = (
     "Nimal Perera", "Ayesha Khan", "Bishnu Shrestha", "Chinedu Okafor", "Fathima Rizwan",
@@ -50,13 +54,13 @@ def demo_facts(
             when = start + timedelta(minutes=rng.randrange(30 * 24 * 60))
             document = f"DEMO-{number:06d}"
             yield SaleRecorded(
-                occurred_at=when, source="demo", shop_id=shop_id, till_id=till_id,
+                occurred_at=when, source=DEMO_SOURCE, shop_id=shop_id, till_id=till_id,
                 document_id=document, total_minor=total, currency=currency,
                 external_customer_id=customer.external_id,
             )
             if rng.random() < 0.05:
                 yield SaleRefunded(
-                    occurred_at=when + timedelta(hours=2), source="demo", shop_id=shop_id,
+                    occurred_at=when + timedelta(hours=2), source=DEMO_SOURCE, shop_id=shop_id,
                     till_id=till_id, document_id=f"DEMO-R{number:06d}",
                     original_document_id=document, amount_minor=total // 2, currency=currency,
                 )

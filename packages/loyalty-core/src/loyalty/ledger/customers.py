@@ -173,6 +173,12 @@ def removed_among(conn: sa.Connection, customer_ids: Iterable[int]) -> set[int]:
     return {found for found, in rows_matching(conn, query, c.c.id, customer_ids)}
 
 
+def ids_from_origin(conn: sa.Connection, origin: str) -> list[int]:
+    """Customers (not removed) that the POS named ``origin`` brought in, by id."""
+    query = sa.select(c.c.id).where(c.c.origin == origin, c.c.removed_at.is_(None))
+    return list(conn.execute(query.order_by(c.c.id)).scalars())
+
+
 def get_customer(conn: sa.Connection, customer_id: int) -> Customer:
     row = conn.execute(sa.select(c).where(c.c.id == customer_id)).one_or_none()
     if row is None:

@@ -21,3 +21,6 @@ class Frontend(Generic[EngineT]):
     title: str
     run: Callable[[EngineT], None]
     """Start the interface on an open engine and return when the user closes it."""
+    run_demo: Callable[[EngineT, Callable[[], EngineT]], None] | None = None
+    """Start the interface on the demo's engine; the second argument opens the shop's own
+    ledger when the user leaves the demo. Without it, ``run`` shows the demo."""

@@ -88,3 +88,12 @@ def update(shop: Shop, uow: UnitOfWork, customer_id: int, values: dict[str, obje
 def remove(shop: Shop, uow: UnitOfWork, customer_id: int) -> Customer:
     """Hide a customer from lists; their points log stays in the ledger."""
     return customers.update_customer(uow.connection, customer_id, removed_at=shop.now())
+
+
+def remove_from_origin(shop: Shop, uow: UnitOfWork, origin: str) -> list[int]:
+    """Hide every customer the POS named ``origin`` brought in (an earlier version's demo
+    customers in the shop's ledger); returns their ids."""
+    ids = customers.ids_from_origin(uow.connection, origin)
+    for customer_id in ids:
+        remove(shop, uow, customer_id)
+    return ids

@@ -77,6 +77,9 @@ class SyncReport:
     skipped_by_reason: dict[str, int] = attrs.Factory(dict)
     skipped: list[SkippedDocument] = attrs.Factory(list)
     batches: int = 0
+    expected: int | None = None
+    """Documents this sync will read in all, for a progress bar: known once a first full
+    batch shows that more are waiting (a long first sync), else None."""
 
     def summary(self) -> str:
         """What the sync did, in one sentence."""
@@ -166,6 +169,7 @@ def _sync(
     name = cursor_name(shop, adapter)
     cursor = recorder.cursor(name)
     report = SyncReport(adapter.name)
+    asked = False
     while True:
         batch = adapter.read(cursor, limit=batch_size)
         if batch.cursor != cursor or batch.events or batch.customers:
@@ -173,6 +177,10 @@ def _sync(
                                      origin=origin_of(adapter), cursor=(name, batch.cursor))
             report.add(batch, outcomes)
             cursor = batch.cursor
+            if not asked and batch.documents_read >= batch_size:
+                asked = True  # once, and only when a full batch says more is waiting
+                left = adapter.remaining(cursor)
+                report.expected = None if left is None else report.documents_read + left
             if progress is not None:
                 progress(report, batch)
         if not batch.documents_read and not batch.customers:
