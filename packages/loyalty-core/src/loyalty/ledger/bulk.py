@@ -66,7 +66,7 @@ def execute_many(
     """
     dialect = connection.dialect
     if dialect.name == "postgresql" and isinstance(statement, sa.Insert) \
-            and len(rows) >= COPY_FROM_ROWS:
+            and isinstance(statement.table, sa.Table) and len(rows) >= COPY_FROM_ROWS:
         copy_rows(connection, statement.table, rows)
         return
     if dialect.name != "sqlite":
@@ -116,7 +116,7 @@ def copy_rows(connection: sa.Connection, table: sa.Table, rows: list[dict[str, A
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     target = dialect.identifier_preparer.format_table(table)
     with driver.cursor() as cursor, cursor.copy(
-            f"COPY {target} ({quoted}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            f"COPY {target} ({quoted}) FROM STDIN") as copy:
         for row in zip(*columns):
             copy.write_row(row)
 
@@ -130,7 +130,7 @@ def _copy_columns(
     columns = [column for column in table.columns if column.key in keys]
     if len(columns) != len(keys):
         raise ValueError(f"parameters {sorted(keys)} do not fit the columns of {table.name}")
-    processors = []
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
     for index, column in enumerate(columns):
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
