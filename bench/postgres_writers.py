@@ -7,6 +7,11 @@ shared, so tills also wait for each other's row locks on the same customers.
     uv run python bench/postgres_writers.py                # 200,000 sales, 20,000 customers
     uv run python bench/postgres_writers.py --sales 20000 --customers 2000 --writers 4
 
+One till records ``--sales`` sales; printed at 20,000, 100,000 and the end: sales/s over each
+stretch and the CPU per sale of the till and of its server process (read from /proc when the
+server runs on this machine), with the machine's load: a cost linear in sales keeps them
+level. Then one till against ``--writers`` tills on ``--writers-sales`` sales.
+
 Each transaction locks the balance rows of all its customers until it commits, so bigger
 batches (``--batch``) overlap more between tills and wait more. On a 2-CPU machine that also
 runs the server, the writers mostly compete for CPU (building the batched INSERTs costs the
@@ -59,6 +64,10 @@ def sales(customer_ids: list[int], count: int, till: str, seed: int) -> list[tup
             for n in range(count)]
 
 
+Mark = tuple[int, float, float, float | None, str]
+"""Sales recorded; wall, till CPU and server CPU seconds so far; the machine's load then."""
+
+
 @attrs.frozen
 class TimedSales(SaleDocuments):
     """``SaleDocuments`` that also note, at each of ``marks`` sales recorded, the wall and CPU
@@ -66,7 +75,7 @@ class TimedSales(SaleDocuments):
 
     marks: tuple[int, ...] = ()
 
-    def __call__(self, engine: Engine) -> tuple[int, list[tuple[int, float, float, float | None]]]:
+    def __call__(self, engine: Engine) -> tuple[int, list[Mark]]:
         facts = self.facts(engine.currency.code)
         with engine.db.connect() as conn:
             backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
@@ -79,7 +88,7 @@ class TimedSales(SaleDocuments):
             if done in self.marks or done == len(facts):
                 now = process_cpu(backend)
                 noted.append((done, time.perf_counter() - wall, time.process_time() - cpu,
-                              None if now is None or server is None else now - server))
+                              None if now is None or server is None else now - server, load()))
         return recorded, noted
 
 
@@ -129,16 +138,16 @@ def run(server: str, total: int, customers: int, writers: int, batch: int,
         return recorded / seconds
 
 
-def print_marks(noted: list[tuple[int, float, float, float | None]]) -> None:
+def print_marks(noted: list[Mark]) -> None:
     """Each stretch's sales/s and CPU per sale: a cost linear in sales keeps them level."""
-    before = (0, 0.0, 0.0, 0.0)
-    for done, wall, cpu, server in noted:
+    before: tuple[int, float, float, float | None] = (0, 0.0, 0.0, 0.0)
+    for done, wall, cpu, server, then in noted:
         count = done - before[0]
         server_text = ("server ?" if server is None or before[3] is None else
                        f"server {(server - before[3]) / count * 1e6:4.0f} us")
         print(f"    at {done:>9,} sales: {count / (wall - before[1]):7,.0f} sales/s wall over "
               f"the last {count:,}; CPU per sale: till {(cpu - before[2]) / count * 1e6:4.0f} "
-              f"us, {server_text}; {load()}")
+              f"us, {server_text}; {then}")
         before = (done, wall, cpu, server)
 
 
