@@ -14,7 +14,11 @@ import sqlalchemy as sa
 from loyalty.engine import Engine
 from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import LedgerError
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.ledger import schema
+from loyalty.ledger import statistics
+from loyalty.ledger.bulk import COPY_FROM_ROWS
+from loyalty.ledger.bulk import execute_many
 from loyalty.domain.records import PointsSummary
 from loyalty.domain.pos import PosCustomer
 from loyalty.domain.settings import Settings
@@ -240,3 +244,53 @@ def test_a_pos_customer_imported_in_a_transaction_that_rolled_back_is_not_rememb
     engine.record([], customers=tunde, origin="pos")
     (outcome,) = engine.record([pos.sale(None, 10_000, external_customer_id="7")])
     assert (outcome.status, outcome.points) == ("recorded", 100)
+
+
+def test_a_batch_of_rows_is_stored_as_sqlalchemys_own_insert_stores_it(engine: Engine) -> None:
+    """On PostgreSQL ``execute_many`` sends an INSERT of many rows as a COPY."""
+    customer = engine.add_customer("Kamala")
+    moment = datetime(2026, 1, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc)
+
+    def entry(entry_id: int) -> dict:
+        return {
+            "id": entry_id, "customer_id": customer.id, "kind": "adjust", "points": entry_id,
+            "tier_points": 0, "occurred_at": moment, "business_date": moment.date(),
+            "recorded_at": moment, "idempotency_key": f"k{entry_id}",
+            "source_type": "adjustment", "source_id": None, "sale_id": None, "rule_id": None,
+            "reverses_entry_id": None, "reason": "it's \"quoted\"\tand\\tabbed", "actor": "test",
+            "shop_id": "main", "till_id": "till-1", "event_id": f"e{entry_id}",
+        }
+
+    e = schema.ledger_entries
+    with engine.db.begin() as conn:
+        conn.execute(e.insert(), [entry(100 + n) for n in range(COPY_FROM_ROWS)])
+        execute_many(conn, e.insert(), [entry(200 + n) for n in range(COPY_FROM_ROWS)])
+        stored = conn.execute(sa.select(e).where(e.c.id >= 100).order_by(e.c.id)).all()
+    by_sqlalchemy, by_bulk = stored[:COPY_FROM_ROWS], stored[COPY_FROM_ROWS:]
+    ignore = {"id", "points", "idempotency_key", "event_id"}
+    assert [{k: v for k, v in row._mapping.items() if k not in ignore} for row in by_bulk] == \
+        [{k: v for k, v in row._mapping.items() if k not in ignore} for row in by_sqlalchemy]
+    assert by_bulk[0].occurred_at == moment
+
+
+def test_a_balance_lookup_of_no_such_customer_says_so(engine: Engine) -> None:
+    engine.add_customer("Sunil")
+    with pytest.raises(UnknownCustomer):
+        engine.balance(999)
+
+
+def test_a_sync_batch_leaves_the_tables_it_grew_with_planner_statistics(
+    engine: Engine, till: Till, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without them PostgreSQL reads whole tables for each batch's lookups (ever slower)."""
+    monkeypatch.setattr(statistics, "SMALLEST_PAGES", 1)
+    customer = engine.add_customer("Ravi")
+    engine.record([till.sale(customer.id, 2500) for _ in range(statistics.CHECK_FACTS)])
+    engine.record([till.sale(customer.id, 2500) for _ in range(statistics.CHECK_FACTS)])
+    if engine.db.dialect.name != "postgresql":
+        assert statistics.refresh(engine.db) == []
+        return
+    with engine.db.connect() as conn:
+        estimated = conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'sales'::regclass").scalar_one()
+    assert estimated > 0  # ANALYZE has run: the planner knows the table's size

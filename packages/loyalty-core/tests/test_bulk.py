@@ -9,6 +9,7 @@ from datetime import timedelta
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from sqlalchemy.dialects import sqlite
 from loyalty.ledger import schema
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.bulk import execute_many
+from loyalty.ledger.bulk import read_value
 from loyalty.ledger.bulk import rows_matching
 from loyalty.domain.records import PosOrigin
 from loyalty.domain.pos import PosCustomer
@@ -96,3 +98,19 @@ def test_a_sqlite_ledger_logs_ahead_and_copies_the_log_back_in_64_mb_steps(tmp_p
     assert settings == {"journal_mode": "wal", "wal_autocheckpoint": 16_384,
                         "journal_size_limit": 64 * 1024 * 1024, "busy_timeout": 15_000,
                         "foreign_keys": 1, "synchronous": 1}
+
+
+def test_a_value_read_straight_from_sqlite_is_what_sqlalchemy_reads(engine):
+    customer = engine.add_customer("Anjali")
+    query = sa.select(schema.balances.c.points + sa.bindparam("more", type_=sa.Integer)).where(
+        schema.balances.c.customer_id == sa.bindparam("customer"))
+    with engine.db.connect() as conn:
+        expected = conn.execute(query, {"customer": customer.id, "more": 7}).scalar()
+    assert read_value(engine.db, query, {"customer": customer.id, "more": 7}) == expected == 7
+    assert read_value(engine.db, query, {"customer": 999, "more": 7}) is None
+
+
+def test_a_driver_error_of_a_value_read_straight_from_sqlite_is_sqlalchemys(engine):
+    missing = sa.table("no_such_table", sa.column("x"))
+    with pytest.raises(sa.exc.DatabaseError, match="no_such_table"):
+        read_value(engine.db, sa.select(missing.c.x), {})

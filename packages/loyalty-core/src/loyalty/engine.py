@@ -78,6 +78,7 @@ from loyalty.ledger import draws as draw_rows
 from loyalty.ledger import duplicate_customers
 from loyalty.ledger import entries
 from loyalty.ledger import outbox
+from loyalty.ledger import statistics
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import ledger_file
 from loyalty.ledger.database import migrate
@@ -378,7 +379,8 @@ class Engine:
     def balance(self, customer_id: int) -> int:
         """Points the customer can spend now (points past their last day left out)."""
         check_customer_id(customer_id)
-        return self.read(lambda conn: accounts.spendable(self.shop, conn, customer_id))
+        with translate_errors(self.db):
+            return accounts.spendable(self.shop, self.db, customer_id)
 
     def accounts(
         self, search: str | None = None, *, limit: int | None = None, offset: int = 0,
@@ -483,6 +485,9 @@ class Engine:
             return outcomes
 
         outcomes = self.write(work)
+        if len(facts) + len(customers) >= statistics.CHECK_FACTS:
+            with translate_errors(self.db):
+                statistics.refresh(self.db)  # PostgreSQL: plans that stay on the indexes
         if len(self._pos_customers) + len(found) > POS_CUSTOMERS_KEPT:
             self._pos_customers.clear()
         self._pos_customers.update(found)

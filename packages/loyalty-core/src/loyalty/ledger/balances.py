@@ -54,6 +54,18 @@ _LAPSED = (
 )
 """Built once: every balance shown asks it."""
 
+_LAPSED_OF_ROW = (
+    sa.select(sa.func.coalesce(sa.func.sum(_l.c.remaining), sa.literal_column("0")))
+    .where(_l.c.customer_id == b.c.customer_id, schema.open_lot,
+           _l.c.expires_on < sa.bindparam("today", type_=sa.Date))
+    .scalar_subquery()
+)
+SPENDABLE = sa.select(b.c.points - _LAPSED_OF_ROW).where(
+    b.c.customer_id == sa.bindparam("customer"))
+"""One customer's points now, lapsed lots left out (``customer``, ``today``): the balance and
+the lapsed points of ``get_balance`` and ``lapsed_points`` in one statement, which is its own
+consistent snapshot, so the till's balance lookup needs no transaction (``Engine.balance``)."""
+
 
 def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...], *,
                      stars_fall: bool = False) -> RebuildReport:

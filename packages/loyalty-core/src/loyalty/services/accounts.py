@@ -1,6 +1,7 @@
 """Customers' standing as people see it: points (less any past their day), value, stars, log.
 
-Reads only: each function takes an open connection, so the engine decides what one read sees.
+Reads only: each function takes an open connection, so the engine decides what one read sees;
+``spendable`` is one statement, its own snapshot, and takes the database itself.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import attrs
 import sqlalchemy as sa
 
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.domain.records import Balance
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
@@ -15,6 +17,7 @@ from loyalty.domain.records import CustomerSummary
 from loyalty.domain.rules import tiers
 from loyalty.domain.shop import Shop
 from loyalty.ledger import balances
+from loyalty.ledger import bulk
 from loyalty.ledger import customers
 
 
@@ -37,15 +40,18 @@ class AccountView:
         return tiers.render_stars(self.stars, self.max_stars)
 
 
-def spendable(shop: Shop, conn: sa.Connection, customer_id: int) -> int:
+def spendable(shop: Shop, db: sa.Engine, customer_id: int) -> int:
     """Points the customer can spend now.
 
     Points past their last day are left out even before ``loyalty expire`` posts them, so the
-    balance shown is never more than a redemption would allow.
+    balance shown is never more than a redemption would allow. One statement, no transaction:
+    the till looks it up at every customer it shows.
     """
-    points = balances.get_balance(conn, customer_id).points
-    return points - balances.lapsed_points(conn, [customer_id], today=shop.today()).get(
-        customer_id, 0)
+    points = bulk.read_value(db, balances.SPENDABLE, {"customer": customer_id,
+                                                      "today": shop.today()})
+    if points is None:
+        raise UnknownCustomer(customer_id)
+    return int(points)
 
 
 def account(shop: Shop, conn: sa.Connection, customer_id: int) -> AccountView:
