@@ -12,6 +12,8 @@ def test_double_clicking_a_customer_opens_their_points_log(app, demo, until):
     original = app.customers.on_history
     app.customers.on_history = lambda cid: opened.append(original(cid))
     tree = app.customers.tree
+    tree.see("12")  # below the fold under the demo's banner
+    app.pump()
     x, y, _, height = tree.bbox("12", "name")
     subprocess.run(["xdotool", "mousemove", str(tree.winfo_rootx() + x + 10),
                     str(tree.winfo_rooty() + y + height // 2), "click", "--repeat", "2",
