@@ -53,6 +53,23 @@ class Seen(NamedTuple):
     key: str
 
 
+_SEEN_TEXT: dict[Seen, str] = {}
+"""Each recent sale's JSON text, made once: ``loyalty watch`` dumps the cursor, with its
+thousand recent sales, at every poll, and encoding them all again cost more than the poll's
+reading. Emptied when it holds far more than one cursor's worth."""
+
+
+def _seen_text(seen: Seen) -> str:
+    """``[id, number]``, and the key too where it differs from the number."""
+    text = _SEEN_TEXT.get(seen)
+    if text is None:
+        if len(_SEEN_TEXT) >= 4 * RECENT_KEPT:
+            _SEEN_TEXT.clear()
+        short = seen[:2] if seen[2] == seen[1] else seen
+        text = _SEEN_TEXT[seen] = json.dumps(short, separators=(",", ":"))
+    return text
+
+
 @attrs.frozen
 class Cursor:
     """Where the next read starts; stored in the ledger as JSON text."""
@@ -89,15 +106,17 @@ class Cursor:
         def mark(m: Mark | None) -> list | None:
             return None if m is None else [m.updated, list(m.ids)]
 
-        return json.dumps({
+        head = json.dumps({
             "v": 1, "document": self.document, "item": self.item, "customer": self.customer,
             "document_mark": mark(self.document_mark), "customer_mark": mark(self.customer_mark),
             **({} if self.last is None else {"last": list(self.last)}),
-            # [id, number], and the key only where it differs from the number
-            **({"recent": [s[:2] if s[2] == s[1] else s for s in self.recent]}
-               if self.recent else {}),
-            **({} if self.scanned is None else {"scanned": self.scanned}),
         }, separators=(",", ":"))
+        tail = ""
+        if self.recent:
+            tail += ',"recent":[' + ",".join([_seen_text(s) for s in self.recent]) + "]"
+        if self.scanned is not None:
+            tail += ',"scanned":' + json.dumps(self.scanned)
+        return head[:-1] + tail + "}"
 
     @classmethod
     def load(cls, text: str | None) -> Cursor:
