@@ -230,7 +230,7 @@ class AroniumAdapter:
         parsing it again (a thousand recent sales) would cost a poll of ``loyalty watch``
         more than its reading; a read that moved nothing returns the same text."""
         text, kept = self._cursor
-        if state is not kept:
+        if state is not kept or text is None:
             text = state.dump()
             self._cursor = (text, state)
         return text
