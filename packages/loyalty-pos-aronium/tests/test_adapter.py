@@ -182,6 +182,39 @@ def test_edits_are_looked_for_on_the_first_read_and_then_every_interval(aronium,
     adapter.close()
 
 
+def traced(adapter: AroniumAdapter) -> list[str]:
+    """The statements the adapter runs from now on."""
+    statements: list[str] = []
+    adapter.connection.set_trace_callback(statements.append)
+    return statements
+
+
+def edit_scans(statements: list[str]) -> int:
+    """How many of them were edit-scan queries (each reads every row of its table)."""
+    return sum("DateUpdated >" in s for s in statements)
+
+
+def test_a_newly_opened_adapter_scans_for_edits_only_when_the_file_changed(aronium, engine):
+    customer = aronium.customer("Nimal")
+    sale = aronium.sale(customer, [(3, 1)])
+    first = AroniumAdapter(aronium.path)
+    engine.sync(first)
+    first.close()
+
+    unchanged = AroniumAdapter(aronium.path)
+    statements = traced(unchanged)
+    report = engine.sync(unchanged)
+    unchanged.close()
+    assert (edit_scans(statements), report.documents_read) == (0, 0)
+
+    aronium.edit_document(sale, total="20")
+    edited = AroniumAdapter(aronium.path)
+    statements = traced(edited)
+    assert engine.sync(edited).sales_revised == 1
+    assert edit_scans(statements) == 2  # customers, then documents
+    edited.close()
+
+
 def test_a_walk_in_placeholder_customer_earns_nothing_and_is_not_imported(aronium, engine):
     from loyalty.domain.settings import settings_from_dict
     from loyalty_pos_aronium import open_adapter

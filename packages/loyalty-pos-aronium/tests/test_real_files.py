@@ -272,6 +272,28 @@ def test_a_wal_mode_pos_db_that_aronium_has_open_is_read_through_its_wal(aronium
     till.close()
 
 
+def test_an_edit_aronium_has_not_checkpointed_yet_is_found_by_a_newly_opened_adapter(
+        aronium, engine, adapter):
+    nimal = aronium.customer("Nimal")
+    sale = aronium.sale(nimal, [(3, 1)])
+    aronium.close()
+    adapter.close()
+    _wal(aronium.path)
+    till = AroniumFixture.attach(aronium.path)  # Aronium runs: commits go to its -wal
+    till.connection.execute("PRAGMA wal_autocheckpoint = 0")
+    first = open_adapter(engine.settings)
+    assert engine.sync(first).sales_recorded == 1
+    first.close()
+
+    till.edit_document(sale, total="20")  # in the -wal only: the main file is unchanged
+    again = open_adapter(engine.settings)
+    report = engine.sync(again)
+    again.close()
+    till.close()
+
+    assert report.sales_revised == 1
+
+
 # ---- finding pos.db and refusing a wrong one ------------------------------------------------
 
 

@@ -242,3 +242,20 @@ def test_a_document_synced_before_the_year_key_and_edited_after_does_not_earn_tw
 
     assert (report.sales_recorded, report.sales_revised) == (0, 1)
     assert engine.balance(ledger_id(engine, nimal)) == 30
+
+
+def test_a_watch_looks_up_its_own_claim_on_the_file_once(
+    aronium: AroniumFixture, engine: Engine, adapter, monkeypatch
+):
+    nimal = aronium.customer("Nimal")
+    aronium.sale(nimal)
+    engine.sync(adapter)
+    looked_up: list[str] = []
+    cursor = engine.cursor
+    monkeypatch.setattr(engine, "cursor", lambda name: looked_up.append(name) or cursor(name))
+
+    aronium.sale(nimal)
+    engine.sync(adapter)
+    engine.sync(adapter)
+
+    assert not [name for name in looked_up if name.startswith("pos-file/")]

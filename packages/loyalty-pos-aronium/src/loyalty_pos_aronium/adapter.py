@@ -109,6 +109,10 @@ class AroniumAdapter:
         self._monotonic = monotonic
         self._scanned_at: float | None = None
         self._scan_pending = False
+        self._stamp = ""
+        self._cursor: tuple[str | None, Cursor] = (None, Cursor())
+        """The cursor this adapter last returned, as text and as read (``_dump``)."""
+        """``connection.change_stamp`` of the file, taken just before the current snapshot."""
         self._lock = threading.Lock()
         self.immutable = db.untouched_wal(self.path.expanduser())
         """Read without locks or ``-wal``/``-shm`` files (``connection.untouched_wal``)."""
@@ -168,7 +172,7 @@ class AroniumAdapter:
             path = self.path.expanduser()
             if self.immutable and not db.untouched_wal(path):
                 self._reopen()
-            before = db.file_state(path) if self.immutable else None
+            before = self._stamp = db.change_stamp(path)
             try:
                 self.connection.execute("BEGIN")
                 try:
@@ -177,7 +181,7 @@ class AroniumAdapter:
                     self.connection.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise db.explain(self.path, exc, self.busy_timeout) from None
-            if before is not None and db.file_state(path) != before:
+            if self.immutable and db.change_stamp(path) != before:
                 raise db.started_writing(self.path)
 
     def _reopen(self) -> None:
@@ -216,9 +220,20 @@ class AroniumAdapter:
 
     def read_once(self, cursor: str | None, limit: int) -> tuple[PosBatch, bool]:
         """One batch, read now, and whether it filled ``limit`` (more is likely waiting)."""
-        state = Cursor.load(cursor)
+        text, kept = self._cursor
+        state = kept if cursor is not None and cursor == text else Cursor.load(cursor)
         with self._snapshot() as conn:
             return self._read(conn, state, max(1, limit))
+
+    def _dump(self, state: Cursor) -> str:
+        """``state.dump()``, kept with ``state``: the next read starts from this text, and
+        parsing it again (a thousand recent sales) would cost a poll of ``loyalty watch``
+        more than its reading; a read that moved nothing returns the same text."""
+        text, kept = self._cursor
+        if state is not kept or text is None:
+            text = state.dump()
+            self._cursor = (text, state)
+        return text
 
     def leave_edits_to_another(self) -> None:
         """Never scan for edits, not even on the first read: for a read-ahead worker, whose
@@ -249,7 +264,7 @@ class AroniumAdapter:
         if new_customers:
             state = attrs.evolve(state, customer=new_customers[-1][0])
         if len(new_customers) == limit:
-            return PosBatch(cursor=state.dump(), documents_read=0,
+            return PosBatch(cursor=self._dump(state), documents_read=0,
                             customers=tuple(customers.values())), True
 
         # Customers, edited and new documents all count toward ``limit``: one batch never
@@ -257,13 +272,18 @@ class AroniumAdapter:
         room = limit - len(new_customers)
         edited: list[tuple] = []
         deleted: list[SaleDeleted] = []
-        if self._scan_due():
+        if self._scan_due() and not self._scan_pending and state.scanned == self._stamp:
+            # Nothing was committed to the file since the last complete scan began: no edit
+            # or deletion can be there to find, and the scan would read every row to say so.
+            self._scanned_at = self._monotonic()
+        elif self._scan_due():
             state, deleted = self._deletions(conn, state)
             state, edited, scanned, complete = self._edit_scan(conn, state, room, customers)
             room -= scanned
             self._scan_pending = not complete
             if complete:
                 self._scanned_at = self._monotonic()
+                state = attrs.evolve(state, scanned=self._stamp)
         fresh: list[tuple] = []
         if not self._scan_pending:
             checked = self._check_last(conn, state)
@@ -312,7 +332,8 @@ class AroniumAdapter:
                 if isinstance(fact, SaleRecorded):
                     seen.append(Seen(row[0], str(row[1]), fact.document_id))
         state = state.seen(seen)
-        batch = PosBatch(cursor=state.dump(), documents_read=len(rows), events=tuple(events),
+        batch = PosBatch(cursor=self._dump(state), documents_read=len(rows),
+                         events=tuple(events),
                          customers=tuple(customers.values()), skipped=tuple(skipped))
         return batch, room == 0
 

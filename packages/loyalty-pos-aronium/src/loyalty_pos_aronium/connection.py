@@ -12,6 +12,7 @@ database" is never the whole story.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -188,17 +189,44 @@ def untouched_wal(path: Path) -> bool:
     return header[:16] == SQLITE_HEADER and header[18:20] == b"\x02\x02" and not wal_file(path).exists()
 
 
-def file_state(path: Path) -> tuple[int, int, bool]:
-    """What changes when a program writes to the file: its size, its mtime, its ``-wal``."""
-    info = path.stat()
-    return info.st_size, info.st_mtime_ns, wal_file(path).exists()
+def shm_file(path: Path) -> Path:
+    return path.with_name(path.name + "-shm")
+
+
+_STAMPED = ((b"", 100), (b"-wal", 32), (b"-shm", 48))
+"""The files of a database and the bytes of each that a commit changes: the main file's header
+(its change counter, at offset 24, counts every commit outside WAL mode), the ``-wal`` header
+(its salts change each time the log restarts from its start) and the ``-shm`` file's first
+wal-index header (``mxFrame``, the last frame a reader sees, grows with every commit)."""
+
+
+def change_stamp(path: Path) -> str:
+    """A short text that any commit to the file changes: the bytes of ``_STAMPED`` of the file
+    and its ``-wal`` and ``-shm``, each file's size and modification time (read through the
+    open file, which is current on Windows too), hashed. Equal stamps taken before two reads
+    mean nothing was committed between them, without reading a row; a checkpoint may change
+    the stamp with nothing new (which only costs a scan)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for suffix, length in _STAMPED:
+        try:
+            with path.with_name(path.name + suffix.decode()).open("rb") as handle:
+                head = handle.read(length)
+                info = os.fstat(handle.fileno())
+        except FileNotFoundError:
+            digest.update(b"-" + suffix)
+            continue
+        except OSError:  # unreadable now: a stamp that matches no other, so nothing is assumed
+            digest.update(os.urandom(16))
+            continue
+        digest.update(b"%s%d:%d:" % (suffix, info.st_size, info.st_mtime_ns) + head)
+    return digest.hexdigest()
 
 
 def open_readonly(path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
                   immutable: bool = False) -> sqlite3.Connection:
     """Open ``path`` read-only and check it is an Aronium database this adapter can read;
     ``immutable``: take no locks and open no ``-wal``/``-shm`` (for an ``untouched_wal`` file,
-    whose every read must then check ``file_state`` did not change)."""
+    whose every read must then check ``change_stamp`` did not change)."""
     path = Path(path).expanduser()
     problem = diagnose_path(path)
     if problem is not None:

@@ -8,6 +8,7 @@ engine stores it in the same transaction as the points of the batch that moved i
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import attrs
 
@@ -39,22 +40,34 @@ RECENT_KEPT = 1000
 document of a large file to find the missing ones would cost seconds."""
 
 
-@attrs.frozen
-class Seen:
+class Seen(NamedTuple):
     """A sale read for a customer: its ``Document.Id``, ``Number`` and the key it was
-    recorded under (``document_id``), which differs when the number carries no year."""
+    recorded under (``document_id``), which differs when the number carries no year.
+
+    A named tuple, not an attrs class: the cursor holds a thousand of them, and ``loyalty
+    watch`` loads and dumps it at every poll, where building them field by field cost more
+    than the rest of the read."""
 
     id: int
     number: str
     key: str
 
-    def dump(self) -> list:
-        return [self.id, self.number] if self.key == self.number else \
-            [self.id, self.number, self.key]
 
-    @classmethod
-    def load(cls, data: list) -> Seen:
-        return cls(int(data[0]), str(data[1]), str(data[-1]))
+_SEEN_TEXT: dict[Seen, str] = {}
+"""Each recent sale's JSON text, made once: ``loyalty watch`` dumps the cursor, with its
+thousand recent sales, at every poll, and encoding them all again cost more than the poll's
+reading. Emptied when it holds far more than one cursor's worth."""
+
+
+def _seen_text(seen: Seen) -> str:
+    """``[id, number]``, and the key too where it differs from the number."""
+    text = _SEEN_TEXT.get(seen)
+    if text is None:
+        if len(_SEEN_TEXT) >= 4 * RECENT_KEPT:
+            _SEEN_TEXT.clear()
+        short = seen[:2] if seen[2] == seen[1] else seen
+        text = _SEEN_TEXT[seen] = json.dumps(short, separators=(",", ":"))
+    return text
 
 
 @attrs.frozen
@@ -76,6 +89,10 @@ class Cursor:
     """The newest sales read for a customer (at most ``RECENT_KEPT``), oldest first: the edit
     scan looks them up by Id, and one that is gone (or whose Id now holds another Number) was
     deleted in Aronium."""
+    scanned: str | None = None
+    """``connection.change_stamp`` of the file just before the last complete edit scan: while
+    the file's stamp still equals it, nothing was edited or deleted since, and a newly opened
+    adapter skips its scan (``loyalty sync`` with nothing new reads no row)."""
 
     def seen(self, read: list[Seen]) -> Cursor:
         """After reading the sales ``read``: the newest ``RECENT_KEPT`` of all."""
@@ -89,12 +106,17 @@ class Cursor:
         def mark(m: Mark | None) -> list | None:
             return None if m is None else [m.updated, list(m.ids)]
 
-        return json.dumps({
+        head = json.dumps({
             "v": 1, "document": self.document, "item": self.item, "customer": self.customer,
             "document_mark": mark(self.document_mark), "customer_mark": mark(self.customer_mark),
             **({} if self.last is None else {"last": list(self.last)}),
-            **({"recent": [s.dump() for s in self.recent]} if self.recent else {}),
         }, separators=(",", ":"))
+        tail = ""
+        if self.recent:
+            tail += ',"recent":[' + ",".join([_seen_text(s) for s in self.recent]) + "]"
+        if self.scanned is not None:
+            tail += ',"scanned":' + json.dumps(self.scanned)
+        return head[:-1] + tail + "}"
 
     @classmethod
     def load(cls, text: str | None) -> Cursor:
@@ -109,7 +131,9 @@ class Cursor:
             last = data.get("last")
             return cls(int(data["document"]), int(data["item"]), int(data["customer"]), **marks,
                        last=None if last is None else (str(last[0]), str(last[1])),
-                       recent=tuple(Seen.load(s) for s in data.get("recent", ())))
+                       recent=tuple([Seen(int(s[0]), str(s[1]), str(s[-1]))
+                                     for s in data.get("recent", ())]),
+                       scanned=None if data.get("scanned") is None else str(data["scanned"]))
         except (ValueError, KeyError, TypeError, IndexError):
             raise LoyaltyError(
                 f"The stored Aronium sync position {text[:80]!r} is unreadable.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -199,10 +200,14 @@ def claim_file(shop: Shop, recorder: Recorder, adapter: PosAdapter) -> None:
         return
     name = f"pos-file/{adapter.name}/{identity}"
     mine = f"{shop.id}/{shop.till}"
+    claimed = _claimed(recorder)
+    if (name, mine) in claimed:
+        return
     owner = recorder.cursor(name)
     if owner is None:
         try:
             recorder.record((), customers=(), origin=origin_of(adapter), cursor=(name, mine))
+            claimed.add((name, mine))
             return
         except LoyaltyError:  # another process claimed it at the same moment
             owner = recorder.cursor(name)
@@ -218,6 +223,21 @@ def claim_file(shop: Shop, recorder: Recorder, adapter: PosAdapter) -> None:
                  f"set shop.till {other_till}); otherwise point this till at its own database "
                  "(loyalty settings set pos.database PATH).",
         )
+    claimed.add((name, mine))
+
+
+_CLAIMS: weakref.WeakKeyDictionary[Recorder, set[tuple[str, str]]] = weakref.WeakKeyDictionary()
+"""The files each recorder (engine) has seen claimed by its own till: a claim is never taken
+back, so ``loyalty watch`` looks it up once, not at every poll."""
+
+
+def _claimed(recorder: Recorder) -> set[tuple[str, str]]:
+    """This recorder's known claims; an empty set to fill and forget for one that cannot be
+    weakly referenced."""
+    try:
+        return _CLAIMS.setdefault(recorder, set())
+    except TypeError:
+        return set()
 
 
 @contextmanager
