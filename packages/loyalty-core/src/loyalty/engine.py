@@ -765,6 +765,15 @@ class Engine:
         check_customer_id(customer_id)
         return self.read(lambda conn: memberships.membership_of(self.shop, conn, customer_id))
 
+    def grant_membership(
+        self, customer_id: int, level: str, *, reason: str, actor: str = "admin"
+    ) -> MembershipGranted:
+        """Grant a membership level (by id or name) by hand, e.g. to staff or a VIP, from
+        today for the level's length; the reason and who granted it are kept with it."""
+        check_customer_id(customer_id)
+        return self.write(lambda uow: memberships.grant_membership(
+            self.shop, uow, customer_id, level, reason=reason, actor=actor))
+
     # ---- reports ------------------------------------------------------------------------------
 
     def report(
