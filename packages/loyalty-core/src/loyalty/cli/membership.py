@@ -44,10 +44,7 @@ def membership_show(app: App, customer_id: int, as_json: bool) -> None:
         if found is None:
             click.echo(f"Customer {customer_id} has no running membership.")
             return
-        level = found.level
-        scope = ", ".join([*level.categories, *level.products]) or "everything"
-        click.echo(f"{level.name} until {found.held.expires_on}: {level.discount_percent}% off "
-                   f"{scope}.")
+        click.echo(found.describe())
         if found.reason is not None:
             click.echo(f"Granted by {found.granted_by}: {found.reason}.")
 

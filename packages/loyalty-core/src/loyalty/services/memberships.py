@@ -34,6 +34,12 @@ class Membership:
     """Why it was granted by hand; None when the points reached it."""
     granted_by: str | None = None
 
+    def describe(self) -> str:
+        """'Gold until 2027-03-02: 10% off everything.', as the CLI and the window say it."""
+        level = self.level
+        scope = ", ".join([*level.categories, *level.products]) or "everything"
+        return f"{level.name} until {self.held.expires_on}: {level.discount_percent}% off {scope}."
+
 
 def refresh_memberships(shop: Shop, uow: UnitOfWork) -> list[MembershipGranted]:
     """Grant every membership the customers' recent points reach."""
@@ -64,7 +70,7 @@ def grant_membership(
     level = _level(levels, level_id)
     if not reason or not reason.strip():
         raise LoyaltyError("A membership granted by hand needs a reason.",
-                           hint="Say why, e.g. --reason 'staff'.")
+                           hint="Say why, e.g. 'staff' or 'VIP'.")
     conn = uow.connection
     customer = customers.get_customer(conn, customer_id)
     if customers.removed_among(conn, [customer_id]):
