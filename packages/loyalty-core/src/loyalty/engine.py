@@ -225,6 +225,12 @@ class Engine:
         """An amount in the shop's currency and locale (``Rs 1,250.00``)."""
         return self.shop.format_money(minor)
 
+    def points_text(self, points: int, *, signed: bool = False, more: bool = False) -> str:
+        """``1 point`` / ``1,250 points`` (``+250 points`` when ``signed``, ``150 more
+        points`` when ``more``) in the shop's locale: how the window and the CLI write a
+        number of points for a person."""
+        return self.shop.points_text(points, signed=signed, more=more)
+
     # ---- transactions -------------------------------------------------------------------------
 
     def add_transaction_hook(self, hook: TransactionHook) -> None:

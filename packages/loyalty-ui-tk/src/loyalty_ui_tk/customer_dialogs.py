@@ -266,7 +266,7 @@ class CustomerDialog(Dialog):
     def _show_similar(self) -> None:
         lines = [f"• {s.customer.name} (ID {s.customer.id}"
                  + (f", phone {s.customer.phone}" if s.customer.phone else "")
-                 + f", {s.balance.points:,} points)" for s in self.similar[:5]]
+                 + f", {self.engine.points_text(s.balance.points)})" for s in self.similar[:5]]
         more = len(self.similar) - len(lines)
         self.similar_label.configure(
             text="This may be a customer you have already:\n" + "\n".join(lines)
@@ -286,7 +286,7 @@ class AdjustDialog(Dialog):
         self.view = view
         self.on_done = on_done
         self.done = False
-        ttk.Label(self.body, text=f"{view.customer.name} has {view.points:,} points.",
+        ttk.Label(self.body, text=f"{view.customer.name} has {engine.points_text(view.points)}.",
                   style="Section.TLabel").grid(row=0, column=0, columnspan=2, sticky="w",
                                                pady=(0, 8))
         self.points_var = tk.StringVar()
@@ -324,7 +324,8 @@ class AdjustDialog(Dialog):
             return
         self.done = True
         if self.on_done is not None:
-            self.on_done(f"{self.view.customer.name}: {points:+,} points "
+            self.on_done(f"{self.view.customer.name}: "
+                         f"{self.engine.points_text(points, signed=True)} "
                          f"({event.reason}); balance {event.balance:,}.")
         self.destroy()
 
