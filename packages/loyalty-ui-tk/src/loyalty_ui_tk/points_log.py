@@ -94,7 +94,7 @@ class PointsLog(tk.Toplevel):
         count = len(entries)
         self.footer.configure(
             text=("No points yet." if not count else
-                  f"{count} entries" + (f" (the newest {LIMIT})" if count == LIMIT else "")
+                  f"{count} {'entry' if count == 1 else 'entries'}" + (f" (the newest {LIMIT})" if count == LIMIT else "")
                   + f"; lifetime earned {self.engine.points_text(view.lifetime_earned)}."))
 
     def _cells(self, entry: Entry) -> tuple[object, ...]:
