@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from loyalty import signals
+from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.errors import SettingsError
+from loyalty.domain.events import MembershipGranted
 from loyalty.domain.events import SaleLine
 from loyalty.domain.rules import memberships
 from loyalty.domain.settings import MembershipLevel
@@ -93,6 +96,81 @@ def test_the_membership_commands(engine, till, loyalty_cli):
     # On today's real date January's points are too old and January's membership has ended.
     assert loyalty_cli("membership", "refresh", "--json").json() == []
     assert "no running membership" in loyalty_cli("membership", "show", ann.id).out
+
+
+def test_a_level_granted_by_hand_runs_from_today_with_its_reason_and_goes_out_as_an_event(
+        engine):
+    ann = engine.add_customer("Ann")
+    seen = []
+    with signals.event_published.connected_to(lambda sender, event, engine: seen.append(event),
+                                              sender=MembershipGranted):
+        granted = engine.grant_membership(ann.id, "Gold", reason=" staff ", actor="ui:owner")
+    assert seen == [granted]
+    assert (granted.level_id, granted.since, granted.expires_on, granted.reason,
+            granted.actor) == ("gold", date(2026, 1, 5), date(2026, 3, 6), "staff", "ui:owner")
+    held = engine.membership(ann.id)
+    assert (held.level, held.reason, held.granted_by) == (GOLD, "staff", "ui:owner")
+
+
+def test_a_grant_by_hand_follows_the_rule_of_grants_reached_by_points(engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.grant_membership(ann.id, "silver", reason="VIP")
+    engine.record_sale(till.sale(ann.id, 15_000))  # reaches Silver: already held
+    assert engine.refresh_memberships() == []
+    with pytest.raises(LoyaltyError, match="Ann already holds Silver until 2026-02-04"):
+        engine.grant_membership(ann.id, "silver", reason="again")
+    clock.advance(days=2)
+    assert engine.grant_membership(ann.id, "gold", reason="staff").level_id == "gold"
+    with pytest.raises(LoyaltyError, match="already holds Gold"):
+        engine.grant_membership(ann.id, "silver", reason="lower")
+    assert engine.membership(ann.id).level == GOLD
+    held = engine.membership(ann.id)
+    assert held.reason == "staff"
+
+
+def test_points_reached_memberships_have_no_reason(engine, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 15_000))
+    [granted] = engine.refresh_memberships()
+    assert (granted.reason, granted.actor) == (None, "system")
+    assert (engine.membership(ann.id).reason, engine.membership(ann.id).granted_by) == (None,
+                                                                                         None)
+
+
+@pytest.mark.parametrize(("level", "reason", "removed", "message"), [
+    ("platinum", "VIP", False, "There is no membership level 'platinum'"),
+    ("gold", "  ", False, "needs a reason"),
+    ("gold", "VIP", True, "was removed and gets no membership"),
+])
+def test_a_grant_that_cannot_be_made_is_one_clear_line_and_changes_nothing(
+        engine, level, reason, removed, message):
+    ann = engine.add_customer("Ann")
+    if removed:
+        engine.remove_customer(ann.id)
+    with pytest.raises(LoyaltyError, match=message) as refused:
+        engine.grant_membership(ann.id, level, reason=reason)
+    assert refused.value.hint
+    assert engine.membership(ann.id) is None
+
+
+def test_an_unknown_customer_gets_no_membership(engine):
+    with pytest.raises(LoyaltyError, match="99"):
+        engine.grant_membership(99, "gold", reason="VIP")
+
+
+def test_the_membership_grant_command(engine, loyalty_cli):
+    ann = engine.add_customer("Ann")
+    # The command runs on today's real date.
+    granted = loyalty_cli("membership", "grant", ann.id, "gold", "--reason", "staff")
+    assert granted.code == 0
+    assert granted.out.startswith(f"Customer {ann.id} is now Gold until ")
+    assert "Granted by cli: staff." in loyalty_cli("membership", "show", ann.id).out
+    refused = loyalty_cli("membership", "grant", ann.id, "platinum", "--reason", "VIP")
+    assert refused.code != 0 and "There is no membership level 'platinum'" in refused.err
+    assert "silver (Silver), gold (Gold)" in refused.err
+    shown = loyalty_cli("membership", "show", ann.id, "--json").json()
+    assert (shown["level"]["id"], shown["reason"], shown["granted_by"]) == ("gold", "staff",
+                                                                            "cli")
 
 
 levels = st.lists(st.integers(1, 2000), min_size=1, max_size=4, unique=True).map(

@@ -186,6 +186,13 @@ def main(out: Path) -> None:
     dialog.set_amount("2500")
     shoot("pay-dialog-member")
     dialog.destroy()
+    edit = app.customers.open_edit(3)
+    edit.level_box.set("Gold")
+    edit.grant_reason_var.set("Staff: works the till on Saturdays")
+    edit.grant()
+    edit.level_box.set("Premium")
+    shoot("customer-edit-membership")
+    edit.destroy()
     app.notebook.select(app.settings)
     app.settings.pages.select(app.settings.rules)
     entry = app.settings.bindings["earning.points_per_unit"].widget

@@ -6,13 +6,20 @@ from __future__ import annotations
 import subprocess
 import tkinter as tk
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+
+import attrs
+
+from loyalty.domain.settings import MembershipLevel
+from loyalty.domain.settings import MembershipSettings
 
 from loyalty_ui_tk.customer_dialogs import AdjustDialog
 from loyalty_ui_tk.customer_dialogs import ConfirmDialog
 from loyalty_ui_tk.customer_dialogs import CustomerDialog
 from loyalty_ui_tk.customer_dialogs import MergeDialog
 from loyalty_ui_tk.customer_dialogs import ProblemsDialog
+from loyalty_ui_tk.customer_dialogs import window_actor
 
 
 def click(app, widget: tk.Misc, x: int | None = None, y: int | None = None,
@@ -221,3 +228,50 @@ def test_export_then_import_of_a_file_with_a_bad_row_lists_it_and_imports_nothin
     until(app, lambda: "New One" in names(app))
     assert app.footer.cget("text") == "Imported 1 customers from good.csv with 10 opening points."
     until(app, lambda: app.customers.status.cget("text").startswith("Showing 21 of 21"))
+
+
+def test_the_edit_dialog_shows_the_membership_and_grants_a_level_with_its_reason(
+        app, demo, until):
+    demo.update_settings(attrs.evolve(demo.settings, memberships=MembershipSettings(levels=(
+        MembershipLevel("silver", "Silver", 500, Decimal(5), valid_days=90),
+        MembershipLevel("gold", "Gold", 1000, Decimal(10), valid_days=90)))))
+    menu_item(app, until, 4, "Edit…")
+    dialog = opened(app, until, CustomerDialog)
+    assert dialog.membership_label.cget("text") == "None running."
+    assert list(dialog.level_box.cget("values")) == ["Silver", "Gold"]
+    dialog.level_box.set("Gold")
+    click(app, dialog.grant_button)
+    until(app, lambda: "needs a reason" in dialog.error_label.cget("text"))
+    assert str(dialog.grant_reason_entry.cget("style")) == "Invalid.TEntry"
+    assert demo.membership(4) is None
+    type_into(app, until, dialog.grant_reason_entry, "staff")
+    click(app, dialog.grant_button)
+    until(app, lambda: demo.membership(4) is not None)
+    held = demo.membership(4)
+    assert (held.level.id, held.reason, held.granted_by) == ("gold", "staff", window_actor())
+    until(app, lambda: dialog.membership_label.cget("text").startswith(
+        f"Gold until {held.held.expires_on}: 10% off everything. Granted by ui:"))
+    assert not dialog.error_label.winfo_ismapped() and dialog.grant_reason_var.get() == ""
+    dialog.level_box.set("Silver")
+    type_into(app, until, dialog.grant_reason_entry, "VIP")
+    subprocess.run(["xdotool", "key", "Return"], check=True)  # Enter grants, does not save
+    until(app, lambda: "already holds Gold" in dialog.error_label.cget("text"))
+    assert demo.membership(4).level.id == "gold"
+    assert dialog.winfo_exists()  # granting is not saving: the dialog stays open
+
+
+def test_without_levels_the_grant_is_switched_off_and_says_where_to_add_them(app, until):
+    dialog = app.customers.open_edit(2)
+    assert str(dialog.grant_button.cget("state")) == "disabled"
+    assert dialog.membership_label.cget("text") == "None running."
+
+
+def test_one_point_is_one_point_in_the_table_and_the_points_log(app, demo, until):
+    zara = demo.add_customer("Zara One")
+    demo.adjust(zara.id, 1, reason="a single point")
+    app.customers.search_var.set("Zara One")
+    until(app, lambda: app.customers.visible_ids() == [zara.id])
+    assert app.customers.cell(zara.id, "points") == "1 point"
+    log = app.open_history(zara.id)
+    until(app, lambda: log.balance_label.cget("text").startswith("1 point · "))
+    assert log.footer.cget("text") == "1 entry; lifetime earned 0 points."  # not earned

@@ -40,8 +40,8 @@ def test_more_points_than_the_balance_are_refused_with_a_clear_message(app, demo
     dialog.set_points(str(before + 1))
     assert not dialog.confirm()
     assert dialog.error_label.cget("text") == (
-        f"Customer 12 has {before} points; {before + 1} were asked. "
-        f"Redeem at most {before} points.")
+        f"Customer 12 has {before:,} points; {before + 1:,} were asked. "
+        f"Redeem at most {before:,} points.")
     assert demo.balance(12) == before
     assert str(dialog.confirm_button.cget("state")) != "disabled"
 

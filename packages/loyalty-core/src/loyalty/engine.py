@@ -225,6 +225,12 @@ class Engine:
         """An amount in the shop's currency and locale (``Rs 1,250.00``)."""
         return self.shop.format_money(minor)
 
+    def points_text(self, points: int, *, signed: bool = False, more: bool = False) -> str:
+        """``1 point`` / ``1,250 points`` (``+250 points`` when ``signed``, ``150 more
+        points`` when ``more``) in the shop's locale: how the window and the CLI write a
+        number of points for a person."""
+        return self.shop.points_text(points, signed=signed, more=more)
+
     # ---- transactions -------------------------------------------------------------------------
 
     def add_transaction_hook(self, hook: TransactionHook) -> None:
@@ -764,6 +770,15 @@ class Engine:
         """The customer's running membership, with its level's discount, or None."""
         check_customer_id(customer_id)
         return self.read(lambda conn: memberships.membership_of(self.shop, conn, customer_id))
+
+    def grant_membership(
+        self, customer_id: int, level: str, *, reason: str, actor: str = "admin"
+    ) -> MembershipGranted:
+        """Grant a membership level (by id or name) by hand, e.g. to staff or a VIP, from
+        today for the level's length; the reason and who granted it are kept with it."""
+        check_customer_id(customer_id)
+        return self.write(lambda uow: memberships.grant_membership(
+            self.shop, uow, customer_id, level, reason=reason, actor=actor))
 
     # ---- reports ------------------------------------------------------------------------------
 

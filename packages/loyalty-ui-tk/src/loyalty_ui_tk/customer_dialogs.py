@@ -19,6 +19,7 @@ from typing import TypeVar
 from loyalty import MergeOutcome
 from loyalty.domain.channels import missing_key
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.events import MembershipGranted
 from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
 from loyalty.engine import AccountView
@@ -81,7 +82,8 @@ class Dialog(tk.Toplevel):
 
 class CustomerDialog(Dialog):
     """Add a customer (``customer`` None) or edit one: name, phone, channel and its key,
-    birthday (for the birthday points)."""
+    birthday (for the birthday points); editing also shows the running membership and grants
+    a level by hand."""
 
     def __init__(self, master: tk.Misc, engine: Engine, customer: Customer | None = None, *,
                  on_saved: Callable[[Customer, bool], object] | None = None) -> None:
@@ -91,6 +93,8 @@ class CustomerDialog(Dialog):
         self.on_saved = on_saved
         self.platforms = engine.platforms()
         self.saved: Customer | None = None
+        self.granted: MembershipGranted | None = None
+        """The membership granted from this dialog, if one was."""
         self.similar: list[CustomerSummary] = []
         """Customers who may be the one being added, shown before adding them."""
 
@@ -120,6 +124,8 @@ class CustomerDialog(Dialog):
                   justify="left").grid(row=6, column=0, columnspan=2, sticky="w")
         self.similar_label = ttk.Label(self.body, text="", style="Error.TLabel",
                                        wraplength=WRAP, justify="left")
+        if customer is not None:
+            self._membership_rows(customer, first_row=8)
         self.save_button = self.button("Add customer" if customer is None else "Save",
                                        self.save, accent=True)
         self.cancel_button = self.button("Cancel", self.destroy)
@@ -130,6 +136,66 @@ class CustomerDialog(Dialog):
         self.bind("<Return>", lambda e: self.save())
         self._check_key()
         self.name_entry.focus_set()
+
+    def _membership_rows(self, customer: Customer, first_row: int) -> None:
+        """The running membership, and a level to grant by hand (staff, a VIP) with a reason."""
+        ttk.Separator(self.body).grid(row=first_row, column=0, columnspan=2, sticky="ew",
+                                      pady=(10, 4))
+        self.membership_label = self.field(first_row + 1, "Membership", ttk.Label(
+            self.body, text="", wraplength=WRAP - 120, justify="left"))
+        self.level_ids = {level.name: level.id
+                          for level in self.engine.settings.memberships.levels}
+        grant = ttk.Frame(self.body)
+        self.level_var = tk.StringVar(value=next(iter(self.level_ids), ""))
+        self.level_box = ttk.Combobox(grant, textvariable=self.level_var, state="readonly",
+                                      values=list(self.level_ids), width=16)
+        self.level_box.pack(side="left")
+        self.grant_button = ttk.Button(grant, text="Grant", command=self.grant)
+        self.grant_button.pack(side="left", padx=(8, 0))
+        self.field(first_row + 2, "Grant a level", grant, stretch=False)
+        self.grant_reason_var = tk.StringVar()
+        self.grant_reason_entry = self.field(first_row + 3, "Reason for the grant", ttk.Entry(
+            self.body, textvariable=self.grant_reason_var, width=36))
+        hint = ("From today for the level's length, e.g. for staff or a VIP; the reason and who "
+                "granted it are kept." if self.level_ids else
+                "No membership levels yet: add them in Settings, Memberships.")
+        ttk.Label(self.body, text=hint, style="Muted.TLabel", wraplength=WRAP,
+                  justify="left").grid(row=first_row + 4, column=0, columnspan=2, sticky="w")
+        self.grant_reason_entry.bind("<Return>", self._grant_on_enter)
+        if not self.level_ids:
+            for widget in (self.level_box, self.grant_button, self.grant_reason_entry):
+                widget.configure(state="disabled")
+        self._show_membership()
+
+    def _grant_on_enter(self, event: tk.Event) -> str:
+        """Enter in the reason grants; it does not also save and close the dialog."""
+        self.grant()
+        return "break"
+
+    def _show_membership(self) -> None:
+        assert self.customer is not None
+        held = self.engine.membership(self.customer.id)
+        text = "None running." if held is None else held.describe()
+        if held is not None and held.reason is not None:
+            text += f" Granted by {held.granted_by}: {held.reason}."
+        self.membership_label.configure(text=text)
+
+    def grant(self) -> None:
+        """Grant the chosen level now (not on Save): the engine refuses what it must."""
+        assert self.customer is not None
+        reason = self.grant_reason_var.get().strip()
+        self.grant_reason_entry.configure(style="TEntry" if reason else "Invalid.TEntry")
+        try:
+            granted = self.engine.grant_membership(
+                self.customer.id, self.level_ids.get(self.level_var.get(), self.level_var.get()),
+                reason=reason, actor=window_actor())
+        except LoyaltyError as error:
+            self.fail(error)
+            return
+        self.error_label.pack_forget()
+        self.grant_reason_var.set("")
+        self._show_membership()
+        self.granted = granted
 
     @property
     def platform(self) -> str:
@@ -200,7 +266,7 @@ class CustomerDialog(Dialog):
     def _show_similar(self) -> None:
         lines = [f"• {s.customer.name} (ID {s.customer.id}"
                  + (f", phone {s.customer.phone}" if s.customer.phone else "")
-                 + f", {s.balance.points:,} points)" for s in self.similar[:5]]
+                 + f", {self.engine.points_text(s.balance.points)})" for s in self.similar[:5]]
         more = len(self.similar) - len(lines)
         self.similar_label.configure(
             text="This may be a customer you have already:\n" + "\n".join(lines)
@@ -220,7 +286,7 @@ class AdjustDialog(Dialog):
         self.view = view
         self.on_done = on_done
         self.done = False
-        ttk.Label(self.body, text=f"{view.customer.name} has {view.points:,} points.",
+        ttk.Label(self.body, text=f"{view.customer.name} has {engine.points_text(view.points)}.",
                   style="Section.TLabel").grid(row=0, column=0, columnspan=2, sticky="w",
                                                pady=(0, 8))
         self.points_var = tk.StringVar()
@@ -258,7 +324,8 @@ class AdjustDialog(Dialog):
             return
         self.done = True
         if self.on_done is not None:
-            self.on_done(f"{self.view.customer.name}: {points:+,} points "
+            self.on_done(f"{self.view.customer.name}: "
+                         f"{self.engine.points_text(points, signed=True)} "
                          f"({event.reason}); balance {event.balance:,}.")
         self.destroy()
 

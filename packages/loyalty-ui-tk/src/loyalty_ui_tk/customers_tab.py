@@ -21,7 +21,6 @@ from pathlib import Path
 from tkinter import filedialog
 from tkinter import ttk
 
-from babel.numbers import format_decimal
 
 from loyalty import signals
 from loyalty import ImportRefused
@@ -29,6 +28,7 @@ from loyalty import ImportReport
 from loyalty import MergeOutcome
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
+from loyalty.domain.wording import points_text
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty_ui_tk import themes
@@ -72,12 +72,6 @@ SHOWN = [c[0] for c in COLUMNS if c[0] != "rating"]
 """The columns shown after the stars (the rating's text stays in the row, unshown)."""
 MENU = ("Pay…", "Points log", "Edit…", "Adjust points…", "Merge…", "Send message…",
         "Remove…")
-
-
-@functools.lru_cache(maxsize=8192)
-def points_text(points: int, locale: str) -> str:
-    """``1,250 points``; remembered, as babel's grouping costs more than the row's insert."""
-    return f"{format_decimal(points, locale=locale)} points"
 
 
 class CustomersTab(ttk.Frame):

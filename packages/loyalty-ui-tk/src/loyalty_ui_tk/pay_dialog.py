@@ -20,7 +20,6 @@ import uuid
 from collections.abc import Callable
 from tkinter import ttk
 
-from babel.numbers import format_decimal
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.money import to_major
@@ -66,7 +65,6 @@ class PayDialog(tk.Toplevel):
     def _build(self) -> None:
         outer = ttk.Frame(self, padding=18)
         outer.pack(fill="both", expand=True)
-        locale = self.engine.settings.shop.locale
         currency = self.engine.currency
 
         card = ttk.Frame(outer, style="Card.TFrame", padding=(16, 12))
@@ -81,7 +79,7 @@ class PayDialog(tk.Toplevel):
         ttk.Label(card, text="Worth", style="CardMuted.TLabel").grid(
             row=1, column=1, sticky="e", pady=(8, 0))
         self.balance_label = ttk.Label(
-            card, text=f"{format_decimal(self.view.points, locale=locale)} points",
+            card, text=self.engine.points_text(self.view.points),
             style="Big.TLabel")
         self.balance_label.grid(row=2, column=0, sticky="w")
         self.value_label = ttk.Label(card, text=self.view.value_text, style="Big.TLabel")
@@ -182,7 +180,6 @@ class PayDialog(tk.Toplevel):
             self.error_label.configure(text=str(error))
 
     def _describe_plan(self) -> str:
-        locale = self.engine.settings.shop.locale
         if self.mode.get() == "amount":
             if not self.amount_var.get().strip():
                 return "Enter the bill amount to see what the points pay."
@@ -193,7 +190,7 @@ class PayDialog(tk.Toplevel):
                 text = (f"{self.membership.level.name} discount "
                         f"{self.engine.format_money(discount)}: the bill is "
                         f"{self.engine.format_money(bill - discount)}. ")
-            text += (f"{format_decimal(plan.points, locale=locale)} points pay "
+            text += (f"{self.engine.points_text(plan.points)} pay "
                      f"{self.engine.format_money(plan.covered_minor)}.")
             if plan.cash_minor:
                 text += f" Take {self.engine.format_money(plan.cash_minor)} in cash."
@@ -201,7 +198,7 @@ class PayDialog(tk.Toplevel):
         if not self.points_var.get().strip():
             return "Enter how many points to use."
         points = self._points_asked()
-        return (f"{format_decimal(points, locale=locale)} points pay "
+        return (f"{self.engine.points_text(points)} pay "
                 f"{self.engine.format_money(self.engine.value_of(points))}.")
 
     # ---- confirm ----------------------------------------------------------------------------
@@ -230,11 +227,11 @@ class PayDialog(tk.Toplevel):
             return False
         self.paid = True
         self.view = self.engine.account(self.customer_id)
-        points = f"{format_decimal(self.view.points, locale=self.engine.settings.shop.locale)}"
+        points = self.engine.points_text(self.view.points)
         summary = (f"Paid {self.engine.format_money(covered)} with points. "
-                   f"{self.view.customer.name} has {points} points left "
+                   f"{self.view.customer.name} has {points} left "
                    f"({self.view.value_text}).")
-        self.balance_label.configure(text=f"{points} points")
+        self.balance_label.configure(text=points)
         self.value_label.configure(text=self.view.value_text)
         self.plan_label.configure(text=summary, style="Success.TLabel")
         self.error_label.configure(text="")

@@ -6,7 +6,6 @@ import tkinter as tk
 from tkinter import ttk
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
 
 from loyalty import signals
 from loyalty.engine import Engine
@@ -81,10 +80,10 @@ class PointsLog(tk.Toplevel):
         self.name_label.configure(text=f"{view.customer.name}  (ID {view.customer.id})")
         self.stars_label.configure(text=view.rating)
         self.balance_label.configure(
-            text=f"{format_decimal(view.points, locale=locale)} points · {view.value_text}")
+            text=f"{self.engine.points_text(view.points)} · {view.value_text}")
         if view.points_to_next is not None and view.next_stars is not None:
             self.next_label.configure(
-                text=f"{format_decimal(view.points_to_next, locale=locale)} more points to "
+                text=f"{self.engine.points_text(view.points_to_next, more=True)} to "
                      f"reach {view.next_stars} star{'s' * (view.next_stars != 1)}")
         else:
             self.next_label.configure(text="Top rating reached")
@@ -95,9 +94,8 @@ class PointsLog(tk.Toplevel):
         count = len(entries)
         self.footer.configure(
             text=("No points yet." if not count else
-                  f"{count} entries" + (f" (the newest {LIMIT})" if count == LIMIT else "")
-                  + f"; lifetime earned {format_decimal(view.lifetime_earned, locale=locale)}"
-                  " points."))
+                  f"{count} {'entry' if count == 1 else 'entries'}" + (f" (the newest {LIMIT})" if count == LIMIT else "")
+                  + f"; lifetime earned {self.engine.points_text(view.lifetime_earned)}."))
 
     def _cells(self, entry: Entry) -> tuple[object, ...]:
         timezone = self.engine.settings.shop.timezone

@@ -24,7 +24,8 @@ from matplotlib.ticker import MaxNLocator
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import DrawRecord
 from loyalty.domain.statements import format_day
-from loyalty.domain.statements import format_points
+from loyalty.domain.wording import format_points
+from loyalty.domain.wording import points_text
 from loyalty.engine import Engine
 from loyalty.services.draws import DrawCheck
 from loyalty.services.reports import MonthFigures
@@ -366,7 +367,8 @@ class ReportsTab(ttk.Frame):
 
         self.statement_title.configure(
             text=f"{statement.customer_name} (ID {statement.customer_id}): "
-                 f"{points(statement.closing)} points, worth {statement.closing_value_text}")
+                 f"{points_text(statement.closing, locale)}, worth "
+                 f"{statement.closing_value_text}")
         table = self.statement_table
         table.delete(*table.get_children())
         table.insert("", "end", values=("", "Opening balance", "", points(statement.opening)))

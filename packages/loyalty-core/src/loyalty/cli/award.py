@@ -27,8 +27,9 @@ def award_command(app: App, customer_id: int, action: str, referred: int | None,
 
     def human() -> None:
         for event in outcome.awarded:
-            click.echo(f"Customer {event.customer_id}: +{event.points} points ({event.reason}); "
-                       f"balance {event.balance}.")
+            click.echo(f"Customer {event.customer_id}: "
+                       f"{app.engine.points_text(event.points, signed=True)} ({event.reason}); "
+                       f"balance {event.balance:,}.")
         if outcome.already:
             click.echo(f"Already awarded before, not again: {', '.join(outcome.already)}.")
 

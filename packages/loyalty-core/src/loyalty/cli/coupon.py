@@ -30,7 +30,7 @@ def coupon_issue(app: App, customer_id: int, value: str, as_json: bool) -> None:
     until = f", valid until {event.expires_on}" if event.expires_on else ""
     emit(as_json, event, lambda: click.echo(
         f"Coupon {event.code} worth {engine.format_money(event.value_minor)}{until}: "
-        f"{-event.points} points; {event.balance} points left."))
+        f"{engine.points_text(-event.points)}; {engine.points_text(event.balance)} left."))
 
 
 @coupon_group.command("use")

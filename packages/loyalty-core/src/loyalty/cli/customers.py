@@ -16,6 +16,7 @@ from loyalty.cli.output import print_table
 from loyalty.cli.output import printable
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import CustomerSummary
+from loyalty.domain.wording import points_text
 from loyalty.engine import AccountView
 from loyalty.domain.errors import ImportRefused
 
@@ -51,7 +52,7 @@ def print_accounts(views: list[AccountView], title: str | None = None) -> None:
         title,
         [("ID", "right"), "Customer Name", ("Points", "right"), ("Value", "right"), "Rating",
          "Platform"],
-        [(v.customer.id, v.customer.name, f"{v.points} points", v.value_text, v.rating,
+        [(v.customer.id, v.customer.name, points_text(v.points), v.value_text, v.rating,
           v.customer.platform) for v in views],
         empty="No customers match.",
     )
@@ -148,7 +149,9 @@ def customer_show(app: App, customer_id: int, as_json: bool) -> None:
         if view.customer.birthday is not None:
             click.echo(f"Birthday: {view.customer.birthday.isoformat()}")
         if view.next_stars is not None:
-            click.echo(f"{view.points_to_next} more points to reach {view.next_stars} stars.")
+            stars = "1 star" if view.next_stars == 1 else f"{view.next_stars} stars"
+            more = app.engine.points_text(view.points_to_next or 0, more=True)
+            click.echo(f"{more} to reach {stars}.")
 
     emit(as_json, data, human)
 
@@ -184,7 +187,7 @@ def customer_remove(app: App, customer_id: int) -> None:
 
 def _alike(found: list[CustomerSummary]) -> str:
     return "\n".join(f"  {s.customer.id}: {printable(s.customer.name)}, phone "
-                     f"{printable(s.customer.phone or '-')}, {s.balance.points} points"
+                     f"{printable(s.customer.phone or '-')}, {points_text(s.balance.points)}"
                      for s in found)
 
 

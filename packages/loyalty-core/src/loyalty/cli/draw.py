@@ -34,7 +34,8 @@ def draw_run(app: App, as_json: bool) -> None:
         else:
             name = app.engine.customer(record.winner_customer_id).name
             click.echo(f"Draw {record.slot}: {name} (customer {record.winner_customer_id}) won "
-                       f"{record.prize_points} points out of {len(record.eligible)} eligible.")
+                       f"{app.engine.points_text(record.prize_points)} out of "
+                       f"{len(record.eligible)} eligible.")
 
     emit(as_json, outcome, human)
 

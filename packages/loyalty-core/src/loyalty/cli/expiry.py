@@ -22,7 +22,8 @@ def expire_command(app: App, as_json: bool) -> None:
     report = app.engine.expire()
 
     def human() -> None:
-        click.echo(f"{report.business_date}: {report.expired_points} points expired in "
+        click.echo(f"{report.business_date}: {app.engine.points_text(report.expired_points)} "
+                   "expired in "
                    f"{report.expired_lots} lots of {len(report.customers)} customers; "
                    f"{len(report.reminders)} reminders due, queued for the customers who "
                    "take messages.")

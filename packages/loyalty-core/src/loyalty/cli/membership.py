@@ -1,4 +1,4 @@
-"""``loyalty membership refresh|show``: memberships reached by points."""
+"""``loyalty membership refresh|show|grant``: memberships reached by points or granted by hand."""
 
 from __future__ import annotations
 
@@ -44,9 +44,22 @@ def membership_show(app: App, customer_id: int, as_json: bool) -> None:
         if found is None:
             click.echo(f"Customer {customer_id} has no running membership.")
             return
-        level = found.level
-        scope = ", ".join([*level.categories, *level.products]) or "everything"
-        click.echo(f"{level.name} until {found.held.expires_on}: {level.discount_percent}% off "
-                   f"{scope}.")
+        click.echo(found.describe())
+        if found.reason is not None:
+            click.echo(f"Granted by {found.granted_by}: {found.reason}.")
 
     emit(as_json, found, human)
+
+
+@membership_group.command("grant")
+@click.argument("customer_id", type=int)
+@click.argument("level")
+@click.option("--reason", required=True, help="Why (staff, a VIP); kept with the membership.")
+@json_option
+@click.pass_obj
+def membership_grant(app: App, customer_id: int, level: str, reason: str, as_json: bool) -> None:
+    """Grant LEVEL (its id or name) to a customer by hand, from today for the level's length."""
+    event = app.engine.grant_membership(customer_id, level, reason=reason, actor="cli")
+    emit(as_json, event, lambda: click.echo(
+        f"Customer {customer_id} is now {event.level_name} until {event.expires_on} "
+        f"({event.reason})."))

@@ -23,17 +23,18 @@ def _outcome_line(app: App, outcome) -> str:  # noqa: ANN001 - loyalty.engine.Ou
         return f"Document {fact.document_id} was already recorded; nothing changed."
     if outcome.status == "skipped":
         return f"Document {printable(fact.document_id)} skipped: {printable(outcome.reason)}."
-    if outcome.points > 0:
-        line = f"Document {fact.document_id}: +{outcome.points} points."
-    elif outcome.points < 0:
-        line = f"Document {fact.document_id}: {outcome.points} points."
+    if outcome.points != 0:
+        points = app.engine.points_text(outcome.points, signed=True)
+        line = f"Document {fact.document_id}: {points}."
     else:
         line = f"Document {fact.document_id} recorded: no points ({outcome.reason or 'none due'})."
     for event in outcome.events:
         if event.kind == "tier_raised":
             line += f" Rating raised to {event.new_stars} stars."
         if getattr(event, "unrecovered", 0):
-            line += f" {event.unrecovered} points were already spent and could not be taken back."
+            n = event.unrecovered
+            line += (f" {app.engine.points_text(n)} {'was' if n == 1 else 'were'} already spent "
+                     "and could not be taken back.")
     return line
 
 
@@ -90,7 +91,8 @@ def balance_command(app: App, customer_id: int, as_json: bool) -> None:
             "value": view.value_text, "value_minor": view.value_minor, "stars": view.stars,
             "rating": view.rating, "lifetime_earned": view.lifetime_earned}
     emit(as_json, data, lambda: click.echo(
-        f"{printable(view.customer.name)}: {view.points} points, worth {view.value_text}, {view.rating}"))
+        f"{printable(view.customer.name)}: {app.engine.points_text(view.points)}, worth "
+        f"{view.value_text}, {view.rating}"))
 
 
 @cli.command("history")
@@ -124,8 +126,9 @@ def redeem_command(app: App, customer_id: int, points: int, reason: str, documen
     event = app.engine.redeem(customer_id, points, reason=reason, document=check_document(document),
                               actor="cli")
     emit(as_json, event, lambda: click.echo(
-        f"Redeemed {points} points worth {app.engine.format_money(event.value_minor)}; "
-        f"{event.balance} points left."))
+        f"Redeemed {app.engine.points_text(points)} worth "
+        f"{app.engine.format_money(event.value_minor)}; {app.engine.points_text(event.balance)} "
+        "left."))
 
 
 @cli.command("pay")
@@ -142,9 +145,9 @@ def pay_command(app: App, customer_id: int, amount: str, points: int | None,
     payment = engine.pay(customer_id, to_minor(amount, engine.currency), points=points)
     plan = payment.plan
     emit(as_json, payment, lambda: click.echo(
-        f"Paid {engine.format_money(plan.covered_minor)} with {plan.points} points; "
+        f"Paid {engine.format_money(plan.covered_minor)} with {engine.points_text(plan.points)}; "
         f"cash to take: {engine.format_money(plan.cash_minor)}; "
-        f"{payment.event.balance} points left."))
+        f"{engine.points_text(payment.event.balance)} left."))
 
 
 @cli.command("adjust", context_settings={"ignore_unknown_options": True})  # 'adjust 7 -50'
@@ -157,7 +160,8 @@ def adjust_command(app: App, customer_id: int, points: int, reason: str, as_json
     """Add (positive) or remove (negative) POINTS by hand."""
     event = app.engine.adjust(customer_id, points, reason=reason, actor="cli")
     emit(as_json, event, lambda: click.echo(
-        f"Adjusted by {points:+d} points; balance {event.balance}."))
+        f"Adjusted by {app.engine.points_text(points, signed=True)}; balance "
+        f"{event.balance:,}."))
 
 
 @cli.command("rebuild-balances")

@@ -70,9 +70,10 @@ def report_command(app: App, period: str, since: date | None, until: date | None
     def human() -> None:
         t = report.totals
         rate = f"{report.redemption_rate:.1%}" if report.redemption_rate is not None else "n/a"
-        click.echo(f"Issued {t.issued}, redeemed {t.redeemed} ({rate}), expired {t.expired}, "
-                   f"reversed {t.reversed} points.")
-        click.echo(f"Outstanding on {report.until}: {report.outstanding} points, a liability "
+        points = app.engine.points_text
+        click.echo(f"Issued {t.issued:,}, redeemed {t.redeemed:,} ({rate}), expired "
+                   f"{t.expired:,}, reversed {points(t.reversed)}.")
+        click.echo(f"Outstanding on {report.until}: {points(report.outstanding)}, a liability "
                    f"of {report.liability_text}.")
         click.echo(f"Customers: {report.customers}; active in the last {report.inactive_days} "
                    f"days: {report.active}; inactive: {len(report.inactive)}.")

@@ -51,4 +51,5 @@ def reward_redeem(app: App, customer_id: int, reward_id: str, as_json: bool) -> 
     """Give CUSTOMER_ID the reward REWARD_ID for its points price."""
     event = app.engine.claim_reward(customer_id, reward_id)
     emit(as_json, event, lambda: click.echo(
-        f"{event.reason}: {-event.points} points; {event.balance} points left."))
+        f"{event.reason}: {app.engine.points_text(-event.points)}; "
+        f"{app.engine.points_text(event.balance)} left."))

@@ -50,7 +50,7 @@ def statement_command(app: App, customer_id: int, since: date | None, until: dat
         rows.append(("", "Closing balance", "", statement.closing))
         print_table("Statement", ["Date", "Reason", ("Points", "right"), ("Balance", "right")],
                     rows)
-        click.echo(f"Closing balance {statement.closing} points, worth "
+        click.echo(f"Closing balance {app.engine.points_text(statement.closing)}, worth "
                    f"{statement.closing_value_text}.")
         if pdf_path is not None:
             click.echo(f"Saved {pdf_path}.")

@@ -6,6 +6,8 @@ it as one line and a frontend can show it next to the field it concerns.
 
 from __future__ import annotations
 
+from loyalty.domain.wording import points_text
+
 
 class LoyaltyError(Exception):
     """Base class: a user-facing problem, never a bug in the engine."""
@@ -48,8 +50,8 @@ class UnknownSale(LoyaltyError):
 class InsufficientPoints(LoyaltyError):
     def __init__(self, customer_id: int, asked: int, available: int) -> None:
         super().__init__(
-            f"Customer {customer_id} has {available} points; {asked} were asked.",
-            hint=f"Redeem at most {available} points.",
+            f"Customer {customer_id} has {points_text(available)}; {asked:,} were asked.",
+            hint=f"Redeem at most {points_text(available)}.",
         )
         self.customer_id = customer_id
         self.asked = asked

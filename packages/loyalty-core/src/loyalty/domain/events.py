@@ -401,7 +401,8 @@ class CouponUsed(Event):
 @register_event
 @attrs.frozen(kw_only=True)
 class MembershipGranted(Event):
-    """A customer reached a membership level; it lasts until ``expires_on`` (inclusive)."""
+    """A customer reached a membership level, or was granted one by hand; it lasts until
+    ``expires_on`` (inclusive)."""
 
     kind: ClassVar[str] = "membership_granted"
     customer_id: int
@@ -409,6 +410,9 @@ class MembershipGranted(Event):
     level_name: str
     since: date
     expires_on: date
+    reason: str | None = None
+    """Why it was granted by hand (staff, a VIP); None when the points reached it."""
+    actor: str = "system"
 
     def identity(self) -> str:
         return f"membership/{self.customer_id}/{self.level_id}/{self.since.isoformat()}"

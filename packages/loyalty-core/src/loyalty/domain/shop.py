@@ -19,6 +19,7 @@ from loyalty.domain.money import Currency
 from loyalty.domain.money import format_money
 from loyalty.domain.rules import redemption
 from loyalty.domain.rules import tiers
+from loyalty.domain import wording
 from loyalty.domain.settings import Settings
 
 
@@ -80,3 +81,7 @@ class Shop:
 
     def format_money(self, minor: int) -> str:
         return format_money(minor, self.currency, self.settings.shop.locale)
+
+    def points_text(self, points: int, *, signed: bool = False, more: bool = False) -> str:
+        """``1 point`` / ``1,250 points`` in the shop's locale (see ``wording.points_text``)."""
+        return wording.points_text(points, self.settings.shop.locale, signed=signed, more=more)

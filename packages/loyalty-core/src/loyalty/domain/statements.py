@@ -8,7 +8,6 @@ from datetime import date
 
 import attrs
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 from loyalty.domain.records import Entry
 
@@ -23,11 +22,6 @@ ENTRY_KINDS = {
 
 def kind_title(kind: str) -> str:
     return ENTRY_KINDS.get(kind, kind.replace("_", " ").capitalize())
-
-
-def format_points(points: int, locale: str, *, signed: bool = False) -> str:
-    """``1,250`` or, for an entry, ``+1,250`` / ``-80``, grouped as the shop's locale groups."""
-    return format_decimal(points, format="+#,##0;-#,##0" if signed else "#,##0", locale=locale)
 
 
 def format_day(day: date, locale: str) -> str:

@@ -55,10 +55,23 @@ def tier_points_of(conn: sa.Connection, customer_id: int, first: date, last: dat
 
 def grant(
     conn: sa.Connection, customer_id: int, membership: Held, *, granted_at: datetime,
-    event_id: str,
+    event_id: str, reason: str | None = None, granted_by: str | None = None,
 ) -> None:
-    """Record a membership; the same level from the same day twice breaks a UNIQUE rule."""
+    """Record a membership (with who granted it and why, when by hand); the same level from
+    the same day twice breaks a UNIQUE rule."""
     conn.execute(schema.memberships.insert(), {
         "customer_id": customer_id, "level_id": membership.level_id, "since": membership.since,
         "expires_on": membership.expires_on, "granted_at": granted_at, "event_id": event_id,
+        "reason": reason, "granted_by": granted_by,
     })
+
+
+def grant_note(
+    conn: sa.Connection, customer_id: int, membership: Held
+) -> tuple[str | None, str | None]:
+    """(reason, granted by) of a membership granted by hand; (None, None) if points reached it."""
+    m = schema.memberships
+    row = conn.execute(sa.select(m.c.reason, m.c.granted_by).where(
+        m.c.customer_id == customer_id, m.c.level_id == membership.level_id,
+        m.c.since == membership.since)).one_or_none()
+    return (row.reason, row.granted_by) if row is not None else (None, None)

@@ -366,6 +366,9 @@ memberships = sa.Table(
     sa.Column("expires_on", sa.Date, nullable=False),
     sa.Column("granted_at", UTCDateTime, nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
+    # Why and by whom a membership was granted by hand; NULL when the points reached it.
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("granted_by", sa.String(64), nullable=True),
     sa.UniqueConstraint("customer_id", "level_id", "since",
                         name="uq_memberships_customer_level_since"),
     sa.Index("ix_memberships_customer_id_expires_on", "customer_id", "expires_on"),

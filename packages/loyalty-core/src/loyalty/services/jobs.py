@@ -121,7 +121,8 @@ def statuses(shop: Shop, conn: sa.Connection) -> list[JobStatus]:
 
 def _expire(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
     report = expiry.run_expiry(shop, uow)
-    return (f"Expired {report.expired_points:,} points of {len(report.customers)} customers; "
+    return (f"Expired {shop.points_text(report.expired_points)} of {len(report.customers)} "
+            f"customers; "
             f"{len(report.reminders)} reminders queued.")
 
 
@@ -141,7 +142,7 @@ def _draw(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
     if record.winner_customer_id is None:
         return f"Drew {record.slot}{late}: nobody was eligible."
     return (f"Drew {record.slot}{late}: customer {record.winner_customer_id} won "
-            f"{record.prize_points:,} points of {len(record.eligible)} eligible.")
+            f"{shop.points_text(record.prize_points)} of {len(record.eligible)} eligible.")
 
 
 def _award_birthdays(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
@@ -151,7 +152,7 @@ def _award_birthdays(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:
     awarded = birthdays.award_birthdays(shop, uow, first=first, today=today)
     days = f"{first.isoformat()} to {today.isoformat()}" if first < today else today.isoformat()
     return (f"Gave birthday points to {len(awarded)} customers "
-            f"({sum(a.points for a in awarded):,} points; birthdays of {days}).")
+            f"({shop.points_text(sum(a.points for a in awarded))}; birthdays of {days}).")
 
 
 def _review_tiers(shop: Shop, uow: UnitOfWork, slot: DueSlot) -> str:

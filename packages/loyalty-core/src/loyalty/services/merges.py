@@ -19,6 +19,7 @@ from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.events import PointsAdjusted
 from loyalty.domain.records import Customer
 from loyalty.domain.shop import Shop
+from loyalty.domain.wording import points_text
 from loyalty.ledger import customers
 from loyalty.ledger import duplicate_customers
 from loyalty.ledger.unit_of_work import UnitOfWork
@@ -40,7 +41,7 @@ class MergeOutcome:
 
     def summary(self) -> str:
         return (f"Merged customer {self.merged.id} ({self.merged.name}) into customer "
-                f"{self.kept.id} ({self.kept.name}): {self.points} points, "
+                f"{self.kept.id} ({self.kept.name}): {points_text(self.points)}, "
                 f"{self.sales} sales, {self.coupons} coupons, {self.memberships} memberships "
                 f"moved; customer {self.merged.id} is removed.")
 

@@ -128,10 +128,10 @@ def answer(shop: Shop, conn: sa.Connection, customer_id: int, question: str = ""
     s = standing(shop, conn, customer_id)
     intent = intent_of(question)
     says = {
-        "balance": lambda: f"You have {s.points} points, worth {s.value_text}.",
-        "rewards": lambda: _rewards_text(s),
+        "balance": lambda: f"You have {shop.points_text(s.points)}, worth {s.value_text}.",
+        "rewards": lambda: _rewards_text(shop, s),
         "expiry": lambda: _expiry_text(s),
-        "tier": lambda: _tier_text(s),
+        "tier": lambda: _tier_text(shop, s),
     }
     if intent in says:
         text = says[intent]()
@@ -140,16 +140,18 @@ def answer(shop: Shop, conn: sa.Connection, customer_id: int, question: str = ""
     return Answer(intent, text, s)
 
 
-def _rewards_text(s: Standing) -> str:
+def _rewards_text(shop: Shop, s: Standing) -> str:
     now = [r.name for r in s.rewards if r.missing == 0]
     later = [r for r in s.rewards if r.missing > 0]
     parts = []
     if now:
-        parts.append(f"With {s.points} points you can redeem: {', '.join(now)}.")
+        parts.append(f"With {shop.points_text(s.points)} you can redeem: {', '.join(now)}.")
     else:
-        parts.append(f"You have {s.points} points, worth {s.value_text}, to pay with.")
+        parts.append(f"You have {shop.points_text(s.points)}, worth {s.value_text}, to pay "
+                     "with.")
     if later:
-        parts.append(f"{later[0].missing} more points and you can have {later[0].name}.")
+        parts.append(f"{shop.points_text(later[0].missing, more=True)} and you can have "
+                     f"{later[0].name}.")
     return " ".join(parts)
 
 
@@ -160,13 +162,13 @@ def _expiry_text(s: Standing) -> str:
     return f"{first.points} of your points expire after {first.expires_on.isoformat()}."
 
 
-def _tier_text(s: Standing) -> str:
+def _tier_text(shop: Shop, s: Standing) -> str:
     if s.next_stars is None:
         text = f"You are at the top rating, {s.rating}."
     else:
         stars = "1 star" if s.next_stars == 1 else f"{s.next_stars} stars"
-        text = (f"Your rating is {s.rating}; {s.points_to_next} more points earned bring you "
-                f"to {stars}.")
+        text = (f"Your rating is {s.rating}; {shop.points_text(s.points_to_next or 0, more=True)}"
+                f" earned bring you to {stars}.")
     if s.membership is not None:
         m = s.membership
         text += f" You are a {m.name} member until {m.expires_on}: {m.discount_percent}% off."

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.statements import Statement
-from loyalty.domain.statements import format_points
+from loyalty.domain.wording import format_points
+from loyalty.domain.wording import points_text
 from loyalty.domain.statements import format_day
 
 
@@ -164,10 +165,10 @@ def write_statement_pdf(statement: Statement, path: Path, *,
                   style=FontFace(emphasis="BOLD"))
     pdf.ln(5)
     pdf.set_font("main", "", 10)
-    earned, spent = format_points(s.earned, locale), format_points(s.spent, locale)
+    earned, spent = points_text(s.earned, locale), points_text(s.spent, locale)
     pdf.multi_cell(0, 6, (
-        f"Earned {earned} and used {spent} points in this period. The closing balance of "
-        f"{format_points(s.closing, locale)} points is worth {s.closing_value_text}."),
+        f"Earned {earned} and used {spent} in this period. The closing balance of "
+        f"{points_text(s.closing, locale)} is worth {s.closing_value_text}."),
         align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     missing = missing_characters("".join(statement_texts(s)), [regular, *extra])

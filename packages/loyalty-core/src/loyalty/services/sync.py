@@ -33,6 +33,7 @@ from loyalty.domain.pos import SkippedDocument
 from loyalty.domain.records import PosOrigin
 from loyalty.domain.settings import Settings
 from loyalty.domain.shop import Shop
+from loyalty.domain.wording import points_text
 from loyalty.plugins.manager import Plugins
 from loyalty.services.sales import Outcome
 
@@ -86,7 +87,7 @@ class SyncReport:
         """What the sync did, in one sentence."""
         text = (f"Read {self.documents_read} documents: {self.sales_recorded} sales and "
                 f"{self.refunds_recorded} refunds recorded, {self.sales_revised} revised, "
-                f"{self.points_awarded} points awarded, {self.points_reversed} taken back")
+                f"{points_text(self.points_awarded)} awarded, {self.points_reversed:,} taken back")
         if self.sales_deleted:
             text += f"; {self.sales_deleted} sales deleted in the POS taken back"
         if self.customers_imported:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from loyalty.domain.money import Currency
 from loyalty.domain.settings import CouponSettings
+from loyalty.domain.wording import points_text
 
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -34,8 +35,8 @@ def coupon_cost(value_minor: int, rules: CouponSettings, currency: Currency) -> 
 
 def check_cost(points: int, rules: CouponSettings) -> None:
     if points < rules.minimum_points:
-        raise CouponRefused(f"a coupon costs at least {rules.minimum_points} points; this one "
-                            f"would cost {points}")
+        raise CouponRefused(f"a coupon costs at least {points_text(rules.minimum_points)}; "
+                            f"this one would cost {points:,}")
 
 
 def last_day(issued_on: date, rules: CouponSettings) -> date | None:

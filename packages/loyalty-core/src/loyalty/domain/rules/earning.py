@@ -76,7 +76,8 @@ def awards_for_sale(
     awards = []
     base = base_points(sale.total_minor, rules, currency)
     if base:
-        awards.append(Award("base", base, f"{rules.points_per_unit} points per 1 {currency.code}"))
+        unit = "point" if rules.points_per_unit == 1 else "points"
+        awards.append(Award("base", base, f"{rules.points_per_unit} {unit} per 1 {currency.code}"))
     tier = tier_at(stars_before, tiers)
     if tier is not None and tier.points_to_add:
         awards.append(Award("tier_bonus", tier.points_to_add, f"{tier.stars}-star bonus"))

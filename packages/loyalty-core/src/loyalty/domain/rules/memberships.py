@@ -51,14 +51,20 @@ def to_grant(
 ) -> Held | None:
     """The membership to grant today, if the points reach a level above the active one."""
     reached = level_for(points, levels)
-    if reached is None:
-        return None
+    return None if reached is None else grant_of(reached, held, today, levels)
+
+
+def grant_of(
+    level: MembershipLevel, held: Sequence[Held], today: date, levels: Sequence[MembershipLevel]
+) -> Held | None:
+    """The membership of ``level`` from today, or None while an equal or higher one runs:
+    the one rule for grants reached by points and grants made by hand."""
     current = active(held, today, levels)
     if current is not None:
         rank = {level.id: level.threshold for level in levels}
-        if rank[current.level_id] >= reached.threshold:
+        if rank[current.level_id] >= level.threshold:
             return None
-    return Held(reached.id, today, last_day(today, reached))
+    return Held(level.id, today, last_day(today, level))
 
 
 def applies_to(line: SaleLine, level: MembershipLevel) -> bool:

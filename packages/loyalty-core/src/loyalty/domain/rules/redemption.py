@@ -24,6 +24,7 @@ from loyalty.domain.errors import InsufficientPoints
 from loyalty.domain.errors import RedemptionRefused
 from loyalty.domain.money import Currency
 from loyalty.domain.settings import RedemptionSettings
+from loyalty.domain.wording import points_text
 
 
 def value_of(points: int, rules: RedemptionSettings, currency: Currency) -> int:
@@ -54,13 +55,13 @@ def check_redemption(customer_id: int, balance: int, points: int, rules: Redempt
     """Refuse a redemption the balance or the shop's rules do not allow."""
     if points <= 0:
         raise RedemptionRefused(
-            f"Cannot redeem {points} points.", hint="Give a positive number of points."
+            f"Cannot redeem {points_text(points)}.", hint="Give a positive number of points."
         )
     check_points(points, "The points to redeem")
     if balance < rules.minimum_balance:
         raise RedemptionRefused(
-            f"Customer {customer_id} has {balance} points; redeeming starts at "
-            f"{rules.minimum_balance}.",
+            f"Customer {customer_id} has {points_text(balance)}; redeeming starts at "
+            f"{rules.minimum_balance:,}.",
             hint="Set redemption.minimum_balance lower to allow it.",
         )
     if points > balance:
