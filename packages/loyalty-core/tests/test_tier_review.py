@@ -6,18 +6,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from loyalty.domain.rules import tiers
+from loyalty.domain.statements import kind_title
 from loyalty.domain.settings import DEFAULT_TIERS
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
 from loyalty.domain.settings import Tier
 from loyalty.domain.settings import TierReview
+from loyalty.ledger import balances
 from loyalty.plugins.manager import Plugins
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
+from loyalty.testing.plugin import assert_ledger_consistent
 
 
 @st.composite
@@ -88,6 +92,76 @@ def test_stars_fall_when_the_last_months_points_no_longer_reach_them(engine, clo
     lowered = [m for m in engine.messages() if m.template == "tier_lowered"]
     assert len(lowered) == 1 and "620 points in the last 12 months" in lowered[0].text
     assert engine.run_job("tier_review").result == "No customer's stars fell."  # idempotent
+
+
+def test_a_fall_is_an_entry_of_the_points_log_that_moves_no_points(engine, clock, till,
+                                                                   loyalty_cli):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))  # 3000 points: 4 stars
+    clock.advance(days=200)
+    engine.record_sale(till.sale(ann.id, 60_000))  # 600 points and 20 for 4 stars
+    before = engine.account(ann.id)
+    active = engine.read(lambda conn: balances.get_balance(conn, ann.id)).last_activity_at
+    clock.advance(days=200)
+    review_runs(engine)
+
+    fall = engine.history(ann.id)[-1]
+    assert (fall.kind, fall.points, fall.source_type, fall.actor) == (
+        "tier_lowered", 0, "tier_review", "system")
+    assert fall.reason == ("Stars lowered from 4 to 2: 620 points in the last 12 months; "
+                           "3 stars need 1,000.")
+    assert fall.business_date == clock.now.date()
+    after = engine.account(ann.id)
+    assert (after.points, after.lifetime_earned, after.stars) == (
+        before.points, before.lifetime_earned, 2)
+    # Nothing Ann did: her last activity stays, after a rebuild too, and so do her stars.
+    assert engine.read(lambda conn: balances.get_balance(conn, ann.id)).last_activity_at == active
+    assert_ledger_consistent(engine)
+    assert engine.read(lambda conn: balances.get_balance(conn, ann.id)).last_activity_at == active
+    assert engine.account(ann.id).stars == 2
+    assert kind_title(fall.kind) == "Stars lowered"
+    assert engine.statement(ann.id).lines[-1].description == fall.reason
+    assert fall.business_date not in [f.start for f in engine.report(period="day").flows]
+    (logged,) = [e for e in loyalty_cli("history", ann.id, "--json").json()
+                 if e["kind"] == "tier_lowered"]
+    assert (logged["points"], logged["reason"]) == (0, fall.reason)
+
+
+def test_the_same_fall_twice_in_a_day_is_logged_twice(engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))
+    clock.advance(days=400)
+    review_runs(engine)  # 4 stars to 0
+    sale = till.sale(ann.id, 300_000)
+    engine.record_sale(sale)  # back to 4 stars the same day ...
+    engine.refund(till.refund(sale.document_id, 300_000))  # ... and the sale taken back
+    assert engine.run_job("tier_review").result.startswith("Lowered the stars of 1 customers")
+    falls = [e for e in engine.history(ann.id) if e.kind == "tier_lowered"]
+    day = clock.now.date().isoformat()
+    assert [e.idempotency_key for e in falls] == [f"tier-review/{ann.id}/{day}/4-0",
+                                                  f"tier-review/{ann.id}/{day}/4-0/2"]
+    assert engine.account(ann.id).stars == 0
+    assert_ledger_consistent(engine)
+
+
+def test_only_a_fall_of_stars_may_move_no_points(engine):
+    from loyalty.domain.events import stable_id
+    from loyalty.ledger import schema
+
+    ann = engine.add_customer("Ann")
+    entry = dict(customer_id=ann.id, points=0, tier_points=0, occurred_at=engine.clock(),
+                 business_date=engine.clock().date(), recorded_at=engine.clock(),
+                 source_type="test", actor="test", shop_id="main", till_id="till-1",
+                 event_id=stable_id("x"))
+    for kind, points, allowed in (("tier_lowered", 0, True), ("adjust", 0, False),
+                                  ("tier_lowered", 5, False)):
+        row = {**entry, "kind": kind, "points": points, "idempotency_key": f"{kind}/{points}"}
+        if allowed:
+            with engine.db.begin() as conn:
+                conn.execute(schema.ledger_entries.insert(), row)
+        else:
+            with pytest.raises(sa.exc.IntegrityError), engine.db.begin() as conn:
+                conn.execute(schema.ledger_entries.insert(), row)
 
 
 def test_earning_raises_lowered_stars_only_as_far_as_the_months_points_reach(

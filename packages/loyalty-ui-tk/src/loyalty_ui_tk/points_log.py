@@ -91,7 +91,7 @@ class PointsLog(tk.Toplevel):
         self.tree.delete(*self.tree.get_children())
         for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
             self.tree.insert("", "end", iid=str(entry.id), values=self._cells(entry),
-                             tags=("credit" if entry.points > 0 else "debit",))
+                             tags=_tags(entry.points))
         count = len(entries)
         self.footer.configure(
             text=("No points yet." if not count else
@@ -127,3 +127,9 @@ class PointsLog(tk.Toplevel):
     def _destroyed(self, event: tk.Event) -> None:
         if event.widget is self:
             signals.event_published.disconnect(self._on_event)
+
+
+def _tags(points: int) -> tuple[str, ...]:
+    """A debit shows in the error colour; an entry that moves no points (stars lowered, a
+    refund of points already spent) in the plain one."""
+    return ("credit",) if points > 0 else ("debit",) if points < 0 else ()
