@@ -3,24 +3,32 @@ and earning raises them again only as far as those months' points reach."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from loyalty.domain.rules import tiers
-from loyalty.domain.statements import kind_title
 from loyalty.domain.settings import DEFAULT_TIERS
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
 from loyalty.domain.settings import Tier
 from loyalty.domain.settings import TierReview
+from loyalty.domain.statements import kind_title
+from loyalty.engine import Engine
 from loyalty.ledger import balances
+from loyalty.ledger import schema
 from loyalty.plugins.manager import Plugins
+from loyalty.services.tier_review import review_tiers
 from loyalty.testing.notifications import ChannelPlugin
 from loyalty.testing.notifications import RecordingChannel
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 from loyalty.testing.plugin import assert_ledger_consistent
 
 
@@ -146,7 +154,6 @@ def test_the_same_fall_twice_in_a_day_is_logged_twice(engine, clock, till):
 
 def test_only_a_fall_of_stars_may_move_no_points(engine):
     from loyalty.domain.events import stable_id
-    from loyalty.ledger import schema
 
     ann = engine.add_customer("Ann")
     entry = dict(customer_id=ann.id, points=0, tier_points=0, occurred_at=engine.clock(),
@@ -203,3 +210,55 @@ def test_the_default_tiers_fall_one_level_at_a_time_only_as_far_as_needed():
     assert tiers.reviewed_stars(5, 5_000, DEFAULT_TIERS) == 5
     assert tiers.reviewed_stars(2, 5_000, DEFAULT_TIERS) == 2
 
+
+
+# ---- the log of falls, under any sequence -----------------------------------------------------
+
+days = st.tuples(  # a sale, maybe a refund of an earlier one, some days, the daily review
+    st.integers(1, 2), st.integers(0, 300_000), st.integers(0, 50), st.integers(0, 300_000),
+    st.sampled_from([1, 30, 90, 200]))
+
+
+@hypothesis_settings(max_examples=max(10, hypothesis_settings.default.max_examples // 4))
+@given(st.lists(days, min_size=1, max_size=8))
+def test_every_fall_is_one_entry_that_moves_nothing_and_the_ledger_still_adds_up(rounds):
+    """Any days of sales, refunds and daily reviews: each fall a review reports is one
+    ``tier_lowered`` entry of 0 points, 0 tier points and no lot that says that fall, the
+    balance shows it, balances still equal their entries and lots, and a rebuild changes
+    nothing."""
+    settings = Settings(shop=ShopSettings(timezone="UTC"), tier_review=TierReview(enabled=True,
+                                                                                  months=6))
+    clock = FakeClock()
+    with tempfile.TemporaryDirectory() as folder, Engine(
+            Path(folder) / "ledger.db", settings, plugins=Plugins(load_installed=False),
+            clock=clock) as engine:
+        till, documents = Till(engine), []
+        for customer in range(2):
+            engine.add_customer(f"Customer {customer + 1}")
+        for customer, total, refunded, amount, later in rounds:
+            sale = till.sale(customer, total)
+            engine.record_sale(sale)
+            documents.append(sale.document_id)
+            if amount:
+                engine.refund(till.refund(documents[refunded % len(documents)], amount))
+            clock.advance(days=later)
+            logged = len(_falls(engine))
+            lowered = engine.write(lambda uow: review_tiers(engine.shop, uow))
+            new = _falls(engine)[logged:]
+            assert [(e.customer_id, e.reason.split(" points in")[0]) for e in new] == [
+                (f.customer_id, f"Stars lowered from {f.old_stars} to {f.new_stars}: "
+                                f"{f.recent_points:,}") for f in lowered]
+            assert all(engine.account(f.customer_id).stars == f.new_stars for f in lowered)
+        e, lots = schema.ledger_entries, schema.point_lots
+        assert engine.read(lambda conn: conn.execute(
+            sa.select(e.c.id).outerjoin(lots, lots.c.entry_id == e.c.id)
+            .where(e.c.kind == "tier_lowered",
+                   (e.c.points != 0) | (e.c.tier_points != 0) | lots.c.entry_id.is_not(None))
+        ).all()) == []
+        assert_ledger_consistent(engine)
+
+
+def _falls(engine: Engine) -> list:
+    e = schema.ledger_entries
+    return engine.read(lambda conn: conn.execute(
+        sa.select(e).where(e.c.kind == "tier_lowered").order_by(e.c.id)).all())
