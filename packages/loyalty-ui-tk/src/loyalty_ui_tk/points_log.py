@@ -24,13 +24,13 @@ LIMIT = 500
 
 
 COLUMNS: tuple[Column, ...] = (
-    ("date", "Date", 140, "w", False),
-    ("kind", "Type", 130, "w", False),
-    ("points", "Points", 90, "e", False),
-    ("reason", "Reason", 240, "w", True),
+    ("date", "Date", 130, "w", False),
+    ("kind", "Type", 120, "w", False),
+    ("points", "Points", 80, "e", False),
+    ("reason", "Reason", 400, "w", True),  # a reason of about 60 characters
     ("source", "Document", 110, "w", False),
     ("actor", "By", 90, "w", False),
-    ("expires", "Expires", 100, "w", False),
+    ("expires", "Expires", 90, "w", False),
 )
 
 
@@ -40,7 +40,7 @@ class PointsLog(tk.Toplevel):
         self.engine = engine
         self.ui = ui
         self.customer_id = customer_id
-        self.geometry("980x520")
+        self.geometry("1080x520")
         self.minsize(700, 360)
         self.transient(master.winfo_toplevel())
         self._build()
@@ -106,7 +106,7 @@ class PointsLog(tk.Toplevel):
         return (
             when,
             kind_title(entry.kind),
-            f"{entry.points:+,}",
+            f"{entry.points:+,}" if entry.points else "0",
             entry.reason,
             entry.source_id or "",
             entry.actor,

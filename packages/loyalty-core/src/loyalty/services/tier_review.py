@@ -56,8 +56,7 @@ def review_tiers(shop: Shop, uow: UnitOfWork) -> list[TierLowered]:
         uow.posting.note(
             account, kind="tier_lowered", business_date=today, occurred_at=now,
             source_type="tier_review", actor="system",
-            reason=tiers.lowered_reason(account.stars, new_stars, points, review.months,
-                                        levels),
+            reason=tiers.lowered_reason(account.stars, new_stars, points, review.months),
             **entry_columns(shop, key, TierLowered),
         )
         lowered.append(TierLowered(

@@ -60,14 +60,8 @@ def review_window_start(today: date, months: int) -> date:
     return date(year, month + 1, day) + timedelta(days=1)
 
 
-def lowered_reason(old_stars: int, new_stars: int, recent_points: int, months: int,
-                   tiers: Sequence[Tier]) -> str:
+def lowered_reason(old_stars: int, new_stars: int, recent_points: int, months: int) -> str:
     """Why the review lowered the stars, as the points log says it: ``Stars lowered from 4 to
-    2: 620 points in the last 12 months; 3 stars need 1,000.``"""
+    2: 620 points in the last 12 months.``"""
     window = "the last month" if months == 1 else f"the last {months} months"
-    upcoming = next_tier(recent_points, tiers)  # the level just above the new stars
-    need = "" if upcoming is None else (
-        f"; 1 star needs {upcoming[0].threshold:,}" if upcoming[0].stars == 1 else
-        f"; {upcoming[0].stars} stars need {upcoming[0].threshold:,}")
-    return (f"Stars lowered from {old_stars} to {new_stars}: {recent_points:,} points in "
-            f"{window}{need}.")
+    return f"Stars lowered from {old_stars} to {new_stars}: {recent_points:,} points in {window}."
