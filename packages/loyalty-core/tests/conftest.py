@@ -19,8 +19,8 @@ from loyalty.cli.app import main
 from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
 from loyalty.domain.settings import Settings
-from loyalty.engine import Engine
 from loyalty.domain.settings import save_settings
+from loyalty.engine import Engine
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 
