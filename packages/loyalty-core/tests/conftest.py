@@ -16,8 +16,13 @@ import attrs
 import pytest
 
 from loyalty.cli.app import main
-from loyalty.engine import Engine
+from loyalty.domain.demo import demo_customers
+from loyalty.domain.demo import demo_facts
+from loyalty.domain.settings import Settings
 from loyalty.domain.settings import save_settings
+from loyalty.engine import Engine
+from loyalty.testing.plugin import FakeClock
+from loyalty.testing.plugin import Till
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -54,3 +59,20 @@ def loyalty_cli(engine: Engine, tmp_path: Path,
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def shop_ledger(tmp_path: Path, settings: Settings, clock: FakeClock) -> Path:
+    """A shop's SQLite ledger with sales, refunds, a redemption, an adjustment and a cursor."""
+    path = tmp_path / "shop.db"
+    with Engine(path, settings, clock=clock) as engine:
+        customers = demo_customers(25)
+        engine.record(
+            demo_facts(customers, currency="USD", shop_id="main", till_id="till-1",
+                       now=clock.now),
+            customers=customers, origin="demo", cursor=("demo", "DEMO-000099"),
+        )
+        engine.redeem(1, 10, document="DEMO-000001")
+        engine.adjust(2, -3, reason="typo")
+        engine.refund(Till(engine, source="demo").refund("DEMO-000001", 100))
+    return path

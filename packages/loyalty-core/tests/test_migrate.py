@@ -9,36 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from click.testing import Result
 
 import loyalty.cli.migrate  # noqa: F401 - registers the command
 from loyalty.cli.app import cli
-from loyalty.domain.demo import demo_customers
-from loyalty.domain.demo import demo_facts
 from loyalty.domain.settings import Settings
 from loyalty.engine import Engine
 from loyalty.ledger.copy import copy_ledger
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
-
-
-@pytest.fixture
-def shop_ledger(tmp_path: Path, settings: Settings, clock: FakeClock) -> Path:
-    """A shop's SQLite ledger with sales, refunds, a redemption, an adjustment and a cursor."""
-    path = tmp_path / "shop.db"
-    with Engine(path, settings, clock=clock) as engine:
-        customers = demo_customers(25)
-        engine.record(
-            demo_facts(customers, currency="USD", shop_id="main", till_id="till-1",
-                       now=clock.now),
-            customers=customers, origin="demo", cursor=("demo", "DEMO-000099"),
-        )
-        engine.redeem(1, 10, document="DEMO-000001")
-        engine.adjust(2, -3, reason="typo")
-        engine.refund(Till(engine, source="demo").refund("DEMO-000001", 100))
-    return path
 
 
 def run_cli(tmp_path: Path, *args: str) -> Result:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -111,3 +112,83 @@ def test_customers_imported_before_0004_take_the_till_of_their_first_sale(ledger
     assert tills == {1: "till-3", 2: None}
     assert differences(engine) == []
     engine.dispose()
+
+
+# ---- 0009: an entry that moves no points, for a fall of stars --------------------------------
+
+def table_rows(engine: sa.Engine) -> dict[str, list]:
+    """Every row of every ledger table, in primary-key order."""
+    with engine.connect() as conn:
+        return {table.name: conn.execute(
+                    sa.select(table).order_by(*table.primary_key.columns)).all()
+                for table in schema.metadata.sorted_tables}
+
+
+def test_a_ledger_at_0008_keeps_every_row_and_link_through_0009(
+        shop_ledger, ledger_url, settings, clock):
+    from alembic import command
+
+    from loyalty.domain.settings import TierReview
+    from loyalty.engine import Engine
+    from loyalty.ledger.copy import copy_ledger
+    from loyalty.ledger.database import _alembic_config
+    from loyalty.testing.plugin import assert_ledger_consistent
+
+    source = create_database_engine(shop_ledger)
+    shop = create_database_engine(ledger_url)
+    with shop.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0008")
+    copy_ledger(source, shop)  # the shop's sales, refunds, lots and allocations, at 0008
+    before = table_rows(source)
+    assert all(before[name] for name in ("sales", "ledger_entries", "point_lots",
+                                         "lot_allocations", "refunds", "balances"))
+    index_and_keys = shape(shop)
+
+    migrate(shop)
+
+    assert current_revision(shop) == "0009" == head_revision()
+    assert table_rows(shop) == before
+    assert shape(shop) == index_and_keys  # the rebuilt table has its indexes, keys and columns
+    assert differences(shop) == []
+    shop.dispose()
+    source.dispose()
+    settings = attrs.evolve(settings, tier_review=TierReview(enabled=True, months=1))
+    with Engine(ledger_url, settings, clock=clock) as engine:
+        assert_ledger_consistent(engine)
+        found = [c.customer.name for c in engine.customers("Nimal")]  # the search index kept
+        assert found == ["Nimal Perera", "Nimal Perera 2"]
+        clock.advance(days=60)
+        assert engine.run_job("tier_review").result.startswith("Lowered the stars of")
+        assert any(e.kind == "tier_lowered" for e in engine.history(12))
+        assert_ledger_consistent(engine)
+
+
+def test_downgrading_0009_drops_the_falls_from_the_log_and_keeps_the_rest(engine, clock, till):
+    from alembic import command
+
+    from loyalty.domain.settings import TierReview
+    from loyalty.ledger.database import _alembic_config
+    from loyalty.ledger.database import _driver_execute
+
+    engine.update_settings(attrs.evolve(engine.settings, tier_review=TierReview(enabled=True)))
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))
+    clock.advance(days=400)
+    engine.run_job("tier_review")
+    kept = [e for e in engine.history(ann.id) if e.kind != "tier_lowered"]
+    assert len(kept) < len(engine.history(ann.id))
+    sqlite = engine.db.dialect.name == "sqlite"
+    with engine.db.connect() as conn:
+        if sqlite:  # as ``migrate`` does: the copied table's links are checked after
+            _driver_execute(conn, "PRAGMA foreign_keys=OFF")
+        with conn.begin():
+            command.downgrade(_alembic_config(conn), "0008")
+        if sqlite:
+            _driver_execute(conn, "PRAGMA foreign_keys=ON")
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    assert current_revision(engine.db) == "0008"
+    assert engine.read(lambda conn: conn.execute(
+        sa.select(sa.func.count()).select_from(schema.ledger_entries)
+        .where(schema.ledger_entries.c.kind == "tier_lowered")).scalar_one()) == 0
+    assert engine.history(ann.id) == kept
+    assert engine.account(ann.id).stars == 0  # the stars stay fallen

@@ -6,6 +6,10 @@ import subprocess
 from datetime import datetime
 from datetime import timezone
 
+import attrs
+
+from loyalty.domain.settings import TierReview
+
 
 def test_double_clicking_a_customer_opens_their_points_log(app, demo, until):
     opened = []
@@ -34,6 +38,19 @@ def test_the_points_log_shows_a_payment_as_it_happens(app, demo, until):
     demo.redeem(12, 200, reason="Paid with points")
     until(app, lambda: len(window.rows()) == count + 1)
     assert window.rows()[0][1:4] == ("Paid with points", "-200", "Paid with points")
+
+
+def test_the_points_log_shows_a_fall_of_stars_as_it_happens(app, demo, clock, until):
+    window = app.open_history(12)  # 1,349 points, 3 stars
+    demo.update_settings(attrs.evolve(demo.settings, tier_review=TierReview(enabled=True)))
+    clock.advance(days=400)
+    demo.run_job("tier_review")
+    until(app, lambda: any(row[1] == "Stars lowered" for row in window.rows()))
+    (row,) = [row for row in window.rows() if row[1] == "Stars lowered"]
+    assert row[2:4] == ("0", "Stars lowered from 3 to 0: 0 points in the last 12 months.")
+    fall = window.tree.get_children()[window.rows().index(row)]
+    assert window.tree.item(fall, "tags") == ""  # not in the colour of a debit
+    assert window.stars_label.cget("text") == demo.account(12).rating
 
 
 def test_the_points_log_says_how_far_the_next_rating_is(app, demo):

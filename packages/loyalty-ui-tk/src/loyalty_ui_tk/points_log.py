@@ -23,13 +23,13 @@ LIMIT = 500
 
 
 COLUMNS: tuple[Column, ...] = (
-    ("date", "Date", 140, "w", False),
-    ("kind", "Type", 130, "w", False),
-    ("points", "Points", 90, "e", False),
-    ("reason", "Reason", 240, "w", True),
+    ("date", "Date", 130, "w", False),
+    ("kind", "Type", 120, "w", False),
+    ("points", "Points", 80, "e", False),
+    ("reason", "Reason", 400, "w", True),  # a reason of about 60 characters
     ("source", "Document", 110, "w", False),
     ("actor", "By", 90, "w", False),
-    ("expires", "Expires", 100, "w", False),
+    ("expires", "Expires", 90, "w", False),
 )
 
 
@@ -39,7 +39,7 @@ class PointsLog(tk.Toplevel):
         self.engine = engine
         self.ui = ui
         self.customer_id = customer_id
-        self.geometry("980x520")
+        self.geometry("1080x520")
         self.minsize(700, 360)
         self.transient(master.winfo_toplevel())
         self._build()
@@ -90,7 +90,7 @@ class PointsLog(tk.Toplevel):
         self.tree.delete(*self.tree.get_children())
         for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id), reverse=True):
             self.tree.insert("", "end", iid=str(entry.id), values=self._cells(entry),
-                             tags=("credit" if entry.points > 0 else "debit",))
+                             tags=_tags(entry.points))
         count = len(entries)
         self.footer.configure(
             text=("No points yet." if not count else
@@ -104,7 +104,7 @@ class PointsLog(tk.Toplevel):
         return (
             when,
             kind_title(entry.kind),
-            f"{entry.points:+,}",
+            f"{entry.points:+,}" if entry.points else "0",
             entry.reason,
             entry.source_id or "",
             entry.actor,
@@ -125,3 +125,9 @@ class PointsLog(tk.Toplevel):
     def _destroyed(self, event: tk.Event) -> None:
         if event.widget is self:
             signals.event_published.disconnect(self._on_event)
+
+
+def _tags(points: int) -> tuple[str, ...]:
+    """A debit shows in the error colour; an entry that moves no points (stars lowered, a
+    refund of points already spent) in the plain one."""
+    return ("credit",) if points > 0 else ("debit",) if points < 0 else ()

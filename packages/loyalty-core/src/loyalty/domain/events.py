@@ -432,7 +432,8 @@ class TierLowered(Event):
     recent_points: int
     months: int
     review_key: str
-    """``tier-review/<customer>/<day>``: one review a day lowers a customer once."""
+    """``tier-review/<customer>/<day>/<old stars>-<new stars>``, also the idempotency key of
+    the fall's ``tier_lowered`` entry in the points log."""
 
     def identity(self) -> str:
         return self.review_key

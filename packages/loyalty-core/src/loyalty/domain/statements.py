@@ -15,7 +15,7 @@ from loyalty.domain.records import Entry
 ENTRY_KINDS = {
     "earn": "Earned", "redeem": "Paid with points", "adjust": "Adjusted",
     "reverse_earn": "Refund", "reverse_redeem": "Points returned", "expire": "Expired",
-    "draw": "Lucky draw",
+    "draw": "Lucky draw", "tier_lowered": "Stars lowered",
 }
 """What each kind of ledger entry is called on screen and on paper."""
 
@@ -42,9 +42,10 @@ class StatementLine:
 
     @property
     def description(self) -> str:
-        """``Earned: 3-star bonus (R-00029)``: the kind, the reason and the receipt."""
+        """``Earned: 3-star bonus (R-00029)``: the kind, the reason and the receipt (the
+        reason alone when it starts with the kind: ``Stars lowered from 4 to 2: ...``)."""
         title = kind_title(self.kind)
-        text = self.reason if self.reason == title else f"{title}: {self.reason}"
+        text = self.reason if self.reason.startswith(title) else f"{title}: {self.reason}"
         return f"{text} ({self.document})" if self.document else text
 
 

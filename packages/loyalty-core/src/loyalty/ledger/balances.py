@@ -82,8 +82,9 @@ def rebuild_balances(conn: sa.Connection, tiers: tuple[Tier, ...], *,
     lifetimes = dict(conn.execute(
         sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points)).group_by(e.c.customer_id)
     ).all())
-    activity = dict(conn.execute(
-        sa.select(e.c.customer_id, sa.func.max(e.c.occurred_at)).group_by(e.c.customer_id)
+    activity = dict(conn.execute(  # a fall of stars is nothing the customer did
+        sa.select(e.c.customer_id, sa.func.max(e.c.occurred_at))
+        .where(e.c.kind != "tier_lowered").group_by(e.c.customer_id)
     ).all())
     problems = []
     allocated = (

@@ -284,6 +284,13 @@ class Posting:
         account.lifetime_earned = max(0, account.lifetime_earned + tier_points)
         return entry_id
 
+    def note(self, account: Account, *, kind: str, business_date: date, **entry: Any) -> int:
+        """Buffer an entry that moves neither points nor lifetime points and tells of a change
+        the balance row holds (``tier_lowered``: the stars fell). It is nothing the customer
+        did, so their last activity stays."""
+        entry["tier_points"] = 0
+        return self._entry(account, 0, kind, business_date, entry, activity=False)
+
     def open_lots(self, customer_id: int) -> dict[int, OpenLot]:
         """The customer's lots with points left (or taken in this transaction), by lot id."""
         if customer_id not in self._open_lots:
@@ -321,11 +328,13 @@ class Posting:
             self._taken[lot_id] = self._taken.get(lot_id, 0) + points
 
     def _entry(
-        self, account: Account, points: int, kind: str, business_date: date, entry: dict
+        self, account: Account, points: int, kind: str, business_date: date, entry: dict,
+        *, activity: bool = True,
     ) -> int:
         account.dirty = True
         occurred_at = entry["occurred_at"]
-        if account.last_activity_at is None or occurred_at > account.last_activity_at:
+        if activity and (account.last_activity_at is None
+                         or occurred_at > account.last_activity_at):
             account.last_activity_at = occurred_at
         entry_id = self.ids.next(schema.ledger_entries)
         values = {

@@ -28,12 +28,13 @@ def _entry_filter(shop: str | None, since: date | None, until: date) -> list:
 def movements(
     conn: sa.Connection, shop: str | None, since: date | None, until: date
 ) -> list[Movement]:
-    """Points per business day and kind (adjustments split by sign)."""
+    """Points per business day and kind (adjustments split by sign); entries that move no
+    points (a fall of stars) are no movement."""
     e = schema.ledger_entries
     positive = (e.c.points > 0).label("positive")
     query = (
         sa.select(e.c.business_date, e.c.kind, positive, sa.func.sum(e.c.points))
-        .where(*_entry_filter(shop, since, until))
+        .where(*_entry_filter(shop, since, until), e.c.points != 0)
         .group_by(e.c.business_date, e.c.kind, positive)
     )
     return [Movement(day, kind, int(points)) for day, kind, _, points in conn.execute(query)]

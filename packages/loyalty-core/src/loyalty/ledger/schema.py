@@ -187,6 +187,7 @@ ENTRY_KINDS = (
     "reverse_earn",    # debit: a refund took back what its sale earned
     "reverse_redeem",  # credit: a refund gave back points that paid for the sale
     "expire",          # debit: a lot reached its expiry date
+    "tier_lowered",    # neither: the tier review lowered the stars (0 points, a reason saying why)
 )
 
 ledger_entries = sa.Table(
@@ -218,7 +219,10 @@ ledger_entries = sa.Table(
     sa.Column("shop_id", sa.String(64), nullable=False),
     sa.Column("till_id", sa.String(64), nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
-    sa.CheckConstraint("points <> 0 OR tier_points <> 0", name="moves_something"),
+    # Every entry moves something: points, lifetime points or, for a 'tier_lowered' entry
+    # (which moves neither), the stars.
+    sa.CheckConstraint("CASE WHEN kind = 'tier_lowered' THEN points = 0 AND tier_points = 0 "
+                       "ELSE points <> 0 OR tier_points <> 0 END", name="moves_something"),
     sa.Index("ix_ledger_entries_customer_id_id", "customer_id", "id"),
     sa.Index("ix_ledger_entries_business_date", "business_date"),
 )

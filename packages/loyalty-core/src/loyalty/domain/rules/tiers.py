@@ -58,3 +58,10 @@ def review_window_start(today: date, months: int) -> date:
     year, month = divmod(month_index, 12)
     day = min(today.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day) + timedelta(days=1)
+
+
+def lowered_reason(old_stars: int, new_stars: int, recent_points: int, months: int) -> str:
+    """Why the review lowered the stars, as the points log says it: ``Stars lowered from 4 to
+    2: 620 points in the last 12 months.``"""
+    window = "the last month" if months == 1 else f"the last {months} months"
+    return f"Stars lowered from {old_stars} to {new_stars}: {recent_points:,} points in {window}."
