@@ -114,7 +114,7 @@ def test_customers_imported_before_0004_take_the_till_of_their_first_sale(ledger
     engine.dispose()
 
 
-# ---- 0009: an entry that moves no points, for a fall of stars --------------------------------
+# ---- 0010: an entry that moves no points, for a fall of stars --------------------------------
 
 def table_rows(engine: sa.Engine) -> dict[str, list]:
     """Every row of every ledger table, in primary-key order."""
@@ -124,7 +124,7 @@ def table_rows(engine: sa.Engine) -> dict[str, list]:
                 for table in schema.metadata.sorted_tables}
 
 
-def test_a_ledger_at_0008_keeps_every_row_and_link_through_0009(
+def test_a_ledger_at_0009_keeps_every_row_and_link_through_0010(
         shop_ledger, ledger_url, settings, clock):
     from alembic import command
 
@@ -137,8 +137,8 @@ def test_a_ledger_at_0008_keeps_every_row_and_link_through_0009(
     source = create_database_engine(shop_ledger)
     shop = create_database_engine(ledger_url)
     with shop.begin() as conn:
-        command.upgrade(_alembic_config(conn), "0008")
-    copy_ledger(source, shop)  # the shop's sales, refunds, lots and allocations, at 0008
+        command.upgrade(_alembic_config(conn), "0009")
+    copy_ledger(source, shop)  # the shop's sales, refunds, lots and allocations, at 0009
     before = table_rows(source)
     assert all(before[name] for name in ("sales", "ledger_entries", "point_lots",
                                          "lot_allocations", "refunds", "balances"))
@@ -146,7 +146,7 @@ def test_a_ledger_at_0008_keeps_every_row_and_link_through_0009(
 
     migrate(shop)
 
-    assert current_revision(shop) == "0009" == head_revision()
+    assert current_revision(shop) == "0010" == head_revision()
     assert table_rows(shop) == before
     assert shape(shop) == index_and_keys  # the rebuilt table has its indexes, keys and columns
     assert differences(shop) == []
@@ -163,7 +163,7 @@ def test_a_ledger_at_0008_keeps_every_row_and_link_through_0009(
         assert_ledger_consistent(engine)
 
 
-def test_downgrading_0009_drops_the_falls_from_the_log_and_keeps_the_rest(engine, clock, till):
+def test_downgrading_0010_drops_the_falls_from_the_log_and_keeps_the_rest(engine, clock, till):
     from alembic import command
 
     from loyalty.domain.settings import TierReview
@@ -182,11 +182,11 @@ def test_downgrading_0009_drops_the_falls_from_the_log_and_keeps_the_rest(engine
         if sqlite:  # as ``migrate`` does: the copied table's links are checked after
             _driver_execute(conn, "PRAGMA foreign_keys=OFF")
         with conn.begin():
-            command.downgrade(_alembic_config(conn), "0008")
+            command.downgrade(_alembic_config(conn), "0009")
         if sqlite:
             _driver_execute(conn, "PRAGMA foreign_keys=ON")
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-    assert current_revision(engine.db) == "0008"
+    assert current_revision(engine.db) == "0009"
     assert engine.read(lambda conn: conn.execute(
         sa.select(sa.func.count()).select_from(schema.ledger_entries)
         .where(schema.ledger_entries.c.kind == "tier_lowered")).scalar_one()) == 0

@@ -1,7 +1,7 @@
 """A fall of stars is an entry of the points log: kind 'tier_lowered', moving no points
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03
 
 The ``moves_something`` CHECK required every entry to move points or lifetime points; it now
@@ -11,8 +11,8 @@ lets a ``tier_lowered`` entry, and only that kind, move neither (what it moves i
 from alembic import op
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
