@@ -20,8 +20,8 @@ from loyalty.ledger.database import migrate
 
 def differences(engine: sa.Engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_name": outside_search_index})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": outside_search_index})
         return compare_metadata(context, schema.metadata)
 
 
