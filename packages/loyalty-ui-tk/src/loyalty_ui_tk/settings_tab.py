@@ -331,11 +331,12 @@ class SettingsTab(ttk.Frame):
     # ---- Rules ------------------------------------------------------------------------------
 
     def _build_rules(self) -> None:
-        page = ttk.Frame(self.rules)
+        inside = self.scrolled(self.rules)  # earning, paying and the stars: taller than a laptop
+        page = ttk.Frame(inside)
         page.grid(row=0, column=0, sticky="nw")
         page.columnconfigure(2, weight=1)
-        self.rules.columnconfigure(1, weight=1)
-        rating = ttk.Frame(self.rules, padding=(36, 0, 0, 0))
+        inside.columnconfigure(1, weight=1)
+        rating = ttk.Frame(inside, padding=(36, 0, 0, 0))
         rating.grid(row=0, column=1, sticky="nw")
         self.earn_label = tk.StringVar(value="Points per 1")
         self.threshold_label = tk.StringVar(value="Payment threshold")
