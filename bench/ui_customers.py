@@ -11,6 +11,8 @@ window on a private Xvfb and measures, in wall-clock time:
   filtered rows are shown (a search starts at every keystroke: there is no pause), against
   the goal of ``GOAL_MS`` at worst; the search alone (``Engine.accounts``, on the worker
   thread) is timed apart, so the rest is the Tk loop filling the table;
+* how the searches ended: shown, or replaced by the next keystroke before they started
+  (skipped), while they ran (stopped) or after, before their rows were shown (late);
 * longest UI stall: the longest single pass of the Tk loop while typing, i.e. how long the
   window could not react (the search itself runs on the worker thread);
 * next page on scroll.
@@ -31,6 +33,7 @@ from loyalty.domain.demo import demo_customers
 from loyalty.domain.demo import demo_facts
 from loyalty.engine import Engine
 from loyalty_ui_tk.app import LoyaltyApp
+from loyalty_ui_tk.customers_tab import FIRST_PAGE
 from loyalty_ui_tk.customers_tab import PAGE
 from loyalty_ui_tk.xvfb import virtual_display
 
@@ -84,7 +87,7 @@ def search_alone(engine: Engine) -> tuple[list[float], list[float]]:
         runs, cpu_runs = [], []
         for _ in range(3):
             started, cpu = time.perf_counter(), time.thread_time()
-            engine.accounts(word, limit=PAGE)
+            engine.accounts(word, limit=FIRST_PAGE)
             runs.append(time.perf_counter() - started)
             cpu_runs.append(time.thread_time() - cpu)
         times.append(min(runs))
@@ -125,6 +128,8 @@ def main(count: int) -> None:
               f"in {rows_shown[-1] * 1000:5.1f} ms after the last key "
               f"(the search alone {searched * 1000:5.1f} ms); CPU: search "
               f"{searched_cpu * 1000:4.1f} ms + window {window_cpu * 1000:4.1f} ms")
+    print("searches while typing: " + ", ".join(
+        f"{count} {outcome}" for outcome, count in sorted(tab.searches.items())))
     worst = max(rows_shown) * 1000
     print(f"keystroke to rows at {count:,} customers (no debounce): median "
           f"{statistics.median(rows_shown) * 1000:.1f} ms, worst {worst:.1f} ms "
@@ -137,9 +142,9 @@ def main(count: int) -> None:
           f"(median pass {statistics.median(stalls) * 1000:.2f} ms)")
 
     tab.search_var.set("")
-    pump_until(app, lambda: not tab.loading and len(tab.views) == PAGE)
+    pump_until(app, lambda: not tab.loading and len(tab.views) == FIRST_PAGE)
     tab.tree.yview_moveto(1.0)
-    scrolled = pump_until(app, lambda: len(tab.views) == 2 * PAGE)
+    scrolled = pump_until(app, lambda: len(tab.views) == FIRST_PAGE + PAGE)
     print(f"next {PAGE} rows on scrolling to the end: {scrolled * 1000:.0f} ms")
     app.close()
     engine.close()

@@ -10,8 +10,11 @@ import subprocess
 import threading
 import time
 
+from loyalty.domain.pos import PosCustomer
 from loyalty.engine import Engine
 from loyalty_ui_tk.app import LoyaltyApp
+from loyalty_ui_tk.customers_tab import FIRST_PAGE
+from loyalty_ui_tk.customers_tab import PAGE
 
 
 SLOW_SEARCH = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
@@ -99,3 +102,14 @@ def test_a_search_still_running_when_the_next_key_comes_is_stopped_in_the_databa
     assert time.monotonic() - typed < 5  # not the half minute the first search would take
     assert tab.searches == {"stopped": 1, "shown": 1}
     assert shown_ids(app) == found_ids(demo, "pe") != []
+
+
+def test_a_window_taller_than_the_first_page_reads_more_rows_by_itself(engine, make_app, until):
+    engine.record([], customers=[PosCustomer(str(i), f"Customer {i}") for i in range(300)],
+                  origin="test")
+    app = make_app(engine)
+    assert len(shown_ids(app)) == FIRST_PAGE
+
+    app.root.geometry("1120x3000")  # a tall screen: the first page leaves the table half empty
+
+    until(app, lambda: len(shown_ids(app)) == FIRST_PAGE + PAGE)
