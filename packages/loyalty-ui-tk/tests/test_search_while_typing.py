@@ -61,10 +61,22 @@ def test_fast_typing_shows_only_rows_of_the_text_in_the_box_and_ends_on_the_last
     assert tab.searches["shown"] == len(shown)
 
 
-def test_searches_queued_behind_a_busy_worker_never_run_but_the_last(app, demo, until):
+def test_a_search_does_not_wait_behind_another_tab_s_slow_read(app, demo, until):
+    release = threading.Event()
+    app.worker.submit(lambda: release.wait(10), lambda _: None)  # a report, say
+    try:
+        type_into_search(app, until, "okafor")
+        until(app, lambda: app.customers.search_var.get() == "okafor"
+              and not app.customers.loading, timeout=5)
+        assert shown_ids(app) == found_ids(demo, "okafor") != []
+    finally:
+        release.set()
+
+
+def test_searches_queued_behind_a_running_one_never_run_but_the_last(app, demo, until):
     tab = app.customers
     release = threading.Event()
-    tab.worker.submit(lambda: release.wait(10), lambda _: None)  # a slow read ahead of them
+    tab.searcher.submit(lambda: release.wait(10), lambda _: None)  # a slow search ahead
     tab.searches.clear()
 
     type_into_search(app, until, "shrestha")

@@ -105,6 +105,9 @@ class CustomersTab(ttk.Frame):
         self.engine = engine
         self.ui = ui
         self.worker = worker
+        self.searcher = Worker(ui, self._failed)
+        """The searches' own thread: a keystroke's search never waits behind another tab's
+        read (a report, the jobs), an import or an export on ``worker``."""
         self.on_pay = on_pay
         self.on_history = on_history
         self.app = app
@@ -252,7 +255,7 @@ class CustomersTab(ttk.Frame):
             self.searches["shown"] += 1
             self._show(generation, rows, limit, replace=True, keep_place=keep)
 
-        self.worker.submit(read, show, self._failed)
+        self.searcher.submit(read, show)
 
     def _sort(self) -> tuple[str | None, bool]:
         return (None if self.sort_column is None else SORTS[self.sort_column]), self.descending
@@ -279,11 +282,10 @@ class CustomersTab(ttk.Frame):
         sort, descending = self._sort()
         cancel = self._cancel
         self.loading = True
-        self.worker.submit(
+        self.searcher.submit(
             lambda: self.engine.accounts(search, limit=PAGE, offset=offset, sort=sort,
                                          descending=descending, cancel=cancel),
             lambda rows: self._show(generation, rows, PAGE, replace=False),
-            self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:
@@ -383,9 +385,12 @@ class CustomersTab(ttk.Frame):
         signals.settings_changed.connect(self._on_settings, weak=False)
 
     def disconnect(self) -> None:
+        """Stop following the engine and searching: the window closes."""
         signals.event_published.disconnect(self._on_event)
         signals.customers_changed.disconnect(self._on_customers)
         signals.settings_changed.disconnect(self._on_settings)
+        self._cancel.cancel()
+        self.searcher.close()
 
     # Receivers run in whichever thread committed: they only post to the Tk thread.
 
