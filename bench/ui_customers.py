@@ -7,7 +7,7 @@ in the temp folder as loyalty-bench-ui-CUSTOMERS.db for the next run), opens the
 window on a private Xvfb and measures, in wall-clock time:
 
 * window up: from creating the app until the first page of rows is in the table;
-* keystroke to rows: typing a name letter by letter, 20 and 50 keys a second with the window's
+* keystroke to rows: typing a name letter by letter, 20, 50 and 500 keys a second with the window's
   loop running between keys (each key's rows are shown, as in the real window), from the last
   keystroke until the filtered rows are shown (a search starts at every keystroke: there is
   no pause), against the goal of ``GOAL_MS`` at worst; the search alone (``Engine.accounts``, on the worker
@@ -40,8 +40,9 @@ from loyalty_ui_tk.xvfb import virtual_display
 
 
 GOAL_MS = 50
-KEYS_A_SECOND = (20, 50)
-"""A fast typist, and the bursts of one (a key every 20 ms): faster than a search under load."""
+KEYS_A_SECOND = (20, 50, 500)
+"""A fast typist; the bursts of one (a key every 20 ms); a card reader or barcode scanner that
+types as a keyboard (a key every 2 ms: each search is replaced while it runs)."""
 WORDS = [DEMO_NAMES[i] for i in (0, 3, 7, 12)] + ["zzz no such customer", "4711", "q", "Zq"]
 """Typed letter by letter: names, a miss, a number, short ones that match nobody."""
 
