@@ -10,8 +10,8 @@ window on a private Xvfb and measures, in wall-clock time:
 * keystroke to rows: typing a name letter by letter, 20, 50 and 500 keys a second with the window's
   loop running between keys (each key's rows are shown, as in the real window), from the last
   keystroke until the filtered rows are shown (a search starts at every keystroke: there is
-  no pause), against the goal of ``GOAL_MS`` at worst; the search alone (``Engine.accounts``, on the worker
-  thread) is timed apart, so the rest is the Tk loop filling the table;
+  no pause), against the goal of ``GOAL_MS`` at worst; the search alone (``Engine.accounts``,
+  on the search thread) is timed apart, so the rest is the Tk loop filling the table;
 * how the searches ended: shown, or replaced by the next keystroke before they started
   (skipped), while they ran (stopped) or after, before their rows were shown (late);
 * longest UI stall: the longest single pass of the Tk loop while typing, i.e. how long the

@@ -15,6 +15,7 @@ from loyalty.engine import Engine
 from loyalty_ui_tk.app import LoyaltyApp
 from loyalty_ui_tk.customers_tab import FIRST_PAGE
 from loyalty_ui_tk.customers_tab import PAGE
+from loyalty_ui_tk.ui_queue import POLL_MS
 
 
 SLOW_SEARCH = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
@@ -125,3 +126,41 @@ def test_a_window_taller_than_the_first_page_reads_more_rows_by_itself(engine, m
     app.root.geometry("1120x3000")  # a tall screen: the first page leaves the table half empty
 
     until(app, lambda: len(shown_ids(app)) == FIRST_PAGE + PAGE)
+
+
+
+
+def run_tk_loop(app: LoyaltyApp, seconds: float) -> None:
+    """The Tk loop alone, as mainloop runs it (``pump`` would also empty the queue itself)."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        app.root.update()
+        time.sleep(0.002)
+
+
+def test_the_window_polls_every_few_ms_while_an_answer_is_awaited_then_calms_down(
+    app, monkeypatch,
+):
+    polls: list[float] = []
+    poll = app.ui._poll
+
+    def counted() -> None:
+        polls.append(time.monotonic())
+        poll()
+
+    monkeypatch.setattr(app.ui, "_poll", counted)
+    release = threading.Event()
+    # submitted from posted work, as a refresh's search is: inside a poll
+    app.ui.post(lambda: app.worker.submit(lambda: release.wait(10), lambda _: None))
+    run_tk_loop(app, 0.1)
+    assert app.worker.busy
+    polls.clear()
+    run_tk_loop(app, 0.3)
+    assert len(polls) >= 300 / 30 * 2  # every AWAITED_POLL_MS while it is awaited
+    release.set()
+    run_tk_loop(app, 0.1)
+    assert not app.worker.busy
+
+    polls.clear()
+    run_tk_loop(app, 0.6)
+    assert len(polls) <= 600 / POLL_MS + 2  # one chain of polls, at POLL_MS again

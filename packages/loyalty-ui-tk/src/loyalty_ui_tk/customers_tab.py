@@ -1,16 +1,16 @@
 """The 'All Customers' tab: a search box and a table that filters as you type, and the
 customers' own upkeep: add, edit, adjust points, merge, remove, import and export.
 
-Built for 1,000,000 customers: each keystroke starts one query on the worker thread asking the
-engine for the first page of matches (the ledger's search index answers in milliseconds, so
-there is no pause to wait for the typing to stop), and stops the query of the keystroke before
-(a ``ReadCancel``): a search waiting its turn never starts, one running is interrupted in the
-database, so the last keystroke's search never waits behind one nobody will see. Further pages
-load when the user scrolls near the end. The Tk thread only ever inserts a page of rows, so typing stays
-smooth however large the ledger. Rows refresh by themselves when the engine publishes events.
-A click on a heading sorts by that column in the ledger (numbers as numbers); the ratings are
-drawn as pictures (``star_images``) so earned stars stand out in every theme. Each row has a
-right-click menu; its dialogs are in ``customer_dialogs``.
+Built for 1,000,000 customers: each keystroke starts one query on the tab's search thread
+asking the engine for the first page of matches (the ledger's search index answers in
+milliseconds, so there is no pause to wait for the typing to stop), and stops the query of the
+keystroke before (a ``ReadCancel``): a search waiting its turn never starts, one running is
+interrupted in the database, so the last keystroke's search never waits behind one nobody will
+see. Further pages load when the user scrolls near the end. The Tk thread only ever inserts a
+page of rows, so typing stays smooth however large the ledger. Rows refresh by themselves when
+the engine publishes events. A click on a heading sorts by that column in the ledger (numbers
+as numbers); the ratings are drawn as pictures (``star_images``) so earned stars stand out in
+every theme. Each row has a right-click menu; its dialogs are in ``customer_dialogs``.
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ class UiQueue:
                 log.exception("UI work posted from another thread failed")
 
     def _poll(self) -> None:
+        self._after = None  # no timer pending while the work runs (``expect`` may be called)
         if self._closed:
             return
         self.run_pending()
