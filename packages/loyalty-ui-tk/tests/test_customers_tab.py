@@ -9,6 +9,7 @@ from loyalty.engine import Engine
 from loyalty.ledger.database import create_database_engine
 from loyalty.domain.pos import PosCustomer
 from loyalty.testing.plugin import Till
+from loyalty_ui_tk.customers_tab import FIRST_PAGE
 from loyalty_ui_tk.customers_tab import PAGE
 
 
@@ -103,10 +104,10 @@ def test_a_large_ledger_loads_one_page_then_more_as_you_scroll(engine: Engine, m
     engine.record([], customers=[PosCustomer(str(i), f"Customer {i}") for i in range(450)],
                   origin="test")
     app = make_app(engine)
-    assert len(app.customers.visible_ids()) == PAGE
+    assert len(app.customers.visible_ids()) == FIRST_PAGE
     assert "scroll down for more" in app.customers.status.cget("text")
     app.customers.tree.yview_moveto(1.0)
-    until(app, lambda: len(app.customers.visible_ids()) == 2 * PAGE)
+    until(app, lambda: len(app.customers.visible_ids()) == FIRST_PAGE + PAGE)
     app.customers.tree.yview_moveto(1.0)
     until(app, lambda: len(app.customers.visible_ids()) == 450)
     assert app.customers.visible_ids() == sorted(app.customers.visible_ids())

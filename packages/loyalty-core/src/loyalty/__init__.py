@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from loyalty.domain.errors import InsufficientPoints
     from loyalty.domain.errors import LedgerError
     from loyalty.domain.errors import LoyaltyError
+    from loyalty.domain.errors import ReadCancelled
     from loyalty.domain.errors import RedemptionRefused
     from loyalty.domain.errors import SettingsError
     from loyalty.domain.errors import UnknownCustomer
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from loyalty.domain.statements import Statement
     from loyalty.domain.statements import StatementLine
     from loyalty.engine import Engine
+    from loyalty.ledger.cancel import ReadCancel
     from loyalty.ledger.outbox import OutboxMessage
     from loyalty.notifications.dispatcher import Dispatcher
     from loyalty.plugins.hookspecs import hookimpl
@@ -119,6 +121,7 @@ _PUBLIC: dict[str, str] = {
     "DrawRecord": "loyalty.domain.records",
     "JobRun": "loyalty.domain.records",
     "OutboxMessage": "loyalty.ledger.outbox",
+    "ReadCancel": "loyalty.ledger.cancel",
     "Dispatcher": "loyalty.notifications.dispatcher",
     "AwardOutcome": "loyalty.services.awards",
     "DrawCheck": "loyalty.services.draws",
@@ -167,6 +170,7 @@ _PUBLIC: dict[str, str] = {
     "ImportRefused": _ERRORS,
     "InsufficientPoints": _ERRORS,
     "RedemptionRefused": _ERRORS,
+    "ReadCancelled": _ERRORS,
     "UnknownPlugin": _ERRORS,
     "OutOfBounds": "loyalty.domain.bounds",
     # extending and listening
@@ -184,7 +188,8 @@ __all__ = [
     "MessagePreview", "MessagesQueued", "MonthFigures", "OutboxMessage", "Outcome",
     "OutOfBounds", "Payment", "PointsAdjusted", "PointsAwarded", "PointsEarned", "PointsEvent",
     "PointsExpired", "PointsExpiring", "PointsPayment", "PointsRedeemed", "PointsSummary",
-    "PosAdapter", "RebuildReport", "RedemptionRefused", "RedemptionReversed", "Report",
+    "PosAdapter", "ReadCancel", "ReadCancelled", "RebuildReport", "RedemptionRefused",
+    "RedemptionReversed", "Report",
     "SaleDeleted", "SaleLine", "SaleRecorded", "SaleRefunded", "Settings", "SettingsError",
     "Shop", "signals", "Standing", "Statement", "StatementLine", "SyncReport", "TierLowered",
     "TierRaised", "UnknownCustomer", "UnknownPlugin", "UnknownSale",

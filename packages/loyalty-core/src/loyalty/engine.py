@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import date
 from datetime import datetime
 from decimal import Decimal
@@ -79,6 +80,7 @@ from loyalty.ledger import duplicate_customers
 from loyalty.ledger import entries
 from loyalty.ledger import outbox
 from loyalty.ledger import statistics
+from loyalty.ledger.cancel import ReadCancel
 from loyalty.ledger.database import create_database_engine
 from loyalty.ledger.database import ledger_file
 from loyalty.ledger.database import migrate
@@ -264,11 +266,15 @@ class Engine:
         self._publish(uow.events)
         return result
 
-    def read(self, work: Callable[[sa.Connection], T]) -> T:
-        """Run ``work`` on a read-only connection: one consistent view of the ledger."""
+    def read(self, work: Callable[[sa.Connection], T], *, cancel: ReadCancel | None = None) -> T:
+        """Run ``work`` on a read-only connection: one consistent view of the ledger.
+
+        ``cancel.cancel()``, from any thread, stops it (``ReadCancelled``): a search the next
+        keystroke replaced.
+        """
         with translate_errors(self.db), self.db.connect() as connection:
             connection = connection.execution_options(readonly=True)
-            with connection.begin():
+            with cancel.watching(connection) if cancel else nullcontext(), connection.begin():
                 return work(connection)
 
     def _publish(self, events: list[Event]) -> None:
@@ -390,13 +396,14 @@ class Engine:
 
     def accounts(
         self, search: str | None = None, *, limit: int | None = None, offset: int = 0,
-        sort: str | None = None, descending: bool = False,
+        sort: str | None = None, descending: bool = False, cancel: ReadCancel | None = None,
     ) -> list[AccountView]:
         """Customers with points, value and rating: the rows of 'All Customers'; ``sort``
-        by id, name, points, stars or platform (ties by id)."""
+        by id, name, points, stars or platform (ties by id); ``cancel`` stops a search no
+        longer wanted (``ReadCancelled``)."""
         return self.read(lambda conn: accounts.accounts(
             self.shop, conn, search, limit=limit, offset=offset, sort=sort,
-            descending=descending))
+            descending=descending), cancel=cancel)
 
     def customer_count(self) -> int:
         """Customers in the programme (removed ones left out)."""

@@ -1,20 +1,23 @@
 """The 'All Customers' tab: a search box and a table that filters as you type, and the
 customers' own upkeep: add, edit, adjust points, merge, remove, import and export.
 
-Built for 1,000,000 customers: each keystroke starts one query on the worker thread asking the
-engine for the first page of matches (the ledger's search index answers in milliseconds, so
-there is no pause to wait for the typing to stop); further pages load when the user scrolls
-near the end. The Tk thread only ever inserts a page of rows, so typing stays
-smooth however large the ledger. Rows refresh by themselves when the engine publishes events.
-A click on a heading sorts by that column in the ledger (numbers as numbers); the ratings are
-drawn as pictures (``star_images``) so earned stars stand out in every theme. Each row has a
-right-click menu; its dialogs are in ``customer_dialogs``.
+Built for 1,000,000 customers: each keystroke starts one query on the tab's search thread
+asking the engine for the first page of matches (the ledger's search index answers in
+milliseconds, so there is no pause to wait for the typing to stop), and stops the query of the
+keystroke before (a ``ReadCancel``): a search waiting its turn never starts, one running is
+interrupted in the database, so the last keystroke's search never waits behind one nobody will
+see. Further pages load when the user scrolls near the end. The Tk thread only ever inserts a
+page of rows, so typing stays smooth however large the ledger. Rows refresh by themselves when
+the engine publishes events. A click on a heading sorts by that column in the ledger (numbers
+as numbers); the ratings are drawn as pictures (``star_images``) so earned stars stand out in
+every theme. Each row has a right-click menu; its dialogs are in ``customer_dialogs``.
 """
 
 from __future__ import annotations
 
 import functools
 import tkinter as tk
+from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +29,8 @@ from loyalty import signals
 from loyalty import ImportRefused
 from loyalty import ImportReport
 from loyalty import MergeOutcome
+from loyalty import ReadCancel
+from loyalty import ReadCancelled
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.records import Customer
 from loyalty.domain.wording import points_text
@@ -46,8 +51,12 @@ from loyalty_ui_tk.ui_queue import UiQueue
 from loyalty_ui_tk.ui_queue import Worker
 
 
+FIRST_PAGE = 60
+"""Rows a search reads first: more than a maximized window shows (a table that is not full asks
+for more by itself), few enough that a keystroke's search and the table's refill take a few ms
+(200 rows cost about 20 ms of CPU)."""
 PAGE = 200
-"""Rows fetched per query; more load as the user scrolls."""
+"""Rows read per query as the user scrolls."""
 REFRESH_MS = 100
 """Gather change notifications this long, then refresh the rows they name in one go."""
 
@@ -90,6 +99,9 @@ class CustomersTab(ttk.Frame):
         self.engine = engine
         self.ui = ui
         self.worker = worker
+        self.searcher = Worker(ui, self._failed)
+        """The searches' own thread: a keystroke's search never waits behind another tab's
+        read (a report, the jobs), an import or an export on ``worker``."""
         self.on_pay = on_pay
         self.on_history = on_history
         self.app = app
@@ -99,6 +111,11 @@ class CustomersTab(ttk.Frame):
         self.has_more = False
         self.generation = 0
         """Bumped by every new search; results of an older one are dropped."""
+        self._cancel = ReadCancel()
+        """Stops the reads of the current search; the next search cancels it."""
+        self.searches: Counter[str] = Counter()
+        """How the searches ended: ``shown``; ``skipped`` (replaced before it started);
+        ``stopped`` (replaced while it ran); ``late`` (replaced once read, not shown)."""
         self.loading = False
         self._refresh_after: str | None = None
         self._reload_wanted = False
@@ -204,25 +221,35 @@ class CustomersTab(ttk.Frame):
         """Run the current search again; ``keep`` reloads as many rows (and the place) as now."""
         self.generation += 1
         generation = self.generation
+        self._cancel.cancel()  # the older search stops where it is
+        cancel = self._cancel = ReadCancel()
         search = self.search_var.get().strip() or None
-        limit = max(PAGE, len(self.views)) if keep else PAGE
+        limit = max(FIRST_PAGE, len(self.views)) if keep else FIRST_PAGE
         sort, descending = self._sort()
         count = keep or self.total is None
         self.loading = True
 
-        def read() -> tuple[list[AccountView], int | None]:
-            if generation != self.generation:
-                return [], None  # a search the next keystroke replaced before it started
-            rows = self.engine.accounts(search, limit=limit, sort=sort, descending=descending)
+        def read() -> tuple[list[AccountView], int | None] | None:
+            if cancel.cancelled:
+                return None  # the next keystroke replaced it before its turn
+            rows = self.engine.accounts(search, limit=limit, sort=sort, descending=descending,
+                                        cancel=cancel)
             return rows, self.engine.customer_count() if count else None
 
-        def show(found: tuple[list[AccountView], int | None]) -> None:
+        def show(found: tuple[list[AccountView], int | None] | None) -> None:
+            if found is None:
+                self.searches["skipped"] += 1
+                return
+            if generation != self.generation:
+                self.searches["late"] += 1
+                return
             rows, total = found
-            if total is not None and generation == self.generation:
+            if total is not None:
                 self.total = total
+            self.searches["shown"] += 1
             self._show(generation, rows, limit, replace=True, keep_place=keep)
 
-        self.worker.submit(read, show, self._failed)
+        self.searcher.submit(read, show)
 
     def _sort(self) -> tuple[str | None, bool]:
         return (None if self.sort_column is None else SORTS[self.sort_column]), self.descending
@@ -247,16 +274,19 @@ class CustomersTab(ttk.Frame):
         search = self.search_var.get().strip() or None
         offset = len(self.views)
         sort, descending = self._sort()
+        cancel = self._cancel
         self.loading = True
-        self.worker.submit(
+        self.searcher.submit(
             lambda: self.engine.accounts(search, limit=PAGE, offset=offset, sort=sort,
-                                         descending=descending),
+                                         descending=descending, cancel=cancel),
             lambda rows: self._show(generation, rows, PAGE, replace=False),
-            self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:
         """A search that failed (the ledger unreachable): say so; the next keystroke retries."""
+        if isinstance(error, ReadCancelled):
+            self.searches["stopped"] += 1  # a newer search replaced it; its rows are coming
+            return
         self.loading = False
         self.status.configure(text=f"Could not read the customers: {error}",
                               style="Error.TLabel")
@@ -349,9 +379,12 @@ class CustomersTab(ttk.Frame):
         signals.settings_changed.connect(self._on_settings, weak=False)
 
     def disconnect(self) -> None:
+        """Stop following the engine and searching: the window closes."""
         signals.event_published.disconnect(self._on_event)
         signals.customers_changed.disconnect(self._on_customers)
         signals.settings_changed.disconnect(self._on_settings)
+        self._cancel.cancel()
+        self.searcher.close()
 
     # Receivers run in whichever thread committed: they only post to the Tk thread.
 

@@ -34,6 +34,14 @@ class LedgerError(LoyaltyError):
     """The ledger database cannot be opened or used."""
 
 
+class ReadCancelled(LoyaltyError):
+    """A read stopped by its ``ReadCancel``: its answer was no longer wanted (a newer search
+    replaced it); nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("The read was cancelled.", hint="Read again if the answer is wanted.")
+
+
 class UnknownCustomer(LoyaltyError):
     def __init__(self, customer_id: int | str) -> None:
         super().__init__(
