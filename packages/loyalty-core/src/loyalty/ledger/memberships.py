@@ -26,18 +26,21 @@ def held(
     return found
 
 
-def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tuple[int, int]]:
+def tier_points_between(
+    conn: sa.Connection, first: date, last: date, customer_ids: Iterable[int] | None = None
+) -> list[tuple[int, int]]:
     """(customer id, tier points) earned from business day ``first`` to ``last``, for each
-    customer still in the programme who has entries then. Memberships and the tier review
-    both count these."""
+    customer still in the programme (of ``customer_ids`` if given: one page of a list) who has
+    entries then. Memberships, the tier review and the points to the next stars count these."""
     e, c = schema.ledger_entries, schema.customers
-    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(
-        sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
-        .join(c, c.c.id == e.c.customer_id)
-        .where(e.c.business_date >= first, e.c.business_date <= last,
-               c.c.removed_at.is_(None))
-        .group_by(e.c.customer_id)
-    )]
+    query = (sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
+             .join(c, c.c.id == e.c.customer_id)
+             .where(e.c.business_date >= first, e.c.business_date <= last,
+                    c.c.removed_at.is_(None))
+             .group_by(e.c.customer_id))
+    if customer_ids is not None:
+        query = query.where(e.c.customer_id.in_(list(customer_ids)))
+    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(query)]
 
 
 _e = schema.ledger_entries
