@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from tkinter import ttk
 
+import attrs
+
 from loyalty.domain.settings import load_settings
 from loyalty.domain.settings import settings_from_dict
 from loyalty.domain.settings import settings_to_dict
@@ -97,6 +99,9 @@ def test_expiry_and_the_bonuses_are_typed_in_and_saved(app, demo):
                        ("campaigns.actions.referral_referrer", "250"),
                        ("campaigns.actions.referral_referred", "75"),
                        ("campaigns.actions.birthday", "300"),
+                       ("campaigns.actions.anniversary", "200"),
+                       ("campaigns.actions.review", "40"),
+                       ("campaigns.actions.appointment", "25"),
                        ("campaigns.comeback.points", "50"),
                        ("campaigns.comeback.inactive_days", "45")):
         type_into(entry(app, path), text)
@@ -108,8 +113,28 @@ def test_expiry_and_the_bonuses_are_typed_in_and_saved(app, demo):
     actions = saved.campaigns.actions
     assert (actions.register, actions.referral_referrer, actions.referral_referred,
             actions.birthday) == (100, 250, 75, 300)
+    assert (actions.anniversary, actions.review, actions.appointment) == (200, 40, 25)
     assert (saved.campaigns.comeback.points, saved.campaigns.comeback.inactive_days) == (50, 45)
     assert demo.settings == saved
+
+
+def test_every_action_of_loyalty_award_has_its_input_on_the_bonuses_page(app):
+    from loyalty.domain.settings import ActionPoints
+
+    page = str(app.settings.rule_pages["Bonuses"])
+    for action in attrs.fields_dict(ActionPoints):
+        binding = app.settings.bindings[f"campaigns.actions.{action}"]
+        assert str(app.settings.page_of(binding.widget)) == page
+
+
+def test_a_review_s_points_set_on_the_page_are_given_from_the_customer_s_row(app, demo):
+    type_into(entry(app, "campaigns.actions.review"), "40")
+    assert save(app)
+    dialog = app.customers.open_award(12)
+    assert dialog.offered == ["review"]
+    dialog.which_var.set("Google 2026-12-01")
+    dialog.award()
+    assert demo.history(12)[-1].reason == "Review Google 2026-12-01"
 
 
 def test_a_negative_referral_is_refused_beside_its_input_and_nothing_is_saved(app, demo):
