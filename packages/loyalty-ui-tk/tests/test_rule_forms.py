@@ -410,6 +410,55 @@ def test_saving_the_form_keeps_a_levels_categories_set_on_the_command_line(app, 
     assert (level.name, level.categories) == ("Bakers Club", ("2",))
 
 
+def test_a_level_limited_to_a_product_group_is_chosen_by_name_and_the_pay_dialog_names_it(
+        app, demo, until):
+    demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
+    show(app, "Memberships", until)
+    add_level(app, "bakers", "Bakers", "100", "5", "365")
+    table = app.settings.tables["memberships.levels"]
+    groups = table.rows[0].inputs["categories"]
+    assert groups.cget("text") == "Any …"
+    groups.invoke()
+    picker = table.picker
+    assert list(picker.box.cget("values")) == ["Drinks  [1]", "Groceries  [2]"]
+    picker.box.set("Groceries  [2]")
+    press(picker, "Add")
+    press(picker, "Done")
+    assert groups.cget("text") == "Groceries …"
+    table.rows[0].inputs["products"].invoke()
+    type_into(table.picker.box, "999")  # not in the POS's list: its code is typed
+    press(table.picker, "Add")
+    press(table.picker, "Cancel")  # ... and dropped
+    assert save(app)
+    (level,) = load_settings(demo.settings_path).memberships.levels
+    assert (level.id, level.categories, level.products) == ("bakers", ("2",), ())
+
+    demo.refresh_memberships()
+    dialog = app.open_pay(12)
+    assert "Bakers member until" in dialog.member_label.cget("text")
+    assert "5% off some products only, so none is taken off here" in \
+        dialog.member_label.cget("text")
+    dialog.set_amount("5.00")
+    assert dialog.plan_label.cget("text") == "500 points pay $5.00."
+
+
+def test_without_a_pos_list_a_level_s_products_are_typed_as_codes(app, demo):
+    add_level(app, "tea", "Tea lovers", "100", "10", "365")
+    table = app.settings.tables["memberships.levels"]
+    table.rows[0].inputs["products"].invoke()
+    assert "Type a code" in " ".join(
+        str(w.cget("text")) for w in table.picker.winfo_children()[0].winfo_children()
+        if w.winfo_class() == "TLabel")
+    for code in ("101", "205", "101"):  # the same code twice is kept once
+        table.picker.box.set(code)
+        table.picker.add()
+    press(table.picker, "Done")
+    assert save(app)
+    (level,) = demo.settings.memberships.levels
+    assert level.products == ("101", "205")
+    assert table.rows[0].inputs["products"].cget("text") == "101, 205 …"
+
+
 # ---- the membership discount in the Pay dialog ----------------------------------------------
 
 
