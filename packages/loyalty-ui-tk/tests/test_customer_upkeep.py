@@ -152,7 +152,7 @@ def test_a_review_is_awarded_from_the_row_menu_once_and_needs_its_number(app, de
     assert dialog.choices["review"].cget("text") == "A review: 50 points"
     assert dialog.choices["anniversary"].cget("text") == "Anniversary: 200 points, once a year"
     click(app, dialog.choices["review"])
-    until(app, lambda: dialog.ask_var.get() == "Which review (its number)")
+    until(app, lambda: dialog.ask_var.get() == "Which review (its number or date)")
     click(app, dialog.award_button)
     until(app, lambda: "Fill in 'Which review" in dialog.error_label.cget("text"))
     assert str(dialog.which_entry.cget("style")) == "Invalid.TEntry"

@@ -342,7 +342,8 @@ AWARD_TITLES = {
     "appointment": "An appointment",
 }
 """How the Award dialog names each action of ``campaigns.actions`` (``rules.campaigns``)."""
-AWARD_ASKS = {"referral": "The new customer's ID", "review": "Which review (its number)",
+AWARD_ASKS = {"referral": "The new customer's ID",
+              "review": "Which review (its number or date)",
               "appointment": "Which appointment (its number or date)"}
 """What an action needs to be awarded once: the referred customer, or the occasion's id."""
 

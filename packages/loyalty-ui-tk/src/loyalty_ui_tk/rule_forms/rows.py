@@ -128,7 +128,7 @@ class RowTable(ttk.Frame):
             codes = CodesVar([str(code) for code in value or ()])
             button = ttk.Button(self.body, width=spec.width)
             codes.show = functools.partial(self._name_codes, button, spec)
-            button.configure(command=functools.partial(self.pick, spec, codes))
+            button.configure(command=functools.partial(self.pick, spec, codes, button))
             codes.set(codes.get())
             return button, codes
         if spec.kind == "days":
@@ -155,10 +155,21 @@ class RowTable(ttk.Frame):
         text = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
         button.configure(text=(text or spec.empty) + " …")
 
-    def pick(self, spec: Column, codes: CodesVar) -> CodesPicker:
-        """Open the picker of one row's list; its Done writes the list back."""
-        self.picker = CodesPicker(self, self.tab, spec, codes.get(), codes.set)
-        return self.picker
+    def pick(self, spec: Column, codes: CodesVar, button: ttk.Button) -> CodesPicker:
+        """Open the picker of one row's list under its button; Done writes the list back."""
+        row = next(r for r in self.rows if codes in r.variables.values())
+        name = row.variables["name"].get().strip() if "name" in row.variables else ""
+        title = f"{name} · {spec.heading}" if name else spec.heading
+        self.picker = picker = CodesPicker(self, self.tab, spec, codes.get(), codes.set,
+                                           title=title)
+        picker.update_idletasks()
+        window = self.winfo_toplevel()  # under the button, but inside the window
+        right = window.winfo_rootx() + window.winfo_width() - picker.winfo_reqwidth()
+        bottom = window.winfo_rooty() + window.winfo_height() - picker.winfo_reqheight()
+        x = min(button.winfo_rootx(), right)
+        y = min(button.winfo_rooty() + button.winfo_height(), bottom)
+        picker.geometry(f"+{max(x, 0)}+{max(y, 0)}")
+        return picker
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -226,9 +237,9 @@ class CodesPicker(tk.Toplevel):
     lacks; each chosen one has a ✕. Done gives the list back, Cancel or Escape drops it."""
 
     def __init__(self, master: tk.Misc, tab: SettingsTab, spec: Column, codes: list[str],
-                 on_done: Callable[[list[str]], None]) -> None:
+                 on_done: Callable[[list[str]], None], *, title: str = "") -> None:
         super().__init__(master)
-        self.title(spec.heading)
+        self.title(title or spec.heading)
         self.transient(master.winfo_toplevel())
         self.resizable(False, False)
         self.spec = spec
@@ -237,7 +248,7 @@ class CodesPicker(tk.Toplevel):
         self.names = dict(spec.choices()) if spec.choices else {}
         frame = ttk.Frame(self, padding=18)
         frame.pack(fill="both", expand=True)
-        ttk.Label(frame, text=spec.heading, style="Section.TLabel").pack(anchor="w")
+        ttk.Label(frame, text=title or spec.heading, style="Section.TLabel").pack(anchor="w")
         self.chosen = ttk.Frame(frame)
         self.chosen.pack(fill="x", anchor="w", pady=(6, 6))
         line = ttk.Frame(frame)
