@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from loyalty.domain.rules.memberships import Held
 from loyalty.ledger import schema
+from loyalty.ledger.bulk import chunks
 
 
 def held(
@@ -38,9 +39,13 @@ def tier_points_between(
              .where(e.c.business_date >= first, e.c.business_date <= last,
                     c.c.removed_at.is_(None))
              .group_by(e.c.customer_id))
-    if customer_ids is not None:
-        query = query.where(e.c.customer_id.in_(list(customer_ids)))
-    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(query)]
+    if customer_ids is None:
+        found = conn.execute(query).all()
+    else:  # a page is one chunk; every customer (an export) is several, within SQL's limits
+        query = query.where(e.c.customer_id.in_(sa.bindparam("customers", expanding=True)))
+        found = [row for chunk in chunks(sorted(set(customer_ids)))
+                 for row in conn.execute(query, {"customers": chunk})]
+    return [(customer_id, int(points or 0)) for customer_id, points in found]
 
 
 _e = schema.ledger_entries
