@@ -185,6 +185,16 @@ def test_a_referral_awarded_in_the_window_gives_both_customers_their_points(app,
     click(app, dialog.award_button)
     until(app, lambda: "is not a number" in dialog.error_label.cget("text"))
     dialog.which_entry.delete(0, "end")
+    type_into(app, until, dialog.which_entry, "12")
+    click(app, dialog.award_button)
+    until(app, lambda: "cannot bring themselves" in dialog.error_label.cget("text"))
+    dialog.which_entry.delete(0, "end")
+    type_into(app, until, dialog.which_entry, "999")
+    click(app, dialog.award_button)
+    until(app, lambda: "No customer with id 999." in dialog.error_label.cget("text"))
+    assert "loyalty" not in dialog.error_label.cget("text")  # no command line in the window
+    assert (demo.balance(12), demo.balance(5)) == before
+    dialog.which_entry.delete(0, "end")
     type_into(app, until, dialog.which_entry, "5")
     click(app, dialog.award_button)
     until(app, lambda: not dialog.winfo_exists())

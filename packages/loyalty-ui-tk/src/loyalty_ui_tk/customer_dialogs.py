@@ -20,6 +20,7 @@ from typing import TypeVar
 from loyalty import MergeOutcome
 from loyalty.domain.channels import missing_key
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.domain.events import MembershipGranted
 from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
@@ -444,10 +445,20 @@ class AwardDialog(Dialog):
                                        hint="Type the new customer's ID, e.g. 21 (the ID "
                                             "column of All Customers)."))
                 return
+            if referred == self.view.customer.id:
+                self.which_entry.configure(style="Invalid.TEntry")
+                self.fail(LoyaltyError(f"{self.view.customer.name} cannot bring themselves.",
+                                       hint="Type the ID of the new customer they brought."))
+                return
         try:
             outcome = self.engine.award(
                 self.view.customer.id, action, referred=referred,
                 ref=which if action in ("review", "appointment") else None, actor=window_actor())
+        except UnknownCustomer as error:  # the new customer's ID: say where IDs are shown
+            self.which_entry.configure(style="Invalid.TEntry")
+            self.fail(LoyaltyError(error.message, hint="The ID column of All Customers shows "
+                                                       "each customer's."))
+            return
         except LoyaltyError as error:
             self.fail(error)
             return
