@@ -76,6 +76,19 @@ def test_a_review_respects_the_thresholds(levels, current, recent):
         assert kept == 0 or recent >= tiers.tier_at(kept, levels).threshold
 
 
+@given(tier_lists(), st.integers(0, 20_000), st.integers(0, 20_000))
+def test_the_next_stars_in_a_review_count_the_fewer_points_from_the_stars_held(
+        levels, recent, lifetime):
+    held = tiers.stars_for(min(recent, lifetime), levels)
+    upcoming = tiers.next_tier_in_review(held, recent, lifetime, levels)
+    if recent >= lifetime:  # nothing fell out of the months: as without the review
+        assert upcoming == tiers.next_tier(lifetime, levels)
+    if upcoming is not None:
+        level, needed = upcoming
+        assert level.stars > held
+        assert tiers.stars_for(min(recent, lifetime) + needed, levels) >= level.stars
+
+
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)), st.integers(1, 1200))
 def test_the_review_window_is_the_months_up_to_today(today, months):
     first = tiers.review_window_start(today, months)
@@ -202,6 +215,61 @@ def test_an_empty_tier_lowered_template_sends_nothing(engine, clock, till):
     review_runs(engine)
     assert engine.account(ann.id).stars == 0
     assert [m.template for m in engine.messages(None)] == ["points_earned", "tier_raised"]
+
+
+def test_a_fallen_customer_s_next_stars_count_the_months_points_not_the_lifetime(
+        engine, clock, till):
+    ann = engine.add_customer("Ann")
+    engine.record_sale(till.sale(ann.id, 300_000))  # 3000 points: 4 stars
+    clock.advance(days=200)
+    engine.record_sale(till.sale(ann.id, 60_000))  # 600 points and 20 for 4 stars
+    clock.advance(days=200)
+    review_runs(engine)  # only the 620 points count now: 2 stars
+    view = engine.account(ann.id)
+    assert (view.stars, view.lifetime_earned) == (2, 3620)
+    assert (view.next_stars, view.points_to_next) == (3, 1000 - 620)
+    (listed,) = engine.accounts()
+    assert (listed.next_stars, listed.points_to_next) == (3, 380)
+
+    engine.record_sale(till.sale(ann.id, 38_000))  # the 380 points (and 5): 3 stars
+    assert engine.account(ann.id).stars == 3
+
+    engine.update_settings(Settings(shop=engine.settings.shop))  # the review off: lifetime
+    view = engine.account(ann.id)
+    assert (view.next_stars, view.points_to_next) == (5, 5000 - view.lifetime_earned)
+
+
+def test_a_customer_who_did_not_fall_needs_recent_points_for_the_next_stars(engine, clock,
+                                                                          till):
+    bob = engine.add_customer("Bob")
+    engine.record_sale(till.sale(bob.id, 50_000))  # 500 points: 2 stars
+    clock.advance(days=300)
+    engine.record_sale(till.sale(bob.id, 40_000))  # 400 more and 5 for 2 stars: 905
+    clock.advance(days=100)  # the first 500 are past the 12 months: 2 stars still, until
+    view = engine.account(bob.id)  # the review runs, but 405 recent points
+    assert (view.stars, view.next_stars, view.points_to_next) == (2, 3, 1000 - 405)
+
+
+def test_the_next_stars_of_a_page_of_customers_cost_one_query_however_long_the_page(
+        engine, clock, till):
+    for number in range(30):
+        customer = engine.add_customer(f"Customer {number}")
+        engine.record_sale(till.sale(customer.id, 10_000 * (number + 1)))
+    statements = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
+        statements.append(statement)
+
+    sa.event.listen(engine.db, "before_cursor_execute", count)
+    try:
+        short = len(engine.accounts(limit=2)), len(statements)
+        statements.clear()
+        long = len(engine.accounts(limit=30)), len(statements)
+    finally:
+        sa.event.remove(engine.db, "before_cursor_execute", count)
+    assert short[0] == 2 and long[0] == 30
+    assert short[1] == long[1]
+    assert sum("tier_points" in s for s in statements) == 1
 
 
 def test_the_default_tiers_fall_one_level_at_a_time_only_as_far_as_needed():

@@ -180,6 +180,12 @@ def main(out: Path) -> None:
         app.settings.pages.select(page)
         shoot(f"settings-{name}")
     show_rule_forms(app, engine, shoot)
+    app.notebook.select(app.customers)
+    award = app.customers.open_award(12)
+    award.choose("review")
+    award.which_var.set("Google 2026-12-01")
+    shoot("customer-award")
+    award.destroy()
     engine.refresh_memberships()
     app.notebook.select(app.customers)
     dialog = app.open_pay(12)
@@ -329,7 +335,7 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
         ],
         "comeback": {"points": 200, "inactive_days": 60},
         "actions": {"register": 100, "referral_referrer": 250, "referral_referred": 100,
-                    "birthday": 300},
+                    "birthday": 300, "anniversary": 200, "review": 50},
     }
     data["earning"]["product_points"] = {"1": 5, "3": 20}
     data["earning"]["category_points"] = {"3": 2}
@@ -347,6 +353,8 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
          "valid_days": 365},
         {"id": "premium", "name": "Premium", "threshold": 5000, "discount_percent": "10",
          "valid_days": 180},
+        {"id": "tea-club", "name": "Tea club", "threshold": 8000, "discount_percent": "15",
+         "valid_days": 365, "categories": ["3"], "products": ["1"]},
     ]}
     engine.update_settings(settings_from_dict(data))
     plain = engine.settings
@@ -361,6 +369,17 @@ def show_rule_forms(app, engine, shoot) -> None:  # noqa: ANN001 - the objects o
                         ("Rewards", "rewards"), ("Memberships", "memberships")):
         app.settings.pages.select(app.settings.rule_pages[title])
         shoot(f"settings-{name}")
+    app.settings.pages.select(app.settings.rule_pages["Bonuses"])
+    bonuses = app.settings.rule_pages["Bonuses"].winfo_children()[0]
+    bonuses.canvas.yview_moveto(1)  # the points given by hand, at the foot of the page
+    shoot("settings-bonuses-by-hand")
+    bonuses.canvas.yview_moveto(0)
+    app.settings.pages.select(app.settings.rule_pages["Memberships"])
+    levels = app.settings.tables["memberships.levels"]
+    levels.rows[-1].inputs["categories"].invoke()
+    shoot("settings-memberships-picker")
+    assert levels.picker is not None
+    levels.picker.destroy()
     engine.update_settings(plain)
     app.settings.load(engine.settings)
     campaigns = app.settings.tables["campaigns.multipliers"]

@@ -13,8 +13,10 @@ import attrs
 
 from loyalty.domain.settings import MembershipLevel
 from loyalty.domain.settings import MembershipSettings
+from loyalty.domain.settings import with_setting
 
 from loyalty_ui_tk.customer_dialogs import AdjustDialog
+from loyalty_ui_tk.customer_dialogs import AwardDialog
 from loyalty_ui_tk.customer_dialogs import ConfirmDialog
 from loyalty_ui_tk.customer_dialogs import CustomerDialog
 from loyalty_ui_tk.customer_dialogs import MergeDialog
@@ -132,6 +134,80 @@ def test_adjusting_points_needs_a_reason_and_the_log_says_who_did_it(app, demo, 
     entry = demo.history(12)[-1]
     assert (entry.points, entry.reason) == (250, "Points from the old card")
     assert entry.actor.startswith("ui:")
+
+
+def set_actions(demo, **points: int) -> None:  # noqa: ANN001
+    settings = demo.settings
+    for action, value in points.items():
+        settings = with_setting(settings, f"campaigns.actions.{action}", value)
+    demo.update_settings(settings)
+
+
+def test_a_review_is_awarded_from_the_row_menu_once_and_needs_its_number(app, demo, until):
+    set_actions(demo, review=50, anniversary=200, referral_referrer=250)
+    before = demo.balance(12)
+    menu_item(app, until, 12, "Award points for…")
+    dialog = opened(app, until, AwardDialog)
+    assert dialog.offered == ["referral", "anniversary", "review"]  # appointment gives none
+    assert dialog.choices["review"].cget("text") == "A review: 50 points"
+    assert dialog.choices["anniversary"].cget("text") == "Anniversary: 200 points, once a year"
+    click(app, dialog.choices["review"])
+    until(app, lambda: dialog.ask_var.get() == "Which review (its number or date)")
+    click(app, dialog.award_button)
+    until(app, lambda: "Fill in 'Which review" in dialog.error_label.cget("text"))
+    assert str(dialog.which_entry.cget("style")) == "Invalid.TEntry"
+    assert demo.balance(12) == before
+    type_into(app, until, dialog.which_entry, "R-17")
+    click(app, dialog.award_button)
+    until(app, lambda: app.customers.cell(12, "points") == f"{before + 50:,} points")
+    assert app.footer.cget("text") == \
+        f"Sita Thapa: +50 points (Review R-17), balance {before + 50:,}."
+    entry = demo.history(12)[-1]
+    assert (entry.points, entry.reason) == (50, "Review R-17")
+    assert entry.actor.startswith("ui:")
+
+    again = app.customers.open_award(12)  # the same review twice gives nothing more
+    again.choose("review")
+    type_into(app, until, again.which_entry, "R-17")
+    click(app, again.award_button)
+    until(app, lambda: "awarded before" in again.error_label.cget("text"))
+    assert demo.balance(12) == before + 50
+
+
+def test_a_referral_awarded_in_the_window_gives_both_customers_their_points(app, demo, until):
+    set_actions(demo, referral_referrer=250, referral_referred=100)
+    before = demo.balance(12), demo.balance(5)
+    dialog = app.customers.open_award(12)
+    assert dialog.choices["referral"].cget("text") == \
+        "Bringing a new customer: 250 points (the new customer gets 100 points)"
+    dialog.choose("referral")
+    type_into(app, until, dialog.which_entry, "five")
+    click(app, dialog.award_button)
+    until(app, lambda: "is not a number" in dialog.error_label.cget("text"))
+    dialog.which_entry.delete(0, "end")
+    type_into(app, until, dialog.which_entry, "12")
+    click(app, dialog.award_button)
+    until(app, lambda: "cannot bring themselves" in dialog.error_label.cget("text"))
+    dialog.which_entry.delete(0, "end")
+    type_into(app, until, dialog.which_entry, "999")
+    click(app, dialog.award_button)
+    until(app, lambda: "No customer with id 999." in dialog.error_label.cget("text"))
+    assert "loyalty" not in dialog.error_label.cget("text")  # no command line in the window
+    assert (demo.balance(12), demo.balance(5)) == before
+    dialog.which_entry.delete(0, "end")
+    type_into(app, until, dialog.which_entry, "5")
+    click(app, dialog.award_button)
+    until(app, lambda: not dialog.winfo_exists())
+    assert (demo.balance(12), demo.balance(5)) == (before[0] + 250, before[1] + 100)
+    assert "; " in app.footer.cget("text")  # both named
+
+
+def test_with_no_action_points_the_award_dialog_says_where_to_set_them(app, until):
+    dialog = app.customers.open_award(12)
+    assert dialog.offered == []
+    assert str(dialog.award_button.cget("state")) == "disabled"
+    assert any("Settings, Bonuses" in str(w.cget("text")) for w in dialog.body.winfo_children()
+               if w.winfo_class() == "TLabel")
 
 
 def test_remove_asks_first_and_cancel_keeps_the_customer(app, demo, until):

@@ -51,6 +51,9 @@ def test_the_points_log_shows_a_fall_of_stars_as_it_happens(app, demo, clock, un
     fall = window.tree.get_children()[window.rows().index(row)]
     assert window.tree.item(fall, "tags") == ""  # not in the colour of a debit
     assert window.stars_label.cget("text") == demo.account(12).rating
+    # Only the last 12 months' points count now (none): 1 star is 100 of them away, not the
+    # 1,151 that lifetime points would say for 4 stars.
+    until(app, lambda: window.next_label.cget("text") == "100 more points to reach 1 star")
 
 
 def test_the_points_log_says_how_far_the_next_rating_is(app, demo):

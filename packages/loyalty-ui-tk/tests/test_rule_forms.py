@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from tkinter import ttk
 
+import attrs
+
 from loyalty.domain.settings import load_settings
 from loyalty.domain.settings import settings_from_dict
 from loyalty.domain.settings import settings_to_dict
@@ -97,6 +99,9 @@ def test_expiry_and_the_bonuses_are_typed_in_and_saved(app, demo):
                        ("campaigns.actions.referral_referrer", "250"),
                        ("campaigns.actions.referral_referred", "75"),
                        ("campaigns.actions.birthday", "300"),
+                       ("campaigns.actions.anniversary", "200"),
+                       ("campaigns.actions.review", "40"),
+                       ("campaigns.actions.appointment", "25"),
                        ("campaigns.comeback.points", "50"),
                        ("campaigns.comeback.inactive_days", "45")):
         type_into(entry(app, path), text)
@@ -108,8 +113,28 @@ def test_expiry_and_the_bonuses_are_typed_in_and_saved(app, demo):
     actions = saved.campaigns.actions
     assert (actions.register, actions.referral_referrer, actions.referral_referred,
             actions.birthday) == (100, 250, 75, 300)
+    assert (actions.anniversary, actions.review, actions.appointment) == (200, 40, 25)
     assert (saved.campaigns.comeback.points, saved.campaigns.comeback.inactive_days) == (50, 45)
     assert demo.settings == saved
+
+
+def test_every_action_of_loyalty_award_has_its_input_on_the_bonuses_page(app):
+    from loyalty.domain.settings import ActionPoints
+
+    page = str(app.settings.rule_pages["Bonuses"])
+    for action in attrs.fields_dict(ActionPoints):
+        binding = app.settings.bindings[f"campaigns.actions.{action}"]
+        assert str(app.settings.page_of(binding.widget)) == page
+
+
+def test_a_review_s_points_set_on_the_page_are_given_from_the_customer_s_row(app, demo):
+    type_into(entry(app, "campaigns.actions.review"), "40")
+    assert save(app)
+    dialog = app.customers.open_award(12)
+    assert dialog.offered == ["review"]
+    dialog.which_var.set("Google 2026-12-01")
+    dialog.award()
+    assert demo.history(12)[-1].reason == "Review Google 2026-12-01"
 
 
 def test_a_negative_referral_is_refused_beside_its_input_and_nothing_is_saved(app, demo):
@@ -383,6 +408,55 @@ def test_saving_the_form_keeps_a_levels_categories_set_on_the_command_line(app, 
     assert save(app)
     (level,) = demo.settings.memberships.levels
     assert (level.name, level.categories) == ("Bakers Club", ("2",))
+
+
+def test_a_level_limited_to_a_product_group_is_chosen_by_name_and_the_pay_dialog_names_it(
+        app, demo, until):
+    demo.update_settings(with_setting(demo.settings, "pos.adapter", "fakepos"))
+    show(app, "Memberships", until)
+    add_level(app, "bakers", "Bakers", "100", "5", "365")
+    table = app.settings.tables["memberships.levels"]
+    groups = table.rows[0].inputs["categories"]
+    assert groups.cget("text") == "Any …"
+    groups.invoke()
+    picker = table.picker
+    assert list(picker.box.cget("values")) == ["Drinks  [1]", "Groceries  [2]"]
+    picker.box.set("Groceries  [2]")
+    press(picker, "Add")
+    press(picker, "Done")
+    assert groups.cget("text") == "Groceries …"
+    table.rows[0].inputs["products"].invoke()
+    type_into(table.picker.box, "999")  # not in the POS's list: its code is typed
+    press(table.picker, "Add")
+    press(table.picker, "Cancel")  # ... and dropped
+    assert save(app)
+    (level,) = load_settings(demo.settings_path).memberships.levels
+    assert (level.id, level.categories, level.products) == ("bakers", ("2",), ())
+
+    demo.refresh_memberships()
+    dialog = app.open_pay(12)
+    assert "Bakers member until" in dialog.member_label.cget("text")
+    assert "5% off some products only, so none is taken off here" in \
+        dialog.member_label.cget("text")
+    dialog.set_amount("5.00")
+    assert dialog.plan_label.cget("text") == "500 points pay $5.00."
+
+
+def test_without_a_pos_list_a_level_s_products_are_typed_as_codes(app, demo):
+    add_level(app, "tea", "Tea lovers", "100", "10", "365")
+    table = app.settings.tables["memberships.levels"]
+    table.rows[0].inputs["products"].invoke()
+    assert "Type a code" in " ".join(
+        str(w.cget("text")) for w in table.picker.winfo_children()[0].winfo_children()
+        if w.winfo_class() == "TLabel")
+    for code in ("101", "205", "101"):  # the same code twice is kept once
+        table.picker.box.set(code)
+        table.picker.add()
+    press(table.picker, "Done")
+    assert save(app)
+    (level,) = demo.settings.memberships.levels
+    assert level.products == ("101", "205")
+    assert table.rows[0].inputs["products"].cget("text") == "101, 205 …"
 
 
 # ---- the membership discount in the Pay dialog ----------------------------------------------

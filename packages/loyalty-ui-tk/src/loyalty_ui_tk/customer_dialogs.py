@@ -1,5 +1,6 @@
-"""Dialogs of the 'All Customers' tab: add or edit a customer, adjust points, merge two,
-confirm a removal, and list what an import refused.
+"""Dialogs of the 'All Customers' tab: add or edit a customer, adjust points, award the points
+of an action (a review, an anniversary...), merge two, confirm a removal, and list what an
+import refused.
 
 Each dialog keeps no rule of its own: the engine checks, and its one-line error is shown in
 the dialog, beside the buttons, with nothing changed. What the dialog can tell before the
@@ -19,9 +20,12 @@ from typing import TypeVar
 from loyalty import MergeOutcome
 from loyalty.domain.channels import missing_key
 from loyalty.domain.errors import LoyaltyError
+from loyalty.domain.errors import UnknownCustomer
 from loyalty.domain.events import MembershipGranted
 from loyalty.domain.records import Customer
 from loyalty.domain.records import CustomerSummary
+from loyalty.domain.rules.campaigns import ACTIONS
+from loyalty.domain.settings import ActionPoints
 from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty_ui_tk.tables import Column
@@ -328,6 +332,151 @@ class AdjustDialog(Dialog):
                          f"{self.engine.points_text(points, signed=True)} "
                          f"({event.reason}); balance {event.balance:,}.")
         self.destroy()
+
+
+AWARD_TITLES = {
+    "register": "Welcome bonus",
+    "referral": "Bringing a new customer",
+    "birthday": "Birthday",
+    "anniversary": "Anniversary",
+    "review": "A review",
+    "appointment": "An appointment",
+}
+"""How the Award dialog names each action of ``campaigns.actions`` (``rules.campaigns``)."""
+AWARD_ASKS = {"referral": "The new customer's ID",
+              "review": "Which review (its number or date)",
+              "appointment": "Which appointment (its number or date)"}
+"""What an action needs to be awarded once: the referred customer, or the occasion's id."""
+
+
+def action_points(action: str, rules: ActionPoints) -> tuple[int, int]:
+    """The points an action gives the customer, and (a referral) the customer they brought."""
+    if action == "referral":
+        return rules.referral_referrer, rules.referral_referred
+    return getattr(rules, action), 0
+
+
+class AwardDialog(Dialog):
+    """Give the points set in Settings, Bonuses for one action (``loyalty award``): the actions
+    that give points are listed; each is given once per occasion (the engine's key), so a
+    second click on the same review gives nothing more and says so."""
+
+    def __init__(self, master: tk.Misc, engine: Engine, view: AccountView, *,
+                 on_done: Callable[[str], object] | None = None) -> None:
+        super().__init__(master, f"Award points: {view.customer.name}")
+        self.engine = engine
+        self.view = view
+        self.on_done = on_done
+        self.awarded = False
+        rules = engine.settings.campaigns.actions
+        self.offered = [action for action in ACTIONS if any(action_points(action, rules))]
+        ttk.Label(self.body, text=f"{view.customer.name} has {engine.points_text(view.points)}."
+                  " Award points for:", style="Section.TLabel").grid(
+            row=0, column=0, columnspan=2, sticky="w", pady=(0, 6))
+        self.action_var = tk.StringVar(value=next(iter(self.offered), ""))
+        self.choices: dict[str, ttk.Radiobutton] = {}
+        for row, action in enumerate(self.offered, start=1):
+            self.choices[action] = ttk.Radiobutton(
+                self.body, text=self._describe(action, rules), value=action,
+                variable=self.action_var, command=self._chosen)
+            self.choices[action].grid(row=row, column=0, columnspan=2, sticky="w", pady=2)
+        below = len(self.offered) + 1
+        self.ask_var = tk.StringVar(value="")
+        self.ask_label = ttk.Label(self.body, textvariable=self.ask_var)
+        self.ask_label.grid(row=below, column=0, sticky="w", pady=(10, 4), padx=(0, 12))
+        self.which_var = tk.StringVar()
+        self.which_entry = ttk.Entry(self.body, textvariable=self.which_var, width=24)
+        self.which_entry.grid(row=below, column=1, sticky="w", pady=(10, 4))
+        ttk.Label(self.body, text="Points for an occasion are given once: the same birthday, "
+                  "review or new customer twice gives nothing more. The points log says who "
+                  "gave them." if self.offered else
+                  "No action gives points yet: set them in Settings, Bonuses.",
+                  style="Muted.TLabel", wraplength=WRAP, justify="left").grid(
+            row=below + 1, column=0, columnspan=2, sticky="w", pady=(6, 0))
+        self.award_button = self.button("Award", self.award, accent=True)
+        self.button("Cancel", self.destroy)
+        self.bind("<Return>", lambda e: self.award())
+        if not self.offered:
+            self.award_button.configure(state="disabled")
+        self._chosen()
+
+    def _describe(self, action: str, rules: ActionPoints) -> str:
+        mine, theirs = action_points(action, rules)
+        text = f"{AWARD_TITLES[action]}: {self.engine.points_text(mine)}"
+        if action == "referral":
+            text += f" (the new customer gets {self.engine.points_text(theirs)})"
+        elif action in ("birthday", "anniversary"):
+            text += ", once a year"
+        elif action == "register":
+            text += ", once (else on the first sale)"
+        return text
+
+    def _chosen(self) -> None:
+        """Ask for what the action needs (the new customer, the review), or nothing."""
+        asks = AWARD_ASKS.get(self.action_var.get())
+        self.ask_var.set(asks or "")
+        self.which_entry.configure(style="TEntry")
+        if asks:
+            self.which_entry.grid()
+            self.which_entry.focus_set()
+        else:
+            self.which_var.set("")
+            self.which_entry.grid_remove()
+
+    def choose(self, action: str) -> None:
+        self.choices[action].invoke()
+
+    def award(self) -> None:
+        action, which = self.action_var.get(), self.which_var.get().strip()
+        if not action:
+            return
+        if action in AWARD_ASKS and not which:
+            self.which_entry.configure(style="Invalid.TEntry")
+            self.fail(LoyaltyError(f"Fill in '{AWARD_ASKS[action]}' first.",
+                                   hint="It makes sure one occasion is awarded once."))
+            return
+        referred = None
+        if action == "referral":
+            try:
+                referred = int(which.lstrip("#"))
+            except ValueError:
+                self.which_entry.configure(style="Invalid.TEntry")
+                self.fail(LoyaltyError(f"The customer ID {which!r} is not a number.",
+                                       hint="Type the new customer's ID, e.g. 21 (the ID "
+                                            "column of All Customers)."))
+                return
+            if referred == self.view.customer.id:
+                self.which_entry.configure(style="Invalid.TEntry")
+                self.fail(LoyaltyError(f"{self.view.customer.name} cannot bring themselves.",
+                                       hint="Type the ID of the new customer they brought."))
+                return
+        try:
+            outcome = self.engine.award(
+                self.view.customer.id, action, referred=referred,
+                ref=which if action in ("review", "appointment") else None, actor=window_actor())
+        except UnknownCustomer as error:  # the new customer's ID: say where IDs are shown
+            self.which_entry.configure(style="Invalid.TEntry")
+            self.fail(LoyaltyError(error.message, hint="The ID column of All Customers shows "
+                                                       "each customer's."))
+            return
+        except LoyaltyError as error:
+            self.fail(error)
+            return
+        if not outcome.awarded:
+            self.fail(f"{AWARD_TITLES[action]} was awarded before, so nothing was given again.")
+            return
+        self.awarded = True
+        if self.on_done is not None:
+            self.on_done("; ".join(
+                f"{self._customer_name(event.customer_id)}: "
+                f"{self.engine.points_text(event.points, signed=True)} ({event.reason}), "
+                f"balance {event.balance:,}" for event in outcome.awarded) + ".")
+        self.destroy()
+
+    def _customer_name(self, customer_id: int) -> str:
+        if customer_id == self.view.customer.id:
+            return self.view.customer.name
+        return self.engine.customer(customer_id).name
 
 
 MERGE_COLUMNS: tuple[Column, ...] = (

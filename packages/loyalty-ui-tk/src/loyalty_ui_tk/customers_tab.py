@@ -1,5 +1,5 @@
 """The 'All Customers' tab: a search box and a table that filters as you type, and the
-customers' own upkeep: add, edit, adjust points, merge, remove, import and export.
+customers' own upkeep: add, edit, adjust or award points, merge, remove, import and export.
 
 Built for 1,000,000 customers: each keystroke starts one query on the tab's search thread
 asking the engine for the first page of matches (the ledger's search index answers in
@@ -38,6 +38,7 @@ from loyalty.engine import AccountView
 from loyalty.engine import Engine
 from loyalty_ui_tk import themes
 from loyalty_ui_tk.customer_dialogs import AdjustDialog
+from loyalty_ui_tk.customer_dialogs import AwardDialog
 from loyalty_ui_tk.customer_dialogs import ConfirmDialog
 from loyalty_ui_tk.customer_dialogs import CustomerDialog
 from loyalty_ui_tk.customer_dialogs import MergeDialog
@@ -79,8 +80,8 @@ SORTS = {"id": "id", "name": "name", "points": "points", "value": "points",
 HEADINGS = {c[0]: c[1] for c in COLUMNS if c[0] != "rating"} | {RATING: "Rating"}
 SHOWN = [c[0] for c in COLUMNS if c[0] != "rating"]
 """The columns shown after the stars (the rating's text stays in the row, unshown)."""
-MENU = ("Pay…", "Points log", "Edit…", "Adjust points…", "Merge…", "Send message…",
-        "Remove…")
+MENU = ("Pay…", "Points log", "Edit…", "Adjust points…", "Award points for…", "Merge…",
+        "Send message…", "Remove…")
 
 
 class CustomersTab(ttk.Frame):
@@ -591,14 +592,15 @@ class CustomersTab(ttk.Frame):
         return "break"
 
     def row_menu(self, customer_id: int) -> tk.Menu:
-        """The menu of one customer's row: Pay, Points log, Edit, Adjust, Merge, Send
-        message, Remove."""
+        """The menu of one customer's row: Pay, Points log, Edit, Adjust, Award points for,
+        Merge, Send message, Remove."""
         if self.menu is not None:
             self.menu.destroy()
         menu = self.menu = tk.Menu(self, tearoff=False)
         actions: dict[str, Callable[[int], object]] = {
             "Pay…": self.on_pay, "Points log": self.on_history, "Edit…": self.open_edit,
-            "Adjust points…": self.open_adjust, "Merge…": self.open_merge,
+            "Adjust points…": self.open_adjust, "Award points for…": self.open_award,
+            "Merge…": self.open_merge,
             "Send message…": self.send_message, "Remove…": self.confirm_remove,
         }
         for label in MENU:
@@ -649,6 +651,13 @@ class CustomersTab(ttk.Frame):
     def open_adjust(self, customer_id: int) -> AdjustDialog:
         dialog = AdjustDialog(self, self.engine, self.engine.account(customer_id),
                               on_done=self.say)
+        self._place(dialog)
+        return dialog
+
+    def open_award(self, customer_id: int) -> AwardDialog:
+        """Give the points of an action set in Settings, Bonuses (a review, an anniversary)."""
+        dialog = AwardDialog(self, self.engine, self.engine.account(customer_id),
+                             on_done=self.say)
         self._place(dialog)
         return dialog
 

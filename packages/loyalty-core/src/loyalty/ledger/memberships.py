@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from loyalty.domain.rules.memberships import Held
 from loyalty.ledger import schema
+from loyalty.ledger.bulk import chunks
 
 
 def held(
@@ -26,18 +27,25 @@ def held(
     return found
 
 
-def tier_points_between(conn: sa.Connection, first: date, last: date) -> list[tuple[int, int]]:
+def tier_points_between(
+    conn: sa.Connection, first: date, last: date, customer_ids: Iterable[int] | None = None
+) -> list[tuple[int, int]]:
     """(customer id, tier points) earned from business day ``first`` to ``last``, for each
-    customer still in the programme who has entries then. Memberships and the tier review
-    both count these."""
+    customer still in the programme (of ``customer_ids`` if given: one page of a list) who has
+    entries then. Memberships, the tier review and the points to the next stars count these."""
     e, c = schema.ledger_entries, schema.customers
-    return [(customer_id, int(points or 0)) for customer_id, points in conn.execute(
-        sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
-        .join(c, c.c.id == e.c.customer_id)
-        .where(e.c.business_date >= first, e.c.business_date <= last,
-               c.c.removed_at.is_(None))
-        .group_by(e.c.customer_id)
-    )]
+    query = (sa.select(e.c.customer_id, sa.func.sum(e.c.tier_points))
+             .join(c, c.c.id == e.c.customer_id)
+             .where(e.c.business_date >= first, e.c.business_date <= last,
+                    c.c.removed_at.is_(None))
+             .group_by(e.c.customer_id))
+    if customer_ids is None:
+        found = conn.execute(query).all()
+    else:  # a page is one chunk; every customer (an export) is several, within SQL's limits
+        query = query.where(e.c.customer_id.in_(sa.bindparam("customers", expanding=True)))
+        found = [row for chunk in chunks(sorted(set(customer_ids)))
+                 for row in conn.execute(query, {"customers": chunk})]
+    return [(customer_id, int(points or 0)) for customer_id, points in found]
 
 
 _e = schema.ledger_entries

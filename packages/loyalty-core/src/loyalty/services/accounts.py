@@ -6,6 +6,8 @@ Reads only: each function takes an open connection, so the engine decides what o
 
 from __future__ import annotations
 
+from datetime import date
+
 import attrs
 import sqlalchemy as sa
 
@@ -19,6 +21,7 @@ from loyalty.domain.shop import Shop
 from loyalty.ledger import balances
 from loyalty.ledger import bulk
 from loyalty.ledger import customers
+from loyalty.ledger import memberships as membership_rows
 
 
 @attrs.frozen
@@ -34,6 +37,8 @@ class AccountView:
     lifetime_earned: int
     next_stars: int | None
     points_to_next: int | None
+    """Points still to earn for ``next_stars``: lifetime points count, or with the tier review
+    on only those of its months (a customer whose stars fell climbs back from those)."""
 
     @property
     def rating(self) -> str:
@@ -94,16 +99,39 @@ def _sort_key(summary: CustomerSummary, sort: str) -> int | str:
 def views(
     shop: Shop, conn: sa.Connection, rows: list[tuple[Customer, Balance]]
 ) -> list[AccountView]:
-    lapsed = balances.lapsed_points(conn, [customer.id for customer, _ in rows],
-                                    today=shop.today())
-    return [_view(shop, customer, balance, lapsed.get(customer.id, 0))
+    """The views of a page of customers: a query for their lapsed points and, with the tier
+    review on, one for their recent points, whatever the page's length."""
+    ids = [customer.id for customer, _ in rows]
+    today = shop.today()
+    lapsed = balances.lapsed_points(conn, ids, today=today)
+    recent = _recent_points(shop, conn, ids, today)
+    return [_view(shop, customer, balance, lapsed.get(customer.id, 0),
+                  None if recent is None else recent.get(customer.id, 0))
             for customer, balance in rows]
 
 
-def _view(shop: Shop, customer: Customer, balance: Balance, lapsed: int) -> AccountView:
+def _recent_points(
+    shop: Shop, conn: sa.Connection, customer_ids: list[int], today: date
+) -> dict[int, int] | None:
+    """The tier points each customer earned in the tier review's months; None with the review
+    off (then lifetime points lead to the next stars)."""
+    review = shop.settings.tier_review
+    if not review.enabled or not customer_ids:
+        return None
+    first = tiers.review_window_start(today, review.months)
+    return dict(membership_rows.tier_points_between(conn, first, today, customer_ids))
+
+
+def _view(
+    shop: Shop, customer: Customer, balance: Balance, lapsed: int, recent: int | None
+) -> AccountView:
     points = balance.points - lapsed
     value = shop.value_of(points)
-    upcoming = tiers.next_tier(balance.lifetime_earned, shop.settings.tiers)
+    if recent is None:
+        upcoming = tiers.next_tier(balance.lifetime_earned, shop.settings.tiers)
+    else:
+        upcoming = tiers.next_tier_in_review(balance.stars, recent, balance.lifetime_earned,
+                                             shop.settings.tiers)
     return AccountView(
         customer=customer, points=points, value_minor=value,
         value_text=shop.format_money(value), stars=balance.stars, max_stars=shop.max_stars,

@@ -4,7 +4,10 @@ Expiry (``expiry.mode``, ``expiry.days``, ``expiry.remind_days_before``); the we
 (``campaigns.actions.register``, given on a new customer's first sale); referral points for
 both sides (``campaigns.actions.referral_referrer`` and ``referral_referred``); birthday points
 (``campaigns.actions.birthday``, given on the day); the comeback bonus
-(``campaigns.comeback.points`` after ``inactive_days`` without a sale). 0 switches one off.
+(``campaigns.comeback.points`` after ``inactive_days`` without a sale); and the points given by
+hand, with 'Award points for…' on a customer's row (``customer_dialogs.AwardDialog``) or
+``loyalty award``: an anniversary (once a year), a review and an appointment (once each).
+0 switches one off.
 """
 
 from __future__ import annotations
@@ -56,6 +59,10 @@ def build_bonuses(tab: SettingsTab, page: ttk.Frame) -> None:
               hint="Given on the first sale of a customer who had not bought for a while; "
                    "0 switches it off.")
     tab.entry(left, 9, "campaigns.comeback.inactive_days", "Away for (days)", width=8)
+    tab.section(left, 11, "Anniversary")
+    tab.entry(left, 12, "campaigns.actions.anniversary", "Points", width=8,
+              hint="Once a year, for the day a customer joined (or their wedding day): give "
+                   "them with 'Award points for…' on the customer's row in All Customers.")
 
     tab.section(right, 0, "Welcome bonus")
     tab.entry(right, 1, "campaigns.actions.register", "Points", width=8,
@@ -68,3 +75,10 @@ def build_bonuses(tab: SettingsTab, page: ttk.Frame) -> None:
     tab.section(right, 8, "Birthday")
     tab.entry(right, 9, "campaigns.actions.birthday", "Points", width=8,
               hint="Given on the customer's birthday, once a year; 0 switches it off.")
+    tab.section(right, 11, "Reviews and appointments")
+    tab.entry(right, 12, "campaigns.actions.review", "For a review", width=8,
+              hint="For a review a customer writes of the shop, once per review: give them "
+                   "with 'Award points for…' on the customer's row.")
+    tab.entry(right, 14, "campaigns.actions.appointment", "For an appointment", width=8,
+              hint="For an appointment kept (a fitting, a treatment), once per appointment, "
+                   "the same way; 0 switches either off.")

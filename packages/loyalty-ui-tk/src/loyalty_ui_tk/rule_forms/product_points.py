@@ -61,6 +61,29 @@ class CatalogueChoices:
                       f"{len(self.catalogue.groups)} groups from {adapter.title}: choose by "
                       "name, or type a code.")
 
+    def offer(self, page: ttk.Frame, row: int, tables: list[RowTable]) -> None:
+        """On ``page``: the line saying what was read, with 'Reload from the POS'; the list is
+        read (and ``tables`` rewritten with it) when the page is shown after the POS changed."""
+        bar = ttk.Frame(page)
+        bar.grid(row=row, column=0, columnspan=3, sticky="w", pady=(4, 8))
+        ttk.Label(bar, textvariable=self.note, style="Muted.TLabel", wraplength=760,
+                  justify="left").pack(side="left")
+
+        def reload() -> None:
+            self.load()
+            for table in tables:
+                table.write(table.read())
+
+        ttk.Button(bar, text="Reload from the POS", command=reload).pack(side="left",
+                                                                        padx=(10, 0))
+        own_page = str(self.tab.page_of(page))
+
+        def shown(event: object) -> None:
+            if self.tab.pages.select() == own_page and self.stale():
+                reload()
+
+        self.tab.pages.bind("<<NotebookTabChanged>>", shown, add="+")
+
     def products(self) -> dict[str, str]:
         return _by_label(self.catalogue.products)
 
@@ -78,11 +101,8 @@ def build_product_points(tab: SettingsTab, page: ttk.Frame) -> None:
     tab.section(page, 0, "Points for products and groups")
     ttk.Label(page, text="Extra points for each unit sold, on top of the points for the amount "
               "spent.", style="Muted.TLabel").grid(row=1, column=0, columnspan=3, sticky="w")
-    bar = ttk.Frame(page)
-    bar.grid(row=2, column=0, columnspan=3, sticky="w", pady=(4, 8))
-    ttk.Label(bar, textvariable=choices.note, style="Muted.TLabel", wraplength=760,
-              justify="left").pack(side="left")
-    tables = []
+    tables: list[RowTable] = []
+    choices.offer(page, 2, tables)
     for column, (path, heading, items) in enumerate((
             ("earning.product_points", "Product", choices.products),
             ("earning.category_points", "Product group", choices.groups))):
@@ -94,20 +114,6 @@ def build_product_points(tab: SettingsTab, page: ttk.Frame) -> None:
         table.pack(anchor="w")
         _bind_points(tab, table, path, page)
         tables.append(table)
-
-    def reload() -> None:
-        choices.load()
-        for table in tables:
-            table.write(table.read())
-
-    ttk.Button(bar, text="Reload from the POS", command=reload).pack(side="left", padx=(10, 0))
-    own_page = str(tab.page_of(page))
-
-    def shown(event: object) -> None:
-        if tab.pages.select() == own_page and choices.stale():
-            reload()
-
-    tab.pages.bind("<<NotebookTabChanged>>", shown, add="+")
 
 
 def _bind_points(tab: SettingsTab, table: RowTable, path: str, page: ttk.Frame) -> None:

@@ -30,11 +30,15 @@ def tier_at(stars: int, tiers: Sequence[Tier]) -> Tier | None:
 
 def next_tier(lifetime_points: int, tiers: Sequence[Tier]) -> tuple[Tier, int] | None:
     """The next level up and the points still needed for it; None at the top."""
-    current = stars_for(lifetime_points, tiers)
-    higher = sorted((t for t in tiers if t.stars > current), key=lambda t: t.stars)
+    return _level_above(stars_for(lifetime_points, tiers), lifetime_points, tiers)
+
+
+def _level_above(stars: int, points: int, tiers: Sequence[Tier]) -> tuple[Tier, int] | None:
+    """The level just above ``stars`` and what ``points`` still lack of its threshold."""
+    higher = sorted((t for t in tiers if t.stars > stars), key=lambda t: t.stars)
     if not higher:
         return None
-    return higher[0], max(0, higher[0].threshold - lifetime_points)
+    return higher[0], max(0, higher[0].threshold - points)
 
 
 def render_stars(stars: int, maximum: int) -> str:
@@ -49,6 +53,16 @@ def reviewed_stars(current: int, recent_points: int, tiers: Sequence[Tier]) -> i
     review window (``recent_points``) count: the level those points reach, never more than
     ``current`` (a review only lowers; earning raises)."""
     return min(current, stars_for(recent_points, tiers))
+
+
+def next_tier_in_review(
+    stars: int, recent_points: int, lifetime_points: int, tiers: Sequence[Tier]
+) -> tuple[Tier, int] | None:
+    """With the tier review on: the level above the ``stars`` held and the points still needed
+    for it. Earning raises stars only as far as both the points of the review's months and the
+    lifetime points reach (``services.points.follow_stars``), so the fewer of the two counts:
+    a customer whose stars fell climbs back from their recent points, not their lifetime."""
+    return _level_above(stars, min(recent_points, lifetime_points), tiers)
 
 
 def review_window_start(today: date, months: int) -> date:
