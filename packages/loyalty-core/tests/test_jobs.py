@@ -12,12 +12,16 @@ from datetime import timezone
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from loyalty.domain.rules import schedule
 from loyalty.domain.settings import ActionPoints
 from loyalty.domain.settings import CampaignSettings
 from loyalty.domain.settings import DrawSettings
 from loyalty.domain.settings import ExpirySettings
+from loyalty.domain.settings import MembershipLevel
+from loyalty.domain.settings import MembershipSettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
 from loyalty.domain.settings import TierReview
@@ -53,6 +57,35 @@ def test_the_draw_is_due_from_its_weekday_and_time_and_daily_jobs_from_the_day_s
     assert schedule.slot_key("expiry", "main", datetime(2026, 1, 9)) == "2026-01-09"
     assert schedule.latest_slot("pos_sync", settings, friday_evening) is None
     assert schedule.describe("draw", settings) == "Friday at 18:00"
+
+
+EVERY_JOB_ON = Settings(draw=FRIDAYS, expiry=ExpirySettings(mode="days"),
+                       campaigns=CampaignSettings(actions=ActionPoints(birthday=50)),
+                       tier_review=TierReview(enabled=True),
+                       memberships=MembershipSettings(levels=(
+                           MembershipLevel(id="gold", name="Gold", threshold=100),)))
+SCHEDULED = [name for name in schedule.JOB_NAMES if not schedule.job(name).continuous]
+
+
+def test_birthday_points_are_due_in_the_morning_not_at_midnight():
+    assert schedule.latest_slot("birthday", EVERY_JOB_ON, datetime(2026, 1, 9, 7, 59)) == \
+        datetime(2026, 1, 8, 8)
+    assert schedule.latest_slot("birthday", EVERY_JOB_ON, datetime(2026, 1, 9, 8)) == \
+        datetime(2026, 1, 9, 8)
+    assert schedule.next_slot("birthday", EVERY_JOB_ON, datetime(2026, 1, 9, 8)) == \
+        datetime(2026, 1, 10, 8)
+    assert schedule.describe("birthday", EVERY_JOB_ON) == "daily at 08:00"
+    assert schedule.describe("expiry", EVERY_JOB_ON) == "daily at 00:00"
+
+
+@given(st.sampled_from(SCHEDULED),
+       st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_every_scheduled_job_s_latest_slot_is_at_or_before_now_and_its_next_after(name, now):
+    latest = schedule.latest_slot(name, EVERY_JOB_ON, now)
+    following = schedule.next_slot(name, EVERY_JOB_ON, now)
+    assert latest is not None and following is not None
+    assert latest <= now < following
+    assert schedule.next_slot(name, EVERY_JOB_ON, latest) == following  # none between them
 
 
 def test_a_job_the_settings_give_nothing_to_do_is_off():

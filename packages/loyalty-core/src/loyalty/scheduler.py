@@ -107,8 +107,8 @@ class JobScheduler:
             at = draws.draw_time(settings.draw)
             days = ",".join(day[:3] for day in settings.draw.days)
             return [CronTrigger(day_of_week=days, hour=at.hour, minute=at.minute, timezone=zone)]
-        return [CronTrigger(hour=schedule.DAY_STARTS.hour, minute=schedule.DAY_STARTS.minute,
-                            timezone=zone)]
+        at = schedule.daily_time(name)
+        return [CronTrigger(hour=at.hour, minute=at.minute, timezone=zone)]
 
     def _scheduler_now(self) -> datetime:
         return datetime.now(self._scheduler.timezone)

@@ -30,6 +30,9 @@ class JobSpec:
     title: str
     every: timedelta | None = None
     """Continuous jobs: the pause between runs while a window or ``loyalty watch`` is open."""
+    at: time | None = None
+    """Daily jobs: the shop's local time from which the day's run is due (``DAY_STARTS`` when
+    None)."""
 
     @property
     def continuous(self) -> bool:
@@ -42,7 +45,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("expiry", "Expiry and reminders"),
     JobSpec("memberships", "Membership refresh"),
     JobSpec("draw", "Lucky draw"),
-    JobSpec("birthday", "Birthday points"),
+    JobSpec("birthday", "Birthday points", at=time(8, 0)),
     JobSpec("tier_review", "Tier review"),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
@@ -88,7 +91,13 @@ def describe(name: str, settings: Settings) -> str:
     if name == "draw":
         days = ", ".join(day.capitalize() for day in settings.draw.days)
         return f"{days} at {settings.draw.time}"
-    return f"daily at {DAY_STARTS:%H:%M}"
+    return f"daily at {daily_time(name):%H:%M}"
+
+
+def daily_time(name: str) -> time:
+    """When a daily job's run is due each day, shop time: the start of the day, or the job's own
+    time (birthday points and their message in the morning, not at midnight)."""
+    return job(name).at or DAY_STARTS
 
 
 def latest_slot(name: str, settings: Settings, now_local: datetime) -> datetime | None:
@@ -98,7 +107,8 @@ def latest_slot(name: str, settings: Settings, now_local: datetime) -> datetime 
         return None
     if name == "draw":
         return draws.latest_slot(settings.draw, now_local)
-    return datetime.combine(now_local.date(), DAY_STARTS)
+    today = datetime.combine(now_local.date(), daily_time(name))
+    return today if today <= now_local else today - timedelta(days=1)
 
 
 def next_slot(name: str, settings: Settings, now_local: datetime) -> datetime | None:
@@ -107,7 +117,8 @@ def next_slot(name: str, settings: Settings, now_local: datetime) -> datetime | 
         return None
     if name == "draw":
         return draws.next_slot(settings.draw, now_local)
-    return datetime.combine(now_local.date() + timedelta(days=1), DAY_STARTS)
+    today = datetime.combine(now_local.date(), daily_time(name))
+    return today if today > now_local else today + timedelta(days=1)
 
 
 def slot_key(name: str, shop_id: str, slot_local: datetime) -> str:
