@@ -19,6 +19,7 @@ from loyalty.domain.settings import ExpirySettings
 from loyalty.domain.settings import Settings
 from loyalty.domain.settings import ShopSettings
 from loyalty.engine import Engine
+from loyalty.ledger.memberships import tier_points_between
 from loyalty.testing.plugin import FakeClock
 from loyalty.testing.plugin import Till
 from loyalty.testing.plugin import assert_ledger_consistent
@@ -80,6 +81,51 @@ def test_merged_points_keep_their_last_day(engine, till, clock: FakeClock):
     engine.expire()
     assert engine.balance(ann.id) == 0
     assert_ledger_consistent(engine)
+
+
+def test_merged_lifetime_points_keep_the_day_they_were_earned(engine, till, clock: FakeClock):
+    ann, twin = engine.add_customer("Ann"), engine.add_customer("Twin")
+    engine.record_sale(till.sale(twin.id, 10_000))
+    earned_on = engine.business_date(clock.now)
+    clock.advance(days=400)
+    engine.merge_customers(ann.id, twin.id)
+    today = engine.business_date(clock.now)
+    recent = engine.read(lambda conn: dict(
+        tier_points_between(conn, today.replace(day=1), today, [ann.id])))
+    assert recent.get(ann.id, 0) == 0  # not "earned today": a tier review sees the old day
+    moves = [e for e in engine.history(ann.id) if e.reason.endswith("lifetime points")]
+    assert [e.business_date for e in moves] == [earned_on]
+    assert engine.account(ann.id).lifetime_earned == 100
+    assert_ledger_consistent(engine)
+
+
+def test_the_pos_s_later_sales_for_a_merged_card_earn_for_the_customer_kept(engine):
+    pos = Till(engine, source="aronium", till_id=engine.settings.shop.till)
+    engine.record([pos.sale(None, 100, external_customer_id="7")],
+                  customers=[PosCustomer("7", "Ann at the POS")], origin="aronium")
+    from_pos = next(s.customer.id for s in engine.customers() if s.customer.external_id == "7")
+    typed = engine.add_customer("Ann typed in")
+    engine.merge_customers(typed.id, from_pos)
+    [later] = engine.record([pos.sale(None, 5000, external_customer_id="7")],
+                            customers=[PosCustomer("7", "Ann at the POS")], origin="aronium")
+    assert later.status == "recorded"
+    assert engine.balance(typed.id) == 1 + 50
+    assert engine.customer(typed.id).external_id == "7"
+    assert engine.customer(from_pos).external_id is None
+    assert_ledger_consistent(engine)
+
+
+def test_two_customers_both_known_to_the_pos_are_not_merged(engine):
+    pos = Till(engine, source="aronium", till_id=engine.settings.shop.till)
+    engine.record([pos.sale(None, 100, external_customer_id="7"),
+                   pos.sale(None, 100, external_customer_id="8")],
+                  customers=[PosCustomer("7", "Ann"), PosCustomer("8", "Ann P")],
+                  origin="aronium")
+    seven, eight = (next(s.customer.id for s in engine.customers()
+                         if s.customer.external_id == card) for card in ("7", "8"))
+    with pytest.raises(LoyaltyError, match="both customers of the POS"):
+        engine.merge_customers(seven, eight)
+    assert engine.balance(seven) == engine.balance(eight) == 1
 
 
 def test_a_merged_customer_earns_nothing_more_and_cannot_be_merged_again(engine, till):

@@ -3,6 +3,8 @@ one onto another when the shop merges them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from loyalty.domain.records import CustomerSummary
@@ -61,3 +63,27 @@ def move_rows(conn: sa.Connection, from_id: int, to_id: int) -> dict[str, int]:
         ).values(customer_id=to_id)
     ).rowcount
     return moved
+
+
+def tier_points_by_day(conn: sa.Connection, customer_id: int) -> list[tuple[date, int]]:
+    """The customer's lifetime points by the business day they were earned (days that sum to
+    0 left out): a merge moves them day by day, so the months a tier review or a membership
+    counts see them on their own days, not on the day of the merge."""
+    e = schema.ledger_entries
+    total = sa.func.sum(e.c.tier_points)
+    query = (sa.select(e.c.business_date, total).where(e.c.customer_id == customer_id)
+             .group_by(e.c.business_date).having(total != 0).order_by(e.c.business_date))
+    return [(day, int(points)) for day, points in conn.execute(query)]
+
+
+def move_pos_identity(conn: sa.Connection, from_id: int, to_id: int) -> None:
+    """Give ``to_id`` the POS identity (origin, till, id there) of ``from_id``, so the POS's
+    later sales for that card earn for the customer kept; ``from_id`` keeps none."""
+    c = schema.customers
+    row = conn.execute(sa.select(c.c.origin, c.c.till_id, c.c.external_id, c.c.shop_id)
+                       .where(c.c.id == from_id)).one()
+    # Cleared first: the identity is UNIQUE, and for a moment two rows would hold it.
+    conn.execute(c.update().where(c.c.id == from_id).values(external_id=None))
+    conn.execute(c.update().where(c.c.id == to_id).values(
+        origin=row.origin, till_id=row.till_id, external_id=row.external_id,
+        shop_id=row.shop_id))
