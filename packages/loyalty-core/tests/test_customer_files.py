@@ -58,11 +58,14 @@ def test_a_file_without_a_name_column_is_refused(engine, tmp_path):
 def test_an_export_imports_back_the_same_customers_and_points(engine, tmp_path, till):
     ann = engine.add_customer("Ann, \"the baker\"", phone="0771", birthday=date(1990, 5, 17))
     engine.record_sale(till.sale(ann.id, 12_300))
-    engine.add_customer("Bob")
+    bob = engine.add_customer("Bob")
     assert engine.export_customers(tmp_path / "out.csv") == 2
-    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # so Excel on Windows reads it as UTF-8
+    text = raw.decode("utf-8-sig")
     assert text.splitlines()[0] == "id,name,phone,platform,key,points,birthday,stars"
     engine.remove_customer(ann.id)
+    engine.remove_customer(bob.id)
     engine.import_customers(tmp_path / "out.csv")
     copied = engine.customers()[-2].customer
     assert copied.name == "Ann, \"the baker\"" and engine.balance(copied.id) == 123
@@ -91,3 +94,26 @@ def test_the_cli_imports_and_exports_and_lists_bad_rows_on_stderr(engine, loyalt
     out = loyalty_cli("customers", "export", tmp_path / "all.csv")
     assert out.code == 0 and "Exported 1 customers" in out.out
     assert loyalty_cli("customers", "--limit", "1").code == 0
+
+
+def test_a_file_imported_twice_adds_nothing_the_second_time(engine, tmp_path):
+    path = write(tmp_path / "cards.csv", "name,phone,points\nAnn,077 123-4567,40\nBob,,5\n")
+    engine.import_customers(path)
+    with pytest.raises(ImportRefused) as refused:
+        engine.import_customers(path)
+    assert refused.value.problems == [
+        "row 2: Ann, phone 077 123-4567, is customer 1 already. Leave the row out (or merge "
+        "the two after importing it by hand).",
+        "row 3: Bob is customer 2 already. Leave the row out (or merge the two after "
+        "importing it by hand)."]
+    assert [(s.customer.name, s.balance.points) for s in engine.customers()] == \
+        [("Ann", 40), ("Bob", 5)]
+
+
+def test_the_same_person_twice_in_one_file_is_a_bad_row(engine, tmp_path):
+    with pytest.raises(ImportRefused) as refused:
+        engine.import_customers(write(tmp_path / "twice.csv",
+                                      "name,phone\nAnn,0771234567\nANN ,077 123 4567\n"))
+    assert refused.value.problems == [
+        "row 3: ANN, phone 077 123 4567, is row 2 again. Leave one of them out."]
+    assert engine.customers() == []

@@ -289,7 +289,7 @@ def test_export_then_import_of_a_file_with_a_bad_row_lists_it_and_imports_nothin
         app, demo, until, tmp_path: Path):
     app.customers.export_file(tmp_path / "all.csv")
     until(app, lambda: "Exported 20 customers" in app.footer.cget("text"))
-    lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "all.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 21 and lines[0] == "id,name,phone,platform,key,points,birthday,stars"
     bad = tmp_path / "bad.csv"
     bad.write_text("name,points\nNew One,10\n,5\n", encoding="utf-8")

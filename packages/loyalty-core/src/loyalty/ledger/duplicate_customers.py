@@ -40,6 +40,20 @@ def similar_customers(
             for row in conn.execute(query)]
 
 
+def identity(name: str, phone: str | None) -> tuple[str, str]:
+    """Name (case aside) and phone (spaces and dashes aside): the same person twice."""
+    return name.strip().lower(), normalised_phone(phone or "")
+
+
+def identities(conn: sa.Connection) -> dict[tuple[str, str], int]:
+    """The ``identity`` of every customer in the programme, to the customer's id: what an
+    import checks its rows against, in one read."""
+    query = (sa.select(c.c.id, c.c.name, c.c.phone).where(c.c.removed_at.is_(None))
+             .order_by(c.c.id.desc()))  # the lowest id wins
+    return {identity(name, phone): customer_id for customer_id, name, phone in
+            conn.execute(query)}
+
+
 MOVED_TABLES = (schema.sales, schema.coupons)
 """Rows that follow a merged customer to the one kept (their points move as entries)."""
 

@@ -2,7 +2,8 @@
 
 An import is all or nothing: every row is checked first, and one bad row imports nothing,
 with one line per bad row naming its row number (the header is row 1, as a spreadsheet
-numbers it). An opening balance becomes an adjustment with the reason
+numbers it). A row that is a customer the ledger has already (or an earlier row of the file)
+is a bad row, so a file imported twice adds nothing the second time. An opening balance becomes an adjustment with the reason
 "Opening balance (import FILE)". Files written by Excel on Windows (UTF-8 with a byte order
 mark) read as well as plain UTF-8; an export writes what an import reads back.
 """
@@ -22,6 +23,7 @@ from loyalty.domain.errors import ImportRefused
 from loyalty.domain.errors import LoyaltyError
 from loyalty.domain.shop import Shop
 from loyalty.ledger import customers as customer_rows
+from loyalty.ledger import duplicate_customers
 from loyalty.ledger.unit_of_work import UnitOfWork
 from loyalty.services import adjustments
 from loyalty.services import customers
@@ -127,7 +129,24 @@ def import_rows(
     shop: Shop, uow: UnitOfWork, rows: list[CustomerRow], *, source: str, actor: str,
     key: str,
 ) -> ImportReport:
-    """Add the customers of checked rows, each opening balance as an adjustment."""
+    """Add the customers of checked rows, each opening balance as an adjustment; refuses the
+    whole file if a row is a customer the ledger has already (the same file imported twice
+    would count every opening balance twice)."""
+    known = duplicate_customers.identities(uow.connection)
+    earlier: dict[tuple[str, str], int] = {}
+    problems = []
+    for row in rows:
+        who = duplicate_customers.identity(row.name, row.phone)
+        named = row.name + (f", phone {row.phone}," if row.phone else "")
+        if who in known:
+            problems.append(f"row {row.row}: {named} is customer {known[who]} already. Leave "
+                            "the row out (or merge the two after importing it by hand).")
+        elif who in earlier:
+            problems.append(f"row {row.row}: {named} is row {earlier[who]} again. Leave one "
+                            "of them out.")
+        earlier.setdefault(who, row.row)
+    if problems:
+        raise ImportRefused(source, problems)
     points = 0
     for row in rows:
         customer = customers.add(shop, uow, row.name, phone=row.phone, platform=row.platform,
@@ -143,7 +162,7 @@ def import_rows(
 def write_file(conn: sa.Connection, path: Path) -> int:
     """Write every customer in the programme with their points; returns how many."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as file:
+    with path.open("w", encoding="utf-8-sig", newline="") as file:  # BOM: Excel reads UTF-8
         writer = csv.writer(file)
         writer.writerow(("id", *COLUMNS, "stars"))
         after = 0
