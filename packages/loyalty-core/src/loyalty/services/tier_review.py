@@ -40,6 +40,9 @@ def review_tiers(shop: Shop, uow: UnitOfWork) -> list[TierLowered]:
     falling = [cid for cid, stars in balances.starred(uow.connection).items()
                if tiers.reviewed_stars(stars, recent.get(cid, 0), levels) < stars]
     uow.posting.load_accounts(falling)
+    if falling:  # again under the locks: another till's sale may have come in meanwhile
+        recent.update(membership_rows.tier_points_between(uow.connection, first, today,
+                                                          customer_ids=falling))
     falls = []  # (account, new stars, recent points, key), their stars read under the lock
     for customer_id in falling:
         account = uow.posting.account(customer_id)
