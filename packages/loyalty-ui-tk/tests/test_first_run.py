@@ -75,6 +75,26 @@ def test_start_my_real_programme_shows_the_shops_own_ledger_without_the_demo(
     assert len(demo.customers()) == 20  # the demo's ledger is as it was
 
 
+def test_the_mouse_wheel_scrolls_the_settings_after_leaving_the_demo_without_errors(
+        demo_app, until):
+    errors = []
+    demo_app.root.report_callback_exception = lambda *exc: errors.append(exc)
+    until(demo_app, lambda: demo_app.banner_button.winfo_viewable())
+    click(demo_app.banner_button)
+    until(demo_app, lambda: demo_app.successor is not None)
+    window = demo_app.current
+    window.notebook.select(window.settings)
+    window.settings.pages.select(window.settings.rules)
+    page = window.settings.rules
+    until(window, page.winfo_viewable)
+    subprocess.run(["xdotool", "mousemove", str(page.winfo_rootx() + 200),
+                    str(page.winfo_rooty() + 150), "click", "5", "click", "5"], check=True)
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        window.pump()
+    assert errors == []  # the demo's destroyed pages answer no wheel any more
+
+
 def test_choosing_the_pos_in_the_demos_settings_starts_the_real_programme(
         demo_app, demo, shop_ledger, shop_plugin, tmp_path, until):
     demo_app.notebook.select(demo_app.settings)

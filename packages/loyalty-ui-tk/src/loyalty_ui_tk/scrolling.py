@@ -9,6 +9,26 @@ from typing import Any
 from loyalty_ui_tk.themes import Palette
 
 
+_LIVE: set[ScrollingFrame] = set()
+"""The scrolling frames not yet destroyed: the one wheel binding of a window asks each."""
+WHEEL_EVENTS = ("<MouseWheel>", "<Button-4>", "<Button-5>")
+
+
+def _wheel_anywhere(event: tk.Event) -> None:
+    for frame in list(_LIVE):
+        frame._wheel(event)
+
+
+def _bind_wheel_once(root: tk.Misc) -> None:
+    """One wheel binding per window, made on its root (which outlives every page): a page
+    rebuilt (leaving the demo) must not leave bindings that call its destroyed widgets."""
+    if getattr(root, "_loyalty_wheel_bound", False):
+        return
+    for sequence in WHEEL_EVENTS:
+        root.bind_all(sequence, _wheel_anywhere, add="+")
+    root._loyalty_wheel_bound = True  # type: ignore[attr-defined]
+
+
 class ScrollingFrame(ttk.Frame):
     """Put widgets in ``.content``; a scrollbar appears when they are taller than the frame."""
 
@@ -22,9 +42,13 @@ class ScrollingFrame(ttk.Frame):
         self.canvas.pack(side="left", fill="both", expand=True)
         self.content.bind("<Configure>", self._content_resized)
         self.canvas.bind("<Configure>", self._canvas_resized)
-        self.bind_all("<MouseWheel>", self._wheel, add="+")
-        self.bind_all("<Button-4>", self._wheel, add="+")
-        self.bind_all("<Button-5>", self._wheel, add="+")
+        _LIVE.add(self)
+        self.bind("<Destroy>", self._destroyed, add="+")
+        _bind_wheel_once(self._root())
+
+    def _destroyed(self, event: tk.Event) -> None:
+        if event.widget is self:
+            _LIVE.discard(self)
 
     def apply_palette(self, p: Palette) -> None:
         self.canvas.configure(background=p.background)
