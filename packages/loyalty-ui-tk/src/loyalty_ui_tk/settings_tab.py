@@ -218,7 +218,8 @@ class SettingsTab(ttk.Frame):
     # ---- General ----------------------------------------------------------------------------
 
     def _build_general(self) -> None:
-        page = self.general
+        page = self.scrolled(self.general)  # under the demo's banner it is taller than a laptop
+        page.columnconfigure(2, weight=1)
         self.section(page, 0, "Point of sale")
         adapter_titles = [NO_POS] + [a.title for a in self.adapters.values()]
         self.adapter_var = tk.StringVar()
