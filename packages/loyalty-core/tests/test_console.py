@@ -83,6 +83,20 @@ def test_a_command_that_only_reads_a_ledger_that_is_not_there_names_the_path(tmp
     assert not (tmp_path / "l.db").exists()
 
 
+def test_a_look_at_a_fresh_computer_s_programme_creates_no_ledger_so_the_window_shows_the_demo(
+        tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("LOYALTY_LEDGER", "LOYALTY_DEMO")}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               LOCALAPPDATA=str(tmp_path / "data"), PYTHONIOENCODING="utf-8")
+    result = subprocess.run([str(SCRIPT), "customers"], capture_output=True, env=env,
+                            timeout=120)
+    assert result.returncode == 1
+    message = result.stderr.decode()
+    assert message.startswith("Error: Your programme has no ledger yet (")
+    assert "Try the demo with 'loyalty --demo customers'" in message
+    assert list(tmp_path.rglob("*.db")) == []
+
+
 def test_a_command_that_records_creates_the_ledger_and_says_where(tmp_path):
     result = loyalty(tmp_path, "customer", "add", "Ann")
     assert result.returncode == 0

@@ -46,13 +46,14 @@ COMMAND_MODULES = (
 """Core command modules; each defines commands with ``@cli.command`` on import."""
 
 READ_ONLY_COMMANDS = frozenset({
-    "balance", "history", "customers", "customers export", "customer show", "report", "statement", "ask",
-    "outbox", "backup",
+    "balance", "history", "customers", "customers export", "customer show", "report",
+    "statement", "ask", "outbox", "backup",
     "draw history", "draw check", "coupon list", "reward list", "membership show",
-    "message preview",
+    "message preview", "jobs",
 })
 """Commands that only look: on a ledger file that is not there they say so instead of
-creating an empty one, which would look as if every customer's points were lost."""
+creating an empty one, which would look as if every customer's points were lost (or, for the
+default ledger, as if the shop's programme had started: the window would leave the demo)."""
 
 
 class App:
@@ -127,9 +128,17 @@ class App:
         from loyalty.ledger.database import ledger_file
 
         path = ledger_file(self.ledger)
-        if self.demo or not self.ledger_given or path is None or path.exists():
+        if self.demo or path is None or path.exists():
             return
         command = " ".join(click.get_current_context().command_path.split()[1:])
+        if not self.ledger_given:
+            if command in READ_ONLY_COMMANDS:  # a look must not start the shop's programme:
+                raise LoyaltyError(  # the window opens on the demo until that file exists
+                    f"Your programme has no ledger yet ({path}).",
+                    hint="Try the demo with 'loyalty --demo " + command + "'; your own "
+                    "programme starts in the window, or with 'loyalty sync' or "
+                    "'loyalty customer add'.")
+            return
         if command in READ_ONLY_COMMANDS:
             raise LoyaltyError(
                 f"There is no ledger at {path}.",
