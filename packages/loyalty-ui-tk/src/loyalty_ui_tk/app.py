@@ -376,10 +376,6 @@ class LoyaltyApp:
             self.root.destroy()
 
 
-DELIVERY_INTERVAL = 10.0
-"""Seconds between rounds of sending queued messages while the window is open."""
-SYNC_INTERVAL = 1.0
-"""Seconds between looks at the POS for new sales while the window is open."""
 
 
 def default_background_tasks() -> list[BackgroundTask]:
@@ -387,8 +383,7 @@ def default_background_tasks() -> list[BackgroundTask]:
     by the settings, so every sale earns points by itself, the delivery of queued messages,
     expiry, membership refresh and the lucky draw), on APScheduler's clock."""
     return [
-        functools.partial(run_jobs, every={"pos_sync": SYNC_INTERVAL,
-                                           "messages": DELIVERY_INTERVAL}),
+        run_jobs,  # each at its schedule's pace (loyalty.domain.rules.schedule.JOBS)
     ]
 
 

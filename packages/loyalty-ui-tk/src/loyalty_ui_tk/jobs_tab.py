@@ -77,7 +77,8 @@ class JobsTab(ttk.Frame):
                 self.buttons[status.name] = button
             last = status.last
             texts = (status.title, status.schedule,
-                     when(last.finished_at) if last else "never",
+                     when(last.finished_at) if last else
+                     ("nothing to do yet" if status.continuous and status.enabled else "never"),
                      last.result if last else "", next_run_text(status))
             for label, text in zip(self.cells[status.name], texts):
                 label.configure(text=text)

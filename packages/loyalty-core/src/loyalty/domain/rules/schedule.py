@@ -40,13 +40,13 @@ class JobSpec:
 
 
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("pos_sync", "POS sync", every=timedelta(seconds=2)),
+    JobSpec("pos_sync", "POS sync", every=timedelta(seconds=1)),
     JobSpec("messages", "Message delivery", every=timedelta(seconds=10)),
     JobSpec("expiry", "Expiry and reminders"),
     JobSpec("memberships", "Membership refresh"),
     JobSpec("draw", "Lucky draw"),
     JobSpec("birthday", "Birthday points", at=time(8, 0)),
-    JobSpec("tier_review", "Tier review"),
+    JobSpec("tier_review", "Stars can fall (tier review)"),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
 
@@ -84,7 +84,7 @@ def enabled(name: str, settings: Settings) -> bool:
 
 
 def describe(name: str, settings: Settings) -> str:
-    """When the job runs, in words: ``every 2 s while open``, ``Friday at 18:00``."""
+    """When the job runs, in words: ``every 1 s while open``, ``Friday at 18:00``."""
     spec = job(name)
     if spec.every is not None:
         return f"every {spec.every.total_seconds():g} s while open"
