@@ -14,7 +14,8 @@ from loyalty.ledger.customers import get_customer
 
 
 def history(conn: sa.Connection, customer_id: int, *, limit: int | None = None) -> list[Entry]:
-    """The customer's points log, oldest first (newest ``limit`` entries when limited)."""
+    """The customer's points log in the order it was recorded, oldest first (newest ``limit``
+    entries when limited): a sale the POS reports late comes after the lines before it."""
     get_customer(conn, customer_id)
     e, lots = schema.ledger_entries, schema.point_lots
     query = (
