@@ -224,8 +224,8 @@ class ReportsTab(ttk.Frame):
             self.draw_table.insert("", "end", iid=d.slot, values=self._draw_cells(d))
         self.draw_table.selection_set([s for s in chosen if self.draw_table.exists(s)])
         if not self.draws:
-            self.draw_table.insert("", "end", iid=NO_DRAWS, values=(
-                "No draws yet: turn the draw on in Settings › Lucky draw.",))
+            self.draw_table.insert("", "end", iid=NO_DRAWS, values=(  # the hint in the wide cell
+                "No draws yet.", "", "", "", "", "Turn the draw on in Settings › Lucky Draw."))
 
     def _draw_chart(self) -> None:
         """Bars of points issued, redeemed and expired per month and a line of the points
