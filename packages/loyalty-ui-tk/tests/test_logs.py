@@ -98,14 +98,16 @@ def test_the_notification_log_shows_what_the_outbox_queued(demo, make_app, until
 
 
 def test_while_the_window_is_open_queued_messages_are_delivered(demo, make_app, until):
+    from loyalty.scheduler import run_jobs
     from loyalty_ui_tk.app import default_background_tasks
     from loyalty_ui_tk.notification_log import message_source
 
     (task,) = default_background_tasks()
+    assert task is run_jobs  # the window runs the jobs at their schedules' pace
     demo.update_customer(1, platform="whatsapp", messaging_key="123456")
     app = make_app(demo, list_messages=message_source(demo),
-                   background_tasks=[lambda engine, stop: task.func(engine, stop,
-                                                                    every={"messages": 0.1})])
+                   background_tasks=[lambda engine, stop: run_jobs(engine, stop,
+                                                                   every={"messages": 0.1})])
     demo.redeem(1, 10)
     until(app, lambda: any(row[1] == "Nimal Perera" and row[3] == "sent"
                            for row in app.messages.rows()))

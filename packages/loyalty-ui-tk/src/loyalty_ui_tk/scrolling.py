@@ -44,7 +44,7 @@ class ScrollingFrame(ttk.Frame):
         self.canvas.bind("<Configure>", self._canvas_resized)
         _LIVE.add(self)
         self.bind("<Destroy>", self._destroyed, add="+")
-        _bind_wheel_once(self._root())
+        _bind_wheel_once(self.nametowidget("."))  # the application's root
 
     def _destroyed(self, event: tk.Event) -> None:
         if event.widget is self:
