@@ -30,8 +30,8 @@ def similar_customers(
 ) -> list[CustomerSummary]:
     """Customers in the programme with the same phone (spaces and dashes aside) or the same
     name (case aside), by id: whom a new customer may already be."""
-    alike = [sa.func.lower(c.c.name) == name.strip().lower()]
-    digits = normalised_phone(phone or "")
+    name_key, digits = identity(name, phone)
+    alike = [sa.func.lower(c.c.name) == name_key]
     if digits:
         alike.append(_phone_column() == digits)
     query = (sa.select(c, b).join(b, b.c.customer_id == c.c.id)

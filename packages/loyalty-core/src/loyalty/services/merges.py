@@ -77,12 +77,11 @@ def merge(
     if keep_id == merge_id:
         raise LoyaltyError(f"Customer {keep_id} cannot be merged into itself.",
                            hint="Pick two different customers.")
-    _check_mergeable(conn, keep_id, merge_id)
     now = shop.now()
     today = shop.business_date(now)
     posting = uow.posting
     posting.load_accounts(sorted((keep_id, merge_id)))  # one lock order: no deadlock
-    # Again under the locks: a merge the other way round may have removed one meanwhile.
+    # Checked under the locks: a merge the other way round may have removed one meanwhile.
     kept, merged = _check_mergeable(conn, keep_id, merge_id)
     into, out = posting.account(keep_id), posting.account(merge_id)
     key = f"merge/{merge_id}/{keep_id}"
